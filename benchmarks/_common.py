@@ -1,0 +1,178 @@
+"""Shared helpers of the benchmark scripts.
+
+Import this module first, before numpy, scipy or scikit-learn: importing it
+caps BLAS and OpenMP at one thread per process (environment variables, which
+the libraries read when they load, and threadpoolctl for any that were already
+loaded). On a 2-core machine, parallelism comes from processes (joblib workers
+or the benchmark's own process pool), never from threads inside one process;
+nested threading would make the timings measure contention instead of the
+optimisers.
+
+It also holds the one shim the scripts need for scikit-optimize (see
+:func:`skopt_compat`), the report header (date, command, versions) that
+``docs/benchmarks.md`` entries copy, and small printing helpers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+_THREAD_VARS = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+)
+for _var in _THREAD_VARS:
+    # Forced, not setdefault: a caller's OMP_NUM_THREADS=2 would silently
+    # change what the numbers mean. Child processes inherit these.
+    os.environ[_var] = "1"
+
+import datetime  # noqa: E402
+import platform  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+from importlib import metadata  # noqa: E402
+
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+# Libraries loaded before this module saw the variables too late: limit them.
+_GLOBAL_LIMIT = threadpool_limits(limits=1)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RESULTS_DIR = os.path.join(HERE, "results")
+
+PEERS = ("scikit-learn", "skhpo", "scikit-optimize", "optuna", "optuna-integration")
+
+
+def version(dist: str) -> str:
+    """Installed version of a distribution, or ``"not installed"``."""
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def header(title: str, dists=PEERS) -> str:
+    """Report header: title, date, exact command, machine and versions.
+
+    ``docs/benchmarks.md`` records every result with the command and the date;
+    printing them at the top of each run makes a log self-describing.
+    """
+    import numpy as np
+    import scipy
+
+    now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    command = " ".join([os.path.relpath(sys.executable)] + sys.argv)
+    versions = ", ".join(f"{d} {version(d)}" for d in dists)
+    lines = [
+        f"# {title}",
+        f"date:     {now}",
+        f"command:  {command}",
+        f"machine:  {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, numpy {np.__version__}, "
+        f"scipy {scipy.__version__}",
+        f"versions: {versions}",
+        f"threads:  BLAS/OpenMP limited to 1 per process ({', '.join(_THREAD_VARS[:3])}=1)",
+    ]
+    return "\n".join(lines)
+
+
+def check_single_threaded() -> None:
+    """Fail loudly if a BLAS/OpenMP pool in this process has more than one thread."""
+    from threadpoolctl import threadpool_info
+
+    wide = [p for p in threadpool_info() if p.get("num_threads", 1) > 1]
+    if wide:
+        raise RuntimeError(f"thread pools not limited to 1 thread: {wide}")
+
+
+def skopt_compat() -> None:
+    """Import scikit-optimize, with the install hint if it is missing.
+
+    scikit-optimize is unmaintained since 2024; the benchmarks keep every
+    compatibility measure for it here, in the scripts, never in
+    site-packages. Checked with scikit-optimize 0.10.2, numpy 2.4 and
+    scikit-learn 1.9.1 (``skopt.Optimizer`` ask/tell with a GP and gp_hedge,
+    and ``skopt.BayesSearchCV`` with ``n_points=1``, ``refit=False``, Real /
+    Integer / Categorical dimensions including log-uniform integers and
+    boolean categories): no shim is needed and no warning is raised. The
+    ``np.int`` breakage of older releases (scikit-optimize issues #1138 and
+    #1144) is gone from 0.10.2; the ``bench`` extra requires >= 0.10.
+
+    Two behaviours to keep in mind when reading results: skopt hands numpy
+    scalars (``np.int64``, ``np.str_``) to the estimator, which scikit-learn
+    accepts; and ``Optimizer.tell`` (not ``ask``) fits the GP and optimises
+    the acquisition, so timings must include ``tell``.
+    """
+    try:
+        import skopt  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - message only
+        raise ImportError(
+            "scikit-optimize is needed: pip install '.[bench]' (from the "
+            "repository root)"
+        ) from exc
+
+
+def quiet_warnings() -> None:
+    """Silence the warnings every candidate would repeat (convergence, experimental)."""
+    warnings.filterwarnings("ignore", category=UserWarning)
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=RuntimeWarning)
+    try:
+        from sklearn.exceptions import ConvergenceWarning, FitFailedWarning
+
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)
+        warnings.filterwarnings("ignore", category=FitFailedWarning)
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        from optuna.exceptions import ExperimentalWarning
+
+        warnings.filterwarnings("ignore", category=ExperimentalWarning)
+    except ImportError:
+        pass
+    # joblib workers get the filters through this environment variable
+    os.environ["PYTHONWARNINGS"] = "ignore"
+
+
+def format_table(rows, headers, floatfmt=".3f") -> str:
+    """A plain-text table with right-aligned numbers (no dependency)."""
+
+    def cell(v):
+        if isinstance(v, float):
+            return format(v, floatfmt)
+        return str(v)
+
+    body = [[cell(v) for v in row] for row in rows]
+    widths = [
+        max(len(str(h)), *(len(r[i]) for r in body)) if body else len(str(h))
+        for i, h in enumerate(headers)
+    ]
+    out = [
+        "  ".join(str(h).rjust(w) if i else str(h).ljust(w)
+                  for i, (h, w) in enumerate(zip(headers, widths))),
+        "  ".join("-" * w for w in widths),
+    ]
+    for r in body:
+        out.append(
+            "  ".join(v.rjust(w) if i else v.ljust(w)
+                      for i, (v, w) in enumerate(zip(r, widths)))
+        )
+    return "\n".join(out)
+
+
+class Timer:
+    """``with Timer() as t: ...`` then ``t.seconds`` (wall clock)."""
+
+    def __enter__(self):
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self._start
+        return False

@@ -1,0 +1,362 @@
+"""The shared base of every skhpo search.
+
+:class:`BaseSearch` keeps scikit-learn's public contract by deriving from
+``sklearn.model_selection._search.BaseSearchCV`` (delegation of ``predict`` and
+friends, ``score``, tags, metadata routing) and replaces its ``fit`` with one
+that freezes the CV splits once, evaluates candidates through
+:class:`skhpo._engine.Evaluator`, builds ``cv_results_`` with
+:func:`skhpo._results.format_results`, warns once about failures and keeps the
+finished evaluations when the search is interrupted.
+
+A search subclass is its algorithm: ``_run_search(evaluator)`` decides which
+candidates come next and calls ``evaluator.run``.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from abc import abstractmethod
+from collections import Counter, defaultdict
+
+import numpy as np
+from sklearn.base import _fit_context, clone, is_classifier
+from sklearn.exceptions import FitFailedWarning
+from sklearn.model_selection import check_cv
+from sklearn.model_selection._search import BaseSearchCV
+from sklearn.utils import indexable
+from sklearn.utils.validation import _check_method_params
+
+from ._engine import Evaluator
+from ._results import format_results, select_best_index
+from .utils._sklearn_compat import HAS_CALLBACKS
+
+__all__ = ["BaseSearch", "check_param_names"]
+
+_NO_FITS = (
+    "No fits were performed. Was the CV iterator empty? Were there no candidates?"
+)
+
+
+def check_param_names(
+    estimator, names, *, examples=None, param_name="param_distributions"
+):
+    """Raise if a searched name is not a parameter of ``estimator``.
+
+    A nested name (``step__param``) is also accepted when its prefix is itself
+    searched (the step is replaced by one of several estimators). A name that
+    ``get_params`` does not list is accepted when ``set_params`` takes it with its
+    value in ``examples``: an estimator that does not derive from
+    ``BaseEstimator`` may accept more than it lists, and the search sets
+    parameters with ``set_params``.
+    """
+    valid = set(estimator.get_params(deep=True))
+    searched = set(names)
+    examples = {} if examples is None else examples
+    for name in names:
+        if name in valid:
+            continue
+        prefix = name.rsplit("__", 1)[0] if "__" in name else None
+        if prefix is not None and prefix in searched:
+            continue
+        if name in examples and _sets_param(estimator, name, examples[name]):
+            continue
+        raise ValueError(
+            f"{param_name}: invalid parameter {name!r} for estimator "
+            f"{estimator!r}. Valid parameters are: {sorted(valid)!r}."
+        )
+
+
+def _sets_param(estimator, name, value):
+    try:
+        clone(estimator).set_params(**{name: value})
+    except Exception:
+        return False
+    return True
+
+
+class BaseSearch(BaseSearchCV):
+    """Base class of skhpo's searches (abstract).
+
+    Subclasses implement ``_run_search(evaluator)``, may override
+    ``_check_search_params(X, y)`` (called before any fit) and
+    ``_max_candidates()`` (for progress callbacks).
+    """
+
+    _parameter_constraints: dict = {**BaseSearchCV._parameter_constraints}
+
+    @abstractmethod
+    def __init__(
+        self,
+        estimator,
+        *,
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        error_score=np.nan,
+        return_train_score=False,
+    ):
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+
+    # ----------------------------------------------------------- hooks
+    def _check_search_params(self):
+        """Validate the search's own parameters; raise before any fit."""
+
+    def _max_candidates(self):
+        """Upper bound of the number of candidates, or None if unknown."""
+        return None
+
+    @abstractmethod
+    def _run_search(self, evaluator):
+        """Choose candidates and evaluate them with ``evaluator.run``."""
+
+    def _more_results(self, results):
+        """Extra ``cv_results_`` columns: by default the proposals' ``extra``."""
+        more = defaultdict(list)
+        keys = []
+        for r in results:
+            for key in r.extra or {}:
+                if key not in keys:
+                    keys.append(key)
+        for r in results:
+            for key in keys:
+                more[key].append((r.extra or {}).get(key))
+        return dict(more)
+
+    # ------------------------------------------------------------- fit
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None, **params):
+        """Run the search.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_samples)
+            Training data; a square kernel or distance matrix for a pairwise
+            estimator.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Target; None for unsupervised learning.
+        **params : dict of str -> object
+            Parameters passed to the estimator's ``fit``, the scorer and the CV
+            splitter (``groups``). Arrays of length ``n_samples`` are split with
+            ``X``. With metadata routing enabled, they are routed as requested.
+
+        Returns
+        -------
+        self : object
+            The fitted search.
+        """
+        self._check_search_params()
+        scorers, refit_metric = self._get_scorers()
+        X, y = indexable(X, y)
+        params = _check_method_params(X, params=params)
+        routed_params = self._get_routed_params_for_fit(params)
+        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        n_splits = cv.get_n_splits(X, y, **routed_params.splitter.split)
+        # frozen once, used by every candidate
+        splits = list(cv.split(X, y, **routed_params.splitter.split))
+        if len(splits) != n_splits:
+            raise ValueError(
+                "cv.split and cv.get_n_splits return inconsistent results. "
+                f"Expected {n_splits} splits, got {len(splits)}"
+            )
+        if not splits:
+            raise ValueError(_NO_FITS)
+        self._checked_cv_orig = cv
+        self.n_splits_ = n_splits
+
+        metadata = (
+            {"sample_weight": params["sample_weight"]}
+            if params.get("sample_weight") is not None
+            else None
+        )
+        root_ctx = search_ctx = None
+        if HAS_CALLBACKS:
+            root_ctx = self._init_callback_context(
+                max_subtasks=1 + (self.refit is not False)
+            ).call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+            max_cand = self._max_candidates()
+            search_ctx = root_ctx.subcontext(
+                task_name="search",
+                max_subtasks=None if max_cand is None else max_cand * n_splits,
+                sequential_subtasks=False,
+            ).call_on_fit_task_begin(estimator=self)
+
+        base_estimator = clone(self.estimator)
+        evaluator = Evaluator(
+            base_estimator,
+            X,
+            y,
+            splits,
+            scorer=scorers,
+            fit_params=routed_params.estimator.fit,
+            score_params=routed_params.scorer.score,
+            return_train_score=self.return_train_score,
+            error_score=self.error_score,
+            n_jobs=self.n_jobs,
+            pre_dispatch=self.pre_dispatch,
+            callback_ctx=search_ctx,
+            caller=self,
+        )
+        self._search_start = time.time()
+        try:
+            self._run_search(evaluator)
+        except BaseException:
+            # an interrupted search keeps what it finished
+            if evaluator.results:
+                self._store_results(evaluator.results, refit_metric, warn=False)
+            raise
+        if search_ctx is not None:
+            search_ctx.call_on_fit_task_end(estimator=self)
+        if not evaluator.results:
+            raise ValueError(_NO_FITS)
+        refit_metric = self._store_results(evaluator.results, refit_metric)
+
+        if self.refit:
+            self.best_estimator_ = clone(base_estimator).set_params(
+                **clone(self.best_params_, safe=False)
+            )
+            start = time.time()
+            if root_ctx is not None:
+                refit_ctx = root_ctx.subcontext(task_name="refit-with-best-params")
+                with refit_ctx.propagate_callback_context(self.best_estimator_):
+                    refit_ctx.call_on_fit_task_begin(
+                        estimator=self, X=X, y=y, metadata=metadata
+                    )
+                    self._refit(X, y, routed_params.estimator.fit)
+                refit_ctx.call_on_fit_task_end(
+                    estimator=self, X=X, y=y, metadata=metadata
+                )
+            else:
+                self._refit(X, y, routed_params.estimator.fit)
+            self.refit_time_ = time.time() - start
+            if hasattr(self.best_estimator_, "feature_names_in_"):
+                self.feature_names_in_ = self.best_estimator_.feature_names_in_
+
+        self.scorer_ = getattr(scorers, "_scorers", scorers)
+        if root_ctx is not None:
+            root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
+        return self
+
+    def _refit(self, X, y, fit_params):
+        if y is None:
+            self.best_estimator_.fit(X, **fit_params)
+        else:
+            self.best_estimator_.fit(X, y, **fit_params)
+
+    # --------------------------------------------------------- results
+    def _store_results(self, results, refit_metric, warn=True):
+        """Set ``cv_results_`` and the ``best_*`` attributes from ``results``."""
+        out = [o for r in results for o in r.out]
+        if warn:
+            _warn_or_raise_about_fit_failures(out, self.error_score)
+        if callable(self.scoring):
+            _insert_error_scores(out, self.error_score)
+        self.multimetric_ = isinstance(out[0]["test_scores"], dict)
+        if callable(self.scoring) and self.multimetric_:
+            self._check_refit_for_multimetric(out[0]["test_scores"])
+            refit_metric = self.refit
+        cv_results = format_results(
+            [r.params for r in results],
+            len(results[0].out),
+            out,
+            return_train_score=self.return_train_score,
+            more_results=self._more_results(results),
+        )
+        if warn:
+            _warn_about_non_finite(cv_results)
+        self.cv_results_ = cv_results
+        if self.refit or not self.multimetric_:
+            self.best_index_ = select_best_index(self.refit, refit_metric, cv_results)
+            if not callable(self.refit):
+                self.best_score_ = cv_results[f"mean_test_{refit_metric}"][
+                    self.best_index_
+                ]
+            self.best_params_ = cv_results["params"][self.best_index_]
+        return refit_metric
+
+    def _objective_metric(self, first_test_scores=None, objective=None):
+        """Name of the metric a model-based search optimises."""
+        multimetric = not (
+            callable(self.scoring)
+            or self.scoring is None
+            or isinstance(self.scoring, str)
+        ) or isinstance(first_test_scores, dict)
+        if not multimetric:
+            return "score"
+        if objective is not None:
+            return objective
+        if isinstance(self.refit, str):
+            return self.refit
+        raise ValueError(
+            "With several metrics in `scoring` and `refit` set to "
+            f"{self.refit!r}, set `objective` to the name of the metric to "
+            "optimise."
+        )
+
+
+def _insert_error_scores(out, error_score):
+    """Turn the number-valued scores of failed fits into dicts (callable scoring)."""
+    successful = next((o["test_scores"] for o in out if o["fit_error"] is None), None)
+    if successful is None:
+        return
+    if isinstance(successful, dict):
+        for o in out:
+            if o["fit_error"] is not None:
+                o["test_scores"] = {name: error_score for name in successful}
+                if "train_scores" in o:
+                    o["train_scores"] = {name: error_score for name in successful}
+
+
+def _warn_or_raise_about_fit_failures(out, error_score):
+    errors = [o["fit_error"] for o in out if o["fit_error"] is not None]
+    if not errors:
+        return
+    counter = Counter(errors)
+    delimiter = "-" * 80 + "\n"
+    summary = "\n".join(
+        f"{delimiter}{n} fits failed with the following error:\n{error}"
+        for error, n in counter.items()
+    )
+    if len(errors) == len(out):
+        raise ValueError(
+            f"\nAll the {len(out)} fits failed.\n"
+            "It is very likely that your model is misconfigured.\n"
+            "You can try to debug the error by setting error_score='raise'.\n\n"
+            f"The first error was:\n{errors[0]}\n"
+            f"Below are more details about the failures:\n{summary}"
+        )
+    warnings.warn(
+        f"\n{len(errors)} fits failed out of a total of {len(out)}.\n"
+        "The score on these train-test partitions for these parameters"
+        f" will be set to {error_score}.\n"
+        "If these failures are not expected, you can try to debug them "
+        "by setting error_score='raise'.\n\n"
+        f"Below are more details about the failures:\n{summary}",
+        FitFailedWarning,
+    )
+
+
+def _warn_about_non_finite(cv_results):
+    for key in ("test", "train"):
+        for name in list(cv_results):
+            if not name.startswith(f"mean_{key}_"):
+                continue
+            means = cv_results[name]
+            if np.any(~np.isfinite(means)):
+                warnings.warn(
+                    f"One or more of the {key} scores are non-finite: {means}",
+                    category=UserWarning,
+                )

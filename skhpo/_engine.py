@@ -1,0 +1,353 @@
+"""The one door to compute.
+
+Every fit a search makes goes through :class:`Evaluator`: the candidates a search
+chooses are turned into fit-and-score tasks on frozen CV splits and run through
+joblib, so ``joblib.parallel_config(backend="dask")`` moves them to a cluster.
+
+Two schedules share one loop (:meth:`Evaluator.run`):
+
+- *lagged*: candidate ``k`` is proposed once candidates ``0 .. k - lag`` have
+  finished, while the ``lag - 1`` candidates before it are still running. Each
+  candidate's folds are one joblib call returning results as they come
+  (``return_as="generator_unordered"``); several such calls are open at once, so
+  a worker that frees takes the next queued fold of any running candidate. The
+  proposal for ``k`` never depends on which fit finished first, so results are
+  the same for every ``n_jobs``;
+- with one worker the same loop runs the candidates one after the other in the
+  driver.
+
+A task is a plain function run in a worker. :func:`fit_and_score` is the
+stateless task of every search; searches that keep a model between steps add
+their own task functions and reuse :meth:`Evaluator.run`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from traceback import format_exc
+
+import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
+from joblib.parallel import get_active_backend
+from sklearn.base import clone
+
+from .utils._sklearn_compat import (
+    MultimetricScorer,
+    check_method_params,
+    safe_split,
+    score,
+)
+
+__all__ = ["Evaluator", "fit_and_score", "CandidateResult"]
+
+
+def _failed_scores(scorer, error_score):
+    if isinstance(scorer, MultimetricScorer):
+        return {name: error_score for name in scorer._scorers}
+    return error_score
+
+
+def fit_and_score(
+    estimator,
+    X,
+    y,
+    *,
+    scorer,
+    train,
+    test,
+    parameters,
+    fit_params,
+    score_params,
+    return_train_score,
+    error_score,
+    callback_ctx=None,
+    caller=None,
+):
+    """Fit ``estimator`` with ``parameters`` on one fold and score it.
+
+    Returns
+    -------
+    result : dict
+        ``test_scores`` (number or dict), ``train_scores`` (if asked),
+        ``n_test_samples``, ``fit_time``, ``score_time`` and ``fit_error``
+        (the formatted traceback of a failed fit, else None).
+    """
+    fit_params = fit_params if fit_params is not None else {}
+    score_params = score_params if score_params is not None else {}
+    fit_params = check_method_params(X, params=fit_params, indices=train)
+    score_params_train = check_method_params(X, params=score_params, indices=train)
+    score_params_test = check_method_params(X, params=score_params, indices=test)
+
+    if parameters is not None:
+        # clone the values too: estimators may be searched over
+        estimator = estimator.set_params(**clone(parameters, safe=False))
+
+    X_train, y_train = safe_split(estimator, X, y, train)
+    X_test, y_test = safe_split(estimator, X, y, test, train)
+    metadata = (
+        {"sample_weight": fit_params["sample_weight"]}
+        if fit_params.get("sample_weight") is not None
+        else None
+    )
+    result = {"n_test_samples": len(test)}
+    start = time.time()
+    try:
+        if callback_ctx is not None:
+            with callback_ctx.propagate_callback_context(estimator):
+                callback_ctx.call_on_fit_task_begin(
+                    estimator=caller, X=X_train, y=y_train, metadata=metadata
+                )
+                _fit(estimator, X_train, y_train, fit_params)
+        else:
+            _fit(estimator, X_train, y_train, fit_params)
+    except Exception:
+        if error_score == "raise":
+            raise
+        result["fit_time"] = time.time() - start
+        result["score_time"] = 0.0
+        result["test_scores"] = _failed_scores(scorer, error_score)
+        if return_train_score:
+            result["train_scores"] = _failed_scores(scorer, error_score)
+        result["fit_error"] = format_exc()
+    else:
+        result["fit_error"] = None
+        result["fit_time"] = time.time() - start
+        result["test_scores"] = score(
+            estimator, X_test, y_test, scorer, score_params_test, error_score
+        )
+        result["score_time"] = time.time() - start - result["fit_time"]
+        if return_train_score:
+            result["train_scores"] = score(
+                estimator, X_train, y_train, scorer, score_params_train, error_score
+            )
+    finally:
+        if callback_ctx is not None:
+            callback_ctx.call_on_fit_task_end(
+                estimator=caller, X=X_train, y=y_train, metadata=metadata
+            )
+    return result
+
+
+def _fit(estimator, X, y, fit_params):
+    if y is None:
+        estimator.fit(X, **fit_params)
+    else:
+        estimator.fit(X, y, **fit_params)
+
+
+class CandidateResult:
+    """What one candidate's evaluation produced: its folds' outputs and extras."""
+
+    __slots__ = ("index", "params", "out", "extra")
+
+    def __init__(self, index, params, out, extra):
+        self.index = index
+        self.params = params
+        self.out = out
+        self.extra = extra
+
+    def mean_test(self, metric):
+        """Mean test score of ``metric`` over the folds (NaN if non-finite)."""
+        scores = [
+            o["test_scores"][metric]
+            if isinstance(o["test_scores"], dict)
+            else o["test_scores"]
+            for o in self.out
+        ]
+        value = float(np.mean(np.asarray(scores, dtype=float)))
+        return value if np.isfinite(value) else np.nan
+
+
+def _fresh_backend():
+    """A new instance of the active joblib backend, or None to use the default.
+
+    Several joblib calls are kept open at once; they must not share one backend
+    instance, which holds per-call state. Returns ``False`` when the backend's
+    settings cannot be copied: the caller then runs one call at a time.
+    """
+    backend, _ = get_active_backend()
+    cls = type(backend)
+    if hasattr(backend, "client"):  # joblib's dask backend
+        try:
+            return cls(
+                client=backend.client,
+                wait_for_workers_timeout=backend.wait_for_workers_timeout,
+            )
+        except Exception:
+            return False
+    try:
+        return cls(
+            nesting_level=backend.nesting_level,
+            inner_max_num_threads=backend.inner_max_num_threads,
+            **getattr(backend, "backend_kwargs", {}),
+        )
+    except Exception:
+        return False
+
+
+class Evaluator:
+    """Evaluates candidates on frozen CV splits through joblib.
+
+    Parameters
+    ----------
+    base_estimator : estimator
+        Cloned for every fold.
+    X, y : indexable data
+    splits : list of (train, test) index arrays
+        Computed once per ``fit`` and used for every candidate.
+    scorer : callable or MultimetricScorer
+    fit_params, score_params : dict
+        Routed metadata, split along with ``X`` inside each task.
+    return_train_score : bool
+    error_score : 'raise' or float
+    n_jobs : int or None
+    pre_dispatch : int or str
+    callback_ctx : sklearn CallbackContext or None
+        Parent context of the per-fold contexts (scikit-learn >= 1.9).
+    caller : estimator
+        The search, passed to callbacks.
+    """
+
+    def __init__(
+        self,
+        base_estimator,
+        X,
+        y,
+        splits,
+        *,
+        scorer,
+        fit_params,
+        score_params,
+        return_train_score,
+        error_score,
+        n_jobs=None,
+        pre_dispatch="2*n_jobs",
+        callback_ctx=None,
+        caller=None,
+    ):
+        self.base_estimator = base_estimator
+        self.X = X
+        self.y = y
+        self.splits = splits
+        self.scorer = scorer
+        self.fit_params = fit_params
+        self.score_params = score_params
+        self.return_train_score = return_train_score
+        self.error_score = error_score
+        self.n_jobs = n_jobs
+        self.pre_dispatch = pre_dispatch
+        self.callback_ctx = callback_ctx
+        self.caller = caller
+        self.proposed: list[tuple[dict, dict]] = []
+        self.results: list[CandidateResult] = []
+
+    @property
+    def n_splits(self):
+        return len(self.splits)
+
+    def n_workers(self):
+        """Number of workers of the active joblib backend for ``n_jobs``."""
+        return effective_n_jobs(self.n_jobs)
+
+    def tasks(self, index, params):
+        """The fit-and-score tasks of one candidate, one per fold."""
+        for split_idx, (train, test) in enumerate(self.splits):
+            ctx = None
+            if self.callback_ctx is not None:
+                ctx = self.callback_ctx.subcontext(
+                    task_name="candidate-split-evaluation",
+                    task_id=index * self.n_splits + split_idx,
+                )
+            yield delayed(_tagged)(
+                split_idx,
+                fit_and_score,
+                clone(self.base_estimator),
+                self.X,
+                self.y,
+                scorer=self.scorer,
+                train=train,
+                test=test,
+                parameters=params,
+                fit_params=self.fit_params,
+                score_params=self.score_params,
+                return_train_score=self.return_train_score,
+                error_score=self.error_score,
+                callback_ctx=ctx,
+                caller=self.caller,
+            )
+
+    def run(self, propose, n_candidates, lag=1):
+        """Evaluate up to ``n_candidates`` more candidates with a fixed lag.
+
+        Parameters
+        ----------
+        propose : callable
+            ``propose(k) -> (params, extra)``, or ``None`` to stop. Called in the
+            driver once candidates ``0 .. k - lag`` have finished (they are in
+            :attr:`results`); the parameters of the ones still running,
+            ``k - lag + 1 .. k - 1``, are ``self.proposed[k - lag + 1:k]``.
+            ``extra`` is a dict of columns for ``cv_results_``.
+        n_candidates : int
+        lag : int
+            At most ``lag`` candidates are evaluated at once.
+
+        Returns
+        -------
+        results : list of CandidateResult
+            The candidates finished by this call, in proposal order. On an
+            exception (``KeyboardInterrupt`` included) the finished candidates
+            stay in :attr:`results` and the exception propagates.
+        """
+        lag = max(1, int(lag))
+        sequential = self.n_workers() == 1
+        open_calls = lag
+        if not sequential and _fresh_backend() is False:
+            open_calls = 1  # this backend's settings cannot be copied
+        running = deque()  # (index, result generator), oldest first
+        start = len(self.proposed)
+        stop = start + n_candidates
+        try:
+            while True:
+                while len(self.proposed) < stop and len(running) < lag:
+                    index = len(self.proposed)
+                    proposal = propose(index)
+                    if proposal is None:
+                        stop = index
+                        break
+                    self.proposed.append(proposal)
+                    tasks = list(self.tasks(index, proposal[0]))
+                    if sequential:
+                        self._finish(index, [f(*a, **kw) for f, a, kw in tasks])
+                        continue
+                    if len(running) >= open_calls:
+                        self._finish(*self._drain(running.popleft()))
+                    parallel = Parallel(
+                        n_jobs=self.n_jobs,
+                        pre_dispatch=self.pre_dispatch,
+                        return_as="generator_unordered",
+                        backend=_fresh_backend() if open_calls > 1 else None,
+                    )
+                    running.append((index, parallel(tasks)))
+                if not running:
+                    break
+                self._finish(*self._drain(running.popleft()))
+        finally:
+            # what did not finish is forgotten; what finished is kept
+            del self.proposed[len(self.results) :]
+        return self.results[start:]
+
+    @staticmethod
+    def _drain(item):
+        index, generator = item
+        return index, list(generator)
+
+    def _finish(self, index, tagged):
+        assert index == len(self.results)
+        out = [result for _, result in sorted(tagged, key=lambda t: t[0])]
+        params, extra = self.proposed[index]
+        self.results.append(CandidateResult(index, params, out, extra))
+
+
+def _tagged(tag, func, *args, **kwargs):
+    return tag, func(*args, **kwargs)

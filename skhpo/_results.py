@@ -1,0 +1,151 @@
+"""The one builder of ``cv_results_``, shared by every search.
+
+The layout is scikit-learn's (``BaseSearchCV._format_results``): the same keys in
+the same order, the same dtypes and the same masking of ``param_*`` columns, so
+that ``pandas.DataFrame(search.cv_results_)`` behaves as it does for
+``GridSearchCV``. Two deliberate differences:
+
+- non-finite mean test scores (NaN and +/-inf) are failures: they are ranked
+  last, tied, and never selected as best (scikit-learn ranks ``+inf`` first);
+- no warning is raised here: the search warns once, at the end of ``fit``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections import defaultdict
+
+import numpy as np
+from numpy.ma import MaskedArray
+from scipy.stats import rankdata
+
+__all__ = ["format_results", "rank_scores", "select_best_index"]
+
+
+def _param_masked_arrays(candidate_params):
+    """Yield ``("param_<name>", MaskedArray)`` pairs, as scikit-learn does."""
+    n_candidates = len(candidate_params)
+    param_results = defaultdict(dict)
+    for cand_idx, params in enumerate(candidate_params):
+        for name, value in params.items():
+            param_results[f"param_{name}"][cand_idx] = value
+
+    for key, param_result in param_results.items():
+        param_list = list(param_result.values())
+        try:
+            arr = np.array(param_list)
+        except ValueError:
+            # e.g. lists of different lengths: [[1], [2, 3]]
+            arr_dtype = np.dtype(object)
+        else:
+            # strings and sequences (ndim > 1) are kept as objects
+            arr_dtype = arr.dtype if arr.dtype.kind != "U" and arr.ndim == 1 else object
+        ma = MaskedArray(np.empty(n_candidates, dtype=arr_dtype), mask=True)
+        for index, value in param_result.items():
+            ma[index] = value
+        yield key, ma
+
+
+def rank_scores(means: np.ndarray) -> np.ndarray:
+    """Rank mean scores, highest first; non-finite ones tie for last place.
+
+    Parameters
+    ----------
+    means : ndarray of shape (n_candidates,)
+
+    Returns
+    -------
+    ranks : ndarray of int32
+    """
+    means = np.asarray(means, dtype=np.float64)
+    finite = np.isfinite(means)
+    ranks = np.empty(means.shape[0], dtype=np.int32)
+    if not finite.any():
+        ranks[:] = 1
+        return ranks
+    ranks[finite] = rankdata(-means[finite], method="min").astype(np.int32)
+    ranks[~finite] = finite.sum() + 1
+    return ranks
+
+
+def _normalize_scores(scores):
+    """List of per-fit scores (numbers or dicts) -> ``{name: list}``."""
+    if isinstance(scores[0], dict):
+        return {name: [s[name] for s in scores] for name in scores[0]}
+    return {"score": list(scores)}
+
+
+def format_results(
+    candidate_params,
+    n_splits,
+    out,
+    *,
+    return_train_score,
+    more_results=None,
+):
+    """Build ``cv_results_`` from per-fit outputs.
+
+    Parameters
+    ----------
+    candidate_params : list of dict
+        One parameter dict per candidate.
+    n_splits : int
+        Number of CV folds per candidate.
+    out : list of dict
+        Candidate-major list (candidate 0 fold 0, candidate 0 fold 1, ...) of the
+        dicts returned by :func:`skhpo._engine.fit_and_score`.
+    return_train_score : bool
+    more_results : dict of str -> list, default=None
+        Extra columns, one value per candidate. They come first, as in
+        scikit-learn's halving searches.
+
+    Returns
+    -------
+    results : dict
+    """
+    n_candidates = len(candidate_params)
+    results = {key: np.asarray(val) for key, val in (more_results or {}).items()}
+
+    def store(key_name, values, splits=False, rank=False):
+        array = np.array(values, dtype=np.float64).reshape(n_candidates, n_splits)
+        if splits:
+            for split_idx in range(n_splits):
+                results[f"split{split_idx}_{key_name}"] = array[:, split_idx]
+        means = array.mean(axis=1)
+        results[f"mean_{key_name}"] = means
+        results[f"std_{key_name}"] = np.sqrt(
+            ((array - means[:, np.newaxis]) ** 2).mean(axis=1)
+        )
+        if rank:
+            results[f"rank_{key_name}"] = rank_scores(means)
+
+    store("fit_time", [o["fit_time"] for o in out])
+    store("score_time", [o["score_time"] for o in out])
+    for key, ma in _param_masked_arrays(candidate_params):
+        results[key] = ma
+    results["params"] = list(candidate_params)
+
+    test_scores = _normalize_scores([o["test_scores"] for o in out])
+    if return_train_score:
+        train_scores = _normalize_scores([o["train_scores"] for o in out])
+    for name, values in test_scores.items():
+        store(f"test_{name}", values, splits=True, rank=True)
+        if return_train_score:
+            store(f"train_{name}", train_scores[name], splits=True)
+    return results
+
+
+def select_best_index(refit, refit_metric, results):
+    """Index of the best candidate.
+
+    A callable ``refit`` picks it from ``results``; otherwise the best finite mean
+    test score of ``refit_metric`` wins (ties go to the first candidate).
+    """
+    if callable(refit):
+        best_index = refit(results)
+        if not isinstance(best_index, numbers.Integral):
+            raise TypeError("best_index_ returned is not an integer")
+        if best_index < 0 or best_index >= len(results["params"]):
+            raise IndexError("best_index_ index out of range")
+        return int(best_index)
+    return int(results[f"rank_test_{refit_metric}"].argmin())

@@ -1,0 +1,5 @@
+"""The public searches, one module each."""
+
+from .bayes import BayesSearchCV
+
+__all__ = ["BayesSearchCV"]

@@ -1,0 +1,282 @@
+"""The abstract :class:`Dimension`: one searched hyperparameter."""
+
+from __future__ import annotations
+
+import inspect
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._utils import (
+    as_unit_array,
+    check_generator,
+    check_n,
+    check_scale,
+    fmt,
+    safe_equal,
+)
+
+
+class Dimension(ABC):
+    """Base class of the dimensions of a search space.
+
+    A dimension knows its values three ways: *native* values (what reaches
+    the estimator: plain Python ``int``/``float``/``str`` or the listed
+    object), *unit* values in [0, 1] (for quasi-random designs; ``from_unit``
+    maps them in the measure of the prior) and the *model encoding* of width
+    :attr:`n_features` in [0, 1] (what a surrogate model sees).
+
+    Dimensions are immutable after construction; they are picklable (they
+    pickle as their constructor arguments), compare equal when their
+    constructor arguments are equal, and their ``repr`` shows the arguments
+    that differ from the defaults.
+
+    Attributes
+    ----------
+    name : str or None
+        Optional name, kept for scikit-optimize compatibility. A search space
+        names its dimensions by their dict keys; this name is informative only.
+
+    Notes
+    -----
+    The constructor validates its arguments but, as scikit-learn estimators
+    do, does not raise: an invalid dimension raises its error (e.g.
+    ``ValueError("Real: low=1.0 must be < high=1.0")``) when it is used, and
+    :func:`~skhpo.space.check_space` raises it at ``fit`` with the parameter
+    named (``"param_distributions['C']: low=1.0 must be < high=1.0"``). So a
+    search can be built, cloned and printed with any arguments, and every
+    error names the parameter it comes from.
+
+    Subclasses implement ``_setup`` (validate and precompute) and the private
+    ``_rvs``, ``_from_unit``, ``_to_unit``, ``_neighbor``, ``_contains`` (and
+    ``_grid``, ``_transform`` where needed); the public methods validate the
+    inputs once, here.
+    """
+
+    name: str | None
+    _error: Exception | None = None
+
+    # -- construction, immutability, validity ------------------------------------
+    def _finish_init(self, setup: Callable[[], None]) -> None:
+        """Run ``setup``, keep its validation error if any, then freeze."""
+        try:
+            setup()
+        except (TypeError, ValueError) as exc:
+            object.__setattr__(self, "_error", exc)
+        object.__setattr__(self, "_frozen", True)
+
+    def _check_valid(self, where: str | None = None) -> None:
+        """Raise the construction error, prefixed by ``where`` or the class name."""
+        if self._error is not None:
+            prefix = type(self).__name__ if where is None else where
+            raise type(self._error)(f"{prefix}: {self._error}") from None
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        if getattr(self, "_frozen", False):
+            raise AttributeError(
+                f"{type(self).__name__} is immutable: cannot set {key!r}; "
+                "create a new dimension instead"
+            )
+        object.__setattr__(self, key, value)
+
+    def __delattr__(self, key: str) -> None:
+        if getattr(self, "_frozen", False):
+            raise AttributeError(f"{type(self).__name__} is immutable")
+        object.__delattr__(self, key)
+
+    @abstractmethod
+    def _get_args(self) -> dict[str, Any]:
+        """Constructor arguments, in the constructor's order."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), tuple(self._get_args().values()))
+
+    def __repr__(self) -> str:
+        params = inspect.signature(type(self).__init__).parameters
+        parts = []
+        for key, value in self._get_args().items():
+            default = params[key].default
+            if default is inspect.Parameter.empty or not safe_equal(value, default):
+                parts.append(f"{key}={fmt(value)}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Dimension):
+            return NotImplemented
+        if type(other) is not type(self):
+            return False
+        mine, theirs = self._get_args(), other._get_args()
+        return all(safe_equal(mine[key], theirs[key]) for key in mine)
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.name))
+
+    # -- description ------------------------------------------------------------
+    @property
+    def n_features(self) -> int:
+        """Width of the model encoding returned by :meth:`transform`."""
+        self._check_valid()
+        return self._n_features()
+
+    @property
+    def cardinality(self) -> int | None:
+        """Number of distinct values if finite, else None."""
+        self._check_valid()
+        return self._cardinality()
+
+    @property
+    def is_numeric(self) -> bool:
+        """Whether the values are numbers on an ordered scale."""
+        self._check_valid()
+        return self._is_numeric()
+
+    def _n_features(self) -> int:
+        return 1
+
+    @abstractmethod
+    def _cardinality(self) -> int | None: ...
+
+    @abstractmethod
+    def _is_numeric(self) -> bool: ...
+
+    # -- the API used by the searches -------------------------------------------
+    def rvs(self, n: int, rng: np.random.Generator) -> list[Any]:
+        """Draw ``n`` values from the prior.
+
+        Parameters
+        ----------
+        n : int
+            Number of draws.
+        rng : numpy.random.Generator
+            Source of randomness (an int seed or None is also accepted).
+
+        Returns
+        -------
+        values : list
+            Plain Python values (or the listed objects), length ``n``.
+        """
+        self._check_valid()
+        return self._rvs(check_n(n), check_generator(rng))
+
+    def from_unit(self, u: ArrayLike) -> list[Any]:
+        """Map unit-interval values to native values, in the prior's measure.
+
+        Parameters
+        ----------
+        u : array-like of shape (n,)
+            Values in [0, 1] (values outside are clipped).
+
+        Returns
+        -------
+        values : list
+            Native values, length ``n``.
+        """
+        self._check_valid()
+        return self._from_unit(as_unit_array(u))
+
+    def to_unit(self, values: Sequence[Any]) -> np.ndarray:
+        """Map native values to [0, 1]; the inverse of :meth:`from_unit`.
+
+        Finite dimensions return the centre of the value's cell, so that
+        ``from_unit(to_unit(v)) == v``.
+
+        Parameters
+        ----------
+        values : sequence of length n
+            Native values.
+
+        Returns
+        -------
+        u : ndarray of shape (n,)
+        """
+        self._check_valid()
+        return self._to_unit(list(values))
+
+    def transform(self, values: Sequence[Any]) -> np.ndarray:
+        """Encode native values for a model, in [0, 1].
+
+        Parameters
+        ----------
+        values : sequence of length n
+            Native values.
+
+        Returns
+        -------
+        X : ndarray of shape (n, n_features)
+        """
+        self._check_valid()
+        return self._transform(list(values))
+
+    def neighbor(self, value: Any, rng: np.random.Generator, scale: float) -> Any:
+        """Return a value near ``value``, for local search.
+
+        Parameters
+        ----------
+        value : object
+            A native value of this dimension.
+        rng : numpy.random.Generator
+            Source of randomness.
+        scale : float
+            Size of the move, as a standard deviation in unit space.
+
+        Returns
+        -------
+        value : object
+            The new native value.
+        """
+        self._check_valid()
+        return self._neighbor(value, check_generator(rng), check_scale(scale))
+
+    def grid(self) -> list[Any]:
+        """All values, in order (only when :attr:`cardinality` is finite).
+
+        Returns
+        -------
+        values : list
+
+        Raises
+        ------
+        ValueError
+            If the dimension has infinitely many values.
+        """
+        if self.cardinality is None:
+            raise ValueError(f"{self!r} has infinitely many values and no grid")
+        return self._grid()
+
+    def contains(self, value: Any) -> bool:
+        """Whether ``value`` is a value of this dimension.
+
+        Parameters
+        ----------
+        value : object
+
+        Returns
+        -------
+        bool
+        """
+        self._check_valid()
+        return self._contains(value)
+
+    @abstractmethod
+    def _rvs(self, n: int, rng: np.random.Generator) -> list[Any]: ...
+
+    @abstractmethod
+    def _from_unit(self, u: np.ndarray) -> list[Any]: ...
+
+    @abstractmethod
+    def _to_unit(self, values: list[Any]) -> np.ndarray: ...
+
+    def _transform(self, values: list[Any]) -> np.ndarray:
+        return self._to_unit(values).reshape(-1, 1)
+
+    @abstractmethod
+    def _neighbor(self, value: Any, rng: np.random.Generator, scale: float) -> Any: ...
+
+    def _grid(self) -> list[Any]:
+        raise NotImplementedError
+
+    @abstractmethod
+    def _contains(self, value: Any) -> bool: ...

@@ -1,0 +1,606 @@
+"""Spaces of candidates: :class:`Space`, :class:`SearchSpace`, :func:`check_space`.
+
+A :class:`Space` is one dict of dimensions. A :class:`SearchSpace` is a list of
+them, scikit-learn's "list of dicts": conditional sub-spaces searched jointly
+by one model, whose candidates are ``(k, params)`` pairs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._base import Dimension
+from ._dimensions import check_dimension
+from ._utils import as_unit_array, check_generator, check_n, check_scale
+
+#: Encoding of the features of the sub-spaces a candidate is not in.
+INACTIVE_VALUE = 0.5
+
+
+def _check_names(dimensions: Any, where: str) -> None:
+    if not isinstance(dimensions, Mapping):
+        raise TypeError(
+            f"{where} must be a dict mapping parameter names to values, got "
+            f"{dimensions!r} (of type {type(dimensions).__name__})"
+        )
+    if len(dimensions) == 0:
+        raise ValueError(f"{where} must not be empty")
+    for key in dimensions:
+        if not isinstance(key, str):
+            raise TypeError(
+                f"{where}: parameter names must be str, got {key!r} "
+                f"(of type {type(key).__name__})"
+            )
+
+
+def _unit_matrix(U: ArrayLike, n_columns: int, who: str) -> np.ndarray:
+    U = np.asarray(U, dtype=float)
+    if U.ndim != 2 or U.shape[1] != n_columns:
+        raise ValueError(
+            f"{who}: expected unit values of shape (n, {n_columns}), got {U.shape}"
+        )
+    return U
+
+
+class Space:
+    """One dict of dimensions: a sub-space of hyperparameters.
+
+    Parameters
+    ----------
+    dimensions : dict of str to Dimension
+        Parameter name to dimension; lists and scipy.stats distributions are
+        accepted too (see :func:`check_dimension`). Names are kept in sorted
+        order, as scikit-learn's ``ParameterSampler`` and ``ParameterGrid`` do.
+
+    Attributes
+    ----------
+    names : list of str
+        Sorted parameter names.
+    dimensions : list of Dimension
+        The dimensions, in the order of :attr:`names`.
+    n_dims : int
+        Number of dimensions.
+    n_features : int
+        Width of the model encoding.
+    cardinality : int or None
+        Number of candidates, or None if infinite.
+
+    Examples
+    --------
+    >>> from skhpo.space import Integer, Space
+    >>> space = Space({"n_neighbors": Integer(1, 3), "weights": ["uniform", "distance"]})
+    >>> space.grid()[:3]
+    [{'n_neighbors': 1, 'weights': 'uniform'}, {'n_neighbors': 1, 'weights': 'distance'}, {'n_neighbors': 2, 'weights': 'uniform'}]
+    """  # noqa: E501
+
+    def __init__(self, dimensions: Mapping[str, Any]) -> None:
+        _check_names(dimensions, "Space: dimensions")
+        names = sorted(dimensions)
+        self._names = tuple(names)
+        self._dimensions = tuple(
+            check_dimension(dimensions[k], k, param_name="dimensions") for k in names
+        )
+        widths = [d.n_features for d in self._dimensions]
+        self._starts = np.concatenate([[0], np.cumsum(widths)]).astype(int).tolist()
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._names)
+
+    @property
+    def dimensions(self) -> list[Dimension]:
+        return list(self._dimensions)
+
+    @property
+    def n_dims(self) -> int:
+        return len(self._names)
+
+    @property
+    def n_features(self) -> int:
+        return self._starts[-1]
+
+    @property
+    def cardinality(self) -> int | None:
+        sizes = [d.cardinality for d in self._dimensions]
+        return None if None in sizes else math.prod(sizes)
+
+    def to_dict(self) -> dict[str, Dimension]:
+        """The dimensions by name, in sorted order."""
+        return dict(zip(self._names, self._dimensions))
+
+    def __repr__(self) -> str:
+        return f"Space({self.to_dict()!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Space):
+            return NotImplemented
+        return self._names == other._names and self._dimensions == other._dimensions
+
+    def __hash__(self) -> int:
+        return hash(self._names)
+
+    def _column(self, params: Sequence[Mapping[str, Any]], name: str) -> list[Any]:
+        try:
+            return [p[name] for p in params]
+        except KeyError:
+            raise KeyError(f"a candidate has no value for parameter {name!r}") from None
+
+    def rvs(self, n: int, rng: np.random.Generator) -> list[dict[str, Any]]:
+        """Draw ``n`` candidates from the priors.
+
+        Parameters
+        ----------
+        n : int
+        rng : numpy.random.Generator
+
+        Returns
+        -------
+        params : list of dict
+        """
+        n, rng = check_n(n), check_generator(rng)
+        columns = [d.rvs(n, rng) for d in self._dimensions]
+        return [dict(zip(self._names, row)) for row in zip(*columns)]
+
+    def from_unit(self, U: ArrayLike) -> list[dict[str, Any]]:
+        """Map a unit-cube design to candidates.
+
+        Parameters
+        ----------
+        U : array-like of shape (n, n_dims)
+            Column ``j`` is for ``names[j]``.
+
+        Returns
+        -------
+        params : list of dict
+        """
+        U = _unit_matrix(U, self.n_dims, "Space.from_unit")
+        columns = [d.from_unit(U[:, j]) for j, d in enumerate(self._dimensions)]
+        return [dict(zip(self._names, row)) for row in zip(*columns)]
+
+    def to_unit(self, params: Sequence[Mapping[str, Any]]) -> np.ndarray:
+        """Map candidates to the unit cube; the inverse of :meth:`from_unit`.
+
+        Parameters
+        ----------
+        params : list of dict
+
+        Returns
+        -------
+        U : ndarray of shape (n, n_dims)
+        """
+        U = np.empty((len(params), self.n_dims))
+        for j, (name, dim) in enumerate(zip(self._names, self._dimensions)):
+            U[:, j] = dim.to_unit(self._column(params, name))
+        return U
+
+    def transform(self, params: Sequence[Mapping[str, Any]]) -> np.ndarray:
+        """Encode candidates for a model.
+
+        Parameters
+        ----------
+        params : list of dict
+
+        Returns
+        -------
+        X : ndarray of shape (n, n_features)
+            Values in [0, 1]; each dimension's block in the order of :attr:`names`.
+        """
+        X = np.empty((len(params), self.n_features))
+        for j, (name, dim) in enumerate(zip(self._names, self._dimensions)):
+            block = slice(self._starts[j], self._starts[j + 1])
+            X[:, block] = dim.transform(self._column(params, name))
+        return X
+
+    def neighbor(
+        self, params: Mapping[str, Any], rng: np.random.Generator, scale: float
+    ) -> dict[str, Any]:
+        """A candidate near ``params``.
+
+        Each dimension that has more than one value moves with probability
+        ``1 / n_movable``; if none was picked, one picked uniformly moves.
+
+        Parameters
+        ----------
+        params : dict
+        rng : numpy.random.Generator
+        scale : float
+            Step size in unit space (see :meth:`Dimension.neighbor`).
+
+        Returns
+        -------
+        params : dict
+            A new dict; keys that are not dimensions are copied unchanged.
+        """
+        rng, scale = check_generator(rng), check_scale(scale)
+        movable = [
+            j
+            for j, d in enumerate(self._dimensions)
+            if d.cardinality is None or d.cardinality > 1
+        ]
+        new = dict(params)
+        if not movable:
+            return new
+        chosen = [j for j in movable if rng.random() < 1.0 / len(movable)]
+        if not chosen:
+            chosen = [movable[int(rng.integers(len(movable)))]]
+        for j in chosen:
+            name = self._names[j]
+            new[name] = self._dimensions[j].neighbor(params[name], rng, scale)
+        return new
+
+    def grid(self) -> list[dict[str, Any]]:
+        """All candidates, in scikit-learn's ``ParameterGrid`` order.
+
+        Returns
+        -------
+        params : list of dict
+            Sorted keys, the last key varying fastest.
+
+        Raises
+        ------
+        ValueError
+            If a dimension has infinitely many values.
+        """
+        infinite = [
+            n for n, d in zip(self._names, self._dimensions) if d.cardinality is None
+        ]
+        if infinite:
+            raise ValueError(
+                f"no grid: parameters {infinite} have infinitely many values"
+            )
+        values = [d.grid() for d in self._dimensions]
+        return [dict(zip(self._names, v)) for v in itertools.product(*values)]
+
+    def contains(self, params: Mapping[str, Any]) -> bool:
+        """Whether every parameter of the space is in ``params`` with a valid value.
+
+        Parameters
+        ----------
+        params : dict
+
+        Returns
+        -------
+        bool
+        """
+        return all(
+            name in params and dim.contains(params[name])
+            for name, dim in zip(self._names, self._dimensions)
+        )
+
+
+class SearchSpace:
+    """The searched space: conditional sub-spaces searched jointly by one model.
+
+    Candidates are ``(k, params)`` pairs, ``k`` the index of the sub-space.
+
+    Parameters
+    ----------
+    subspaces : list of Space
+        At least one.
+
+    Attributes
+    ----------
+    subspaces : list of Space
+    n_subspaces : int
+    n_features : int
+        Width of the model encoding: a one-hot of ``k`` (only when there is
+        more than one sub-space), then each sub-space's block in order.
+    n_unit_dims : int
+        Width of the unit designs :meth:`from_unit` takes:
+        ``1 + max(sub.n_dims)``.
+    cardinality : int or None
+        Sum of the sub-spaces' cardinalities, or None if any is infinite.
+    param_names : list of str
+        Sorted union of the parameter names.
+
+    Notes
+    -----
+    In the model encoding, the block of every sub-space a candidate is not in
+    is filled with the constant ``INACTIVE_VALUE = 0.5``, the middle of the
+    unit interval, so that inactive features carry no information and sit
+    at the same distance from every active value on average.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhpo.space import check_space
+    >>> space = check_space([{"kernel": ["linear"]}, {"kernel": ["rbf"], "gamma": [1, 2]}])
+    >>> space.grid()
+    [(0, {'kernel': 'linear'}), (1, {'gamma': 1, 'kernel': 'rbf'}), (1, {'gamma': 2, 'kernel': 'rbf'})]
+    >>> space.transform([(0, {"kernel": "linear"})])
+    array([[1. , 0. , 0. , 0.5, 0.5]])
+    """  # noqa: E501
+
+    def __init__(self, subspaces: Sequence[Space]) -> None:
+        if isinstance(subspaces, Space):
+            subspaces = [subspaces]
+        subspaces = list(subspaces)
+        if not subspaces:
+            raise ValueError("SearchSpace: subspaces must not be empty")
+        for k, sub in enumerate(subspaces):
+            if not isinstance(sub, Space):
+                raise TypeError(
+                    f"SearchSpace: subspaces[{k}] must be a Space, got "
+                    f"{type(sub).__name__} (use check_space for dicts)"
+                )
+        self._subspaces = tuple(subspaces)
+        head = len(subspaces) if len(subspaces) > 1 else 0
+        widths = [sub.n_features for sub in subspaces]
+        self._starts = (
+            (head + np.concatenate([[0], np.cumsum(widths)])).astype(int).tolist()
+        )
+
+    @property
+    def subspaces(self) -> list[Space]:
+        return list(self._subspaces)
+
+    @property
+    def n_subspaces(self) -> int:
+        return len(self._subspaces)
+
+    @property
+    def n_features(self) -> int:
+        return self._starts[-1]
+
+    @property
+    def n_unit_dims(self) -> int:
+        return 1 + max(sub.n_dims for sub in self._subspaces)
+
+    @property
+    def cardinality(self) -> int | None:
+        sizes = [sub.cardinality for sub in self._subspaces]
+        return None if None in sizes else sum(sizes)
+
+    @property
+    def param_names(self) -> list[str]:
+        return sorted(set().union(*(sub.names for sub in self._subspaces)))
+
+    def __repr__(self) -> str:
+        return f"SearchSpace({list(self._subspaces)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SearchSpace):
+            return NotImplemented
+        return self._subspaces == other._subspaces
+
+    def __hash__(self) -> int:
+        return hash(self._subspaces)
+
+    def _group(self, candidates: Sequence[tuple[int, Mapping[str, Any]]]) -> np.ndarray:
+        """The sub-space index of each candidate, validated."""
+        ks = np.empty(len(candidates), dtype=np.intp)
+        for i, cand in enumerate(candidates):
+            try:
+                k, _ = cand
+            except (TypeError, ValueError):
+                raise TypeError(
+                    f"a candidate must be a (k, params) pair, got {cand!r}"
+                ) from None
+            if not (isinstance(k, (int, np.integer)) and 0 <= k < self.n_subspaces):
+                raise ValueError(
+                    f"candidate {i}: sub-space index must be in "
+                    f"[0, {self.n_subspaces}), got {k!r}"
+                )
+            ks[i] = k
+        return ks
+
+    def rvs(self, n: int, rng: np.random.Generator) -> list[tuple[int, dict[str, Any]]]:
+        """Draw ``n`` candidates: a sub-space uniformly at random, then its priors.
+
+        Parameters
+        ----------
+        n : int
+        rng : numpy.random.Generator
+
+        Returns
+        -------
+        candidates : list of (int, dict)
+        """
+        n, rng = check_n(n), check_generator(rng)
+        m = self.n_subspaces
+        ks = rng.integers(0, m, size=n) if m > 1 else np.zeros(n, dtype=np.intp)
+        out: list[Any] = [None] * n
+        for k, sub in enumerate(self._subspaces):
+            rows = np.flatnonzero(ks == k)
+            for i, params in zip(rows, sub.rvs(len(rows), rng)):
+                out[i] = (k, params)
+        return out
+
+    def from_unit(self, U: ArrayLike) -> list[tuple[int, dict[str, Any]]]:
+        """Map a unit-cube design to candidates.
+
+        Parameters
+        ----------
+        U : array-like of shape (n, n_unit_dims)
+            Column 0 picks the sub-space (``floor(u * n_subspaces)``; ignored
+            when there is one); the next ``sub.n_dims`` columns map that
+            sub-space's dimensions; the rest are ignored.
+
+        Returns
+        -------
+        candidates : list of (int, dict)
+        """
+        U = _unit_matrix(U, self.n_unit_dims, "SearchSpace.from_unit")
+        m = self.n_subspaces
+        ks = np.clip(np.floor(as_unit_array(U[:, 0]) * m), 0, m - 1).astype(np.intp)
+        out: list[Any] = [None] * len(U)
+        for k, sub in enumerate(self._subspaces):
+            rows = np.flatnonzero(ks == k)
+            for i, params in zip(rows, sub.from_unit(U[rows, 1 : 1 + sub.n_dims])):
+                out[i] = (k, params)
+        return out
+
+    def to_unit(
+        self, candidates: Sequence[tuple[int, Mapping[str, Any]]]
+    ) -> np.ndarray:
+        """Map candidates to the unit cube; the inverse of :meth:`from_unit`.
+
+        Parameters
+        ----------
+        candidates : list of (int, dict)
+
+        Returns
+        -------
+        U : ndarray of shape (n, n_unit_dims)
+            Column 0 is the centre of the sub-space's cell; unused columns
+            are ``INACTIVE_VALUE``.
+        """
+        ks = self._group(candidates)
+        U = np.full((len(candidates), self.n_unit_dims), INACTIVE_VALUE)
+        U[:, 0] = (ks + 0.5) / self.n_subspaces
+        for k, sub in enumerate(self._subspaces):
+            rows = np.flatnonzero(ks == k)
+            if rows.size:
+                U[rows, 1 : 1 + sub.n_dims] = sub.to_unit(
+                    [candidates[i][1] for i in rows]
+                )
+        return U
+
+    def transform(
+        self, candidates: Sequence[tuple[int, Mapping[str, Any]]]
+    ) -> np.ndarray:
+        """Encode candidates for a model.
+
+        Parameters
+        ----------
+        candidates : list of (int, dict)
+
+        Returns
+        -------
+        X : ndarray of shape (n, n_features)
+            Values in [0, 1]; see the class Notes for the layout.
+        """
+        ks = self._group(candidates)
+        X = np.full((len(candidates), self.n_features), INACTIVE_VALUE)
+        m = self.n_subspaces
+        if m > 1:
+            X[:, :m] = 0.0
+            X[np.arange(len(ks)), ks] = 1.0
+        for k, sub in enumerate(self._subspaces):
+            rows = np.flatnonzero(ks == k)
+            if rows.size:
+                block = slice(self._starts[k], self._starts[k + 1])
+                X[rows, block] = sub.transform([candidates[i][1] for i in rows])
+        return X
+
+    def neighbor(
+        self,
+        candidate: tuple[int, Mapping[str, Any]],
+        rng: np.random.Generator,
+        scale: float,
+    ) -> tuple[int, dict[str, Any]]:
+        """A candidate near ``candidate``, in the same sub-space.
+
+        Parameters
+        ----------
+        candidate : (int, dict)
+        rng : numpy.random.Generator
+        scale : float
+
+        Returns
+        -------
+        candidate : (int, dict)
+        """
+        (k,) = self._group([candidate])
+        return (int(k), self._subspaces[k].neighbor(candidate[1], rng, scale))
+
+    def grid(self) -> list[tuple[int, dict[str, Any]]]:
+        """All candidates, in scikit-learn's ``ParameterGrid`` order.
+
+        Returns
+        -------
+        candidates : list of (int, dict)
+
+        Raises
+        ------
+        ValueError
+            If a sub-space is infinite.
+        """
+        return [(k, p) for k, sub in enumerate(self._subspaces) for p in sub.grid()]
+
+    def contains(self, candidate: tuple[int, Mapping[str, Any]]) -> bool:
+        """Whether ``candidate`` is a valid ``(k, params)`` of this space.
+
+        Parameters
+        ----------
+        candidate : (int, dict)
+
+        Returns
+        -------
+        bool
+        """
+        try:
+            (k,) = self._group([candidate])
+        except (TypeError, ValueError):
+            return False
+        return self._subspaces[k].contains(candidate[1])
+
+
+def check_space(
+    param_distributions: Any, *, param_name: str = "param_distributions"
+) -> SearchSpace:
+    """Turn what a user gives as the searched space into a :class:`SearchSpace`.
+
+    Parameters
+    ----------
+    param_distributions : dict, list of dicts, Space or SearchSpace
+        A dict (one sub-space), a non-empty list of dicts (conditional
+        sub-spaces, as scikit-learn's searches take) or an existing space.
+        Each value is what :func:`check_dimension` accepts.
+    param_name : str, default="param_distributions"
+        Name of the user's parameter, for error messages, which read
+        ``"param_distributions['C']: ..."`` or
+        ``"param_distributions[1]['gamma']: ..."``.
+
+    Returns
+    -------
+    space : SearchSpace
+
+    Raises
+    ------
+    ValueError
+        If the space, a dict or a list of values is empty.
+    TypeError
+        If a name is not a str, or a value or the space is of a wrong type.
+
+    Examples
+    --------
+    >>> from scipy.stats import loguniform
+    >>> from skhpo.space import check_space
+    >>> space = check_space({"C": loguniform(1e-3, 1e3), "kernel": ["rbf", "linear"]})
+    >>> space.param_names, space.n_features
+    (['C', 'kernel'], 2)
+    """
+    if isinstance(param_distributions, SearchSpace):
+        return param_distributions
+    if isinstance(param_distributions, Space):
+        return SearchSpace([param_distributions])
+    if isinstance(param_distributions, Mapping):
+        entries = [(param_name, param_distributions)]
+    elif isinstance(param_distributions, (list, tuple)):
+        if len(param_distributions) == 0:
+            raise ValueError(f"{param_name} must not be empty")
+        entries = [(f"{param_name}[{i}]", d) for i, d in enumerate(param_distributions)]
+    else:
+        raise TypeError(
+            f"{param_name} must be a dict, a list of dicts, a Space or a "
+            f"SearchSpace, got {param_distributions!r} "
+            f"(of type {type(param_distributions).__name__})"
+        )
+    subspaces = []
+    for where, entry in entries:
+        if isinstance(entry, Space):
+            subspaces.append(entry)
+            continue
+        _check_names(entry, where)
+        dims = {
+            key: check_dimension(v, key, param_name=where) for key, v in entry.items()
+        }
+        subspaces.append(Space(dims))
+    return SearchSpace(subspaces)

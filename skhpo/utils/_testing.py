@@ -1,0 +1,157 @@
+"""Test doubles with known behaviour, for skhpo's tests and benchmarks.
+
+Each is a small scikit-learn estimator whose score, failure or timing is known
+in advance, so that a search's behaviour can be checked exactly.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+
+__all__ = [
+    "AnalyticRegressor",
+    "FailingClassifier",
+    "InterruptingClassifier",
+    "NaNScoringClassifier",
+    "SleepingClassifier",
+    "branin",
+]
+
+
+def branin(x1: float, x2: float) -> float:
+    """The Branin function on [-5, 10] x [0, 15]; minimum 0.397887."""
+    a, b, c = 1.0, 5.1 / (4 * math.pi**2), 5 / math.pi
+    r, s, t = 6.0, 10.0, 1 / (8 * math.pi)
+    return a * (x2 - b * x1**2 + c * x1 - r) ** 2 + s * (1 - t) * math.cos(x1) + s
+
+
+class _FitRecorder(BaseEstimator):
+    """Fits nothing; remembers the data shape and predicts a constant."""
+
+    def fit(self, X, y=None, **fit_params):
+        X = np.asarray(X)
+        self.n_features_in_ = X.shape[1]
+        if y is not None and getattr(self, "_estimator_type", None) == "classifier":
+            self.classes_ = np.unique(y)
+        self.fit_params_ = fit_params
+        return self
+
+    def predict(self, X):
+        X = np.asarray(X)
+        if hasattr(self, "classes_"):
+            return np.full(X.shape[0], self.classes_[0])
+        return np.zeros(X.shape[0])
+
+
+class AnalyticRegressor(RegressorMixin, _FitRecorder):
+    """``score`` returns ``-function(**params)``: a known objective to maximise.
+
+    Parameters
+    ----------
+    x1, x2 : float
+        Hyperparameters.
+    kind : str
+        A categorical hyperparameter; ``"good"`` adds nothing, anything else
+        subtracts 10.
+    n : int
+        An integer hyperparameter; adds ``-0.1 * (n - 3) ** 2``.
+    function : callable, default=None
+        ``function(x1, x2) -> float`` to minimise; None means :func:`branin`.
+    fit_time : float, default=0.0
+        Seconds slept in ``fit``.
+    """
+
+    def __init__(self, x1=0.0, x2=0.0, kind="good", n=3, function=None, fit_time=0.0):
+        self.x1 = x1
+        self.x2 = x2
+        self.kind = kind
+        self.n = n
+        self.function = function
+        self.fit_time = fit_time
+
+    def fit(self, X, y=None, **fit_params):
+        if self.fit_time:
+            time.sleep(self.fit_time)
+        return super().fit(X, y, **fit_params)
+
+    def objective(self):
+        """The value ``score`` returns (higher is better)."""
+        function = self.function or branin
+        value = -function(self.x1, self.x2)
+        value -= 0.0 if self.kind == "good" else 10.0
+        value -= 0.1 * (self.n - 3) ** 2
+        return value
+
+    def score(self, X, y=None, sample_weight=None):
+        return self.objective()
+
+
+class FailingClassifier(ClassifierMixin, _FitRecorder):
+    """Fails in ``fit`` when ``parameter`` is in ``fail_on``; scores ``parameter``."""
+
+    def __init__(self, parameter=0, fail_on=(1,)):
+        self.parameter = parameter
+        self.fail_on = fail_on
+
+    def fit(self, X, y=None, **fit_params):
+        if self.parameter in self.fail_on:
+            raise ValueError(
+                f"Failing classifier failed as required (parameter={self.parameter})"
+            )
+        return super().fit(X, y, **fit_params)
+
+    def score(self, X, y=None, sample_weight=None):
+        return float(self.parameter)
+
+
+class NaNScoringClassifier(ClassifierMixin, _FitRecorder):
+    """Scores ``parameter``, except NaN when ``parameter`` is in ``nan_on`` and
+    ``+inf`` when it is in ``inf_on``."""
+
+    def __init__(self, parameter=0, nan_on=(1,), inf_on=()):
+        self.parameter = parameter
+        self.nan_on = nan_on
+        self.inf_on = inf_on
+
+    def score(self, X, y=None, sample_weight=None):
+        if self.parameter in self.nan_on:
+            return float("nan")
+        if self.parameter in self.inf_on:
+            return float("inf")
+        return float(self.parameter)
+
+
+class InterruptingClassifier(ClassifierMixin, _FitRecorder):
+    """Raises ``KeyboardInterrupt`` in ``fit`` when ``parameter == interrupt_on``,
+    as a user pressing Ctrl-C would; scores ``parameter``."""
+
+    def __init__(self, parameter=0, interrupt_on=3):
+        self.parameter = parameter
+        self.interrupt_on = interrupt_on
+
+    def fit(self, X, y=None, **fit_params):
+        if self.parameter == self.interrupt_on:
+            raise KeyboardInterrupt
+        return super().fit(X, y, **fit_params)
+
+    def score(self, X, y=None, sample_weight=None):
+        return float(self.parameter)
+
+
+class SleepingClassifier(ClassifierMixin, _FitRecorder):
+    """Sleeps ``duration`` seconds in ``fit`` (a hanging or slow fit); scores
+    ``-duration`` so that faster settings look better."""
+
+    def __init__(self, duration=0.0):
+        self.duration = duration
+
+    def fit(self, X, y=None, **fit_params):
+        time.sleep(self.duration)
+        return super().fit(X, y, **fit_params)
+
+    def score(self, X, y=None, sample_weight=None):
+        return -float(self.duration)

@@ -1,0 +1,437 @@
+"""BayesSearchCV against oracles: scikit-learn's own searches, test doubles with
+known scores, failures and interrupts, and an analytic objective."""
+
+import pickle
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import loguniform, randint, uniform
+from sklearn.base import clone, is_classifier
+from sklearn.datasets import load_iris, make_classification
+from sklearn.exceptions import FitFailedWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import (
+    GridSearchCV,
+    GroupKFold,
+    KFold,
+    RandomizedSearchCV,
+    StratifiedKFold,
+)
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
+
+from skhpo import BayesSearchCV
+from skhpo.space import Categorical, Integer, Real
+from skhpo.utils._testing import (
+    AnalyticRegressor,
+    FailingClassifier,
+    InterruptingClassifier,
+    NaNScoringClassifier,
+)
+
+X_IRIS, Y_IRIS = load_iris(return_X_y=True)
+X_TOY = np.zeros((20, 2))
+Y_TOY = np.array([0, 1] * 10)
+EXTRA_COLUMNS = ["batch", "propose_time", "proposed_by"]
+
+
+def _strip_times(results):
+    return {
+        k: v for k, v in results.items() if "time" not in k and k not in ("params",)
+    }
+
+
+def _assert_results_equal(a, b):
+    a, b = _strip_times(a), _strip_times(b)
+    assert list(a) == list(b)
+    for key in a:
+        if isinstance(a[key], np.ma.MaskedArray):
+            assert (a[key].mask == b[key].mask).all(), key
+            assert list(a[key].compressed()) == list(b[key].compressed()), key
+        else:
+            np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+
+
+# --------------------------------------------------------------------- oracles
+def test_finite_space_matches_grid_search():
+    grid = {"C": [0.01, 0.1, 1.0, 10.0], "kernel": ["linear", "rbf"]}
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    ours = BayesSearchCV(SVC(), grid, n_iter=8, cv=cv, random_state=0).fit(
+        X_IRIS, Y_IRIS
+    )
+    theirs = GridSearchCV(SVC(), grid, cv=cv).fit(X_IRIS, Y_IRIS)
+    assert ours.cv_results_["params"] == theirs.cv_results_["params"]
+    for key, value in theirs.cv_results_.items():
+        if "time" in key or key == "params":
+            continue
+        if isinstance(value, np.ma.MaskedArray):
+            assert list(ours.cv_results_[key]) == list(value), key
+        else:
+            np.testing.assert_array_equal(ours.cv_results_[key], value, err_msg=key)
+    assert ours.best_params_ == theirs.best_params_
+    assert ours.best_score_ == theirs.best_score_
+    # every key scikit-learn has, in the same order, after our extra columns
+    assert list(ours.cv_results_) == EXTRA_COLUMNS + list(theirs.cv_results_)
+    assert set(ours.cv_results_["proposed_by"]) == {"grid"}
+
+
+def test_drop_in_for_randomized_search_in_a_pipeline():
+    X, y = make_classification(n_samples=150, n_features=6, random_state=0)
+    pipe = make_pipeline(StandardScaler(), SVC())
+    space = {"svc__C": loguniform(1e-2, 1e2), "svc__gamma": loguniform(1e-3, 1e0)}
+    kwargs = dict(n_iter=12, cv=3, random_state=0, return_train_score=True)
+    searches = [
+        cls(pipe, space, **kwargs).fit(X, y)
+        for cls in (RandomizedSearchCV, BayesSearchCV)
+    ]
+    theirs, ours = searches
+    assert is_classifier(ours)
+    for name in (
+        "best_params_",
+        "best_score_",
+        "best_index_",
+        "best_estimator_",
+        "refit_time_",
+        "n_splits_",
+        "scorer_",
+        "multimetric_",
+        "classes_",
+    ):
+        assert hasattr(ours, name), name
+    assert list(ours.cv_results_)[len(EXTRA_COLUMNS) :] == list(theirs.cv_results_)
+    df = pd.DataFrame(ours.cv_results_)
+    assert df.shape[0] == 12
+    assert df["rank_test_score"].dtype == np.int32
+    assert ours.predict(X).shape == (150,)
+    assert ours.predict_proba is not None if hasattr(ours, "predict_proba") else True
+    assert ours.score(X, y) == pytest.approx(ours.best_estimator_.score(X, y))
+
+
+@pytest.mark.parametrize("n_jobs", [2])
+def test_same_results_whatever_n_jobs(n_jobs):
+    space = {
+        "C": Real(1e-3, 1e3, prior="log-uniform"),
+        "gamma": loguniform(1e-4, 1e0),
+        "kernel": ["rbf", "sigmoid"],
+    }
+    kwargs = dict(n_iter=10, cv=3, random_state=3, n_initial_points=4, batch_size=2)
+    one = BayesSearchCV(SVC(), space, n_jobs=1, **kwargs).fit(X_IRIS, Y_IRIS)
+    many = BayesSearchCV(SVC(), space, n_jobs=n_jobs, **kwargs).fit(X_IRIS, Y_IRIS)
+    _assert_results_equal(one.cv_results_, many.cv_results_)
+    assert one.cv_results_["params"] == many.cv_results_["params"]
+    assert list(one.cv_results_["proposed_by"]).count("model") == 6
+
+
+def test_same_random_state_same_results_and_different_seeds_differ():
+    space = {"x1": Real(-5, 10), "x2": Real(0, 15)}
+    kwargs = dict(n_iter=8, cv=2, n_initial_points=4)
+    a = BayesSearchCV(AnalyticRegressor(), space, random_state=1, **kwargs).fit(
+        X_TOY, Y_TOY
+    )
+    b = BayesSearchCV(AnalyticRegressor(), space, random_state=1, **kwargs).fit(
+        X_TOY, Y_TOY
+    )
+    c = BayesSearchCV(AnalyticRegressor(), space, random_state=2, **kwargs).fit(
+        X_TOY, Y_TOY
+    )
+    assert a.cv_results_["params"] == b.cv_results_["params"]
+    assert a.cv_results_["params"] != c.cv_results_["params"]
+
+
+def test_finds_branin_optimum_better_than_random_search():
+    space = {"x1": Real(-5, 10), "x2": Real(0, 15)}
+    ours, theirs = [], []
+    for seed in range(3):
+        kwargs = dict(n_iter=25, cv=2, random_state=seed)
+        ours.append(
+            BayesSearchCV(AnalyticRegressor(), space, **kwargs)
+            .fit(X_TOY, Y_TOY)
+            .best_score_
+        )
+        theirs.append(
+            RandomizedSearchCV(
+                AnalyticRegressor(),
+                {"x1": uniform(-5, 15), "x2": uniform(0, 15)},
+                **kwargs,
+            )
+            .fit(X_TOY, Y_TOY)
+            .best_score_
+        )
+    # Branin's minimum is 0.397887, so the best score is -0.397887
+    assert np.median(ours) > -1.0
+    assert np.mean(ours) > np.mean(theirs)
+
+
+def test_mixed_space_integers_on_lattice_and_plain_python_values():
+    space = {
+        "x1": Real(-5, 10),
+        "x2": uniform(0, 15),
+        "n": Integer(0, 8),
+        "kind": Categorical(["good", "bad"]),
+    }
+    search = BayesSearchCV(
+        AnalyticRegressor(), space, n_iter=20, cv=2, random_state=0
+    ).fit(X_TOY, Y_TOY)
+    for params in search.cv_results_["params"]:
+        assert type(params["x1"]) is float and -5 <= params["x1"] <= 10
+        assert type(params["x2"]) is float
+        assert type(params["n"]) is int and 0 <= params["n"] <= 8
+        assert params["kind"] in ("good", "bad") and type(params["kind"]) is str
+    assert search.best_params_["kind"] == "good"
+    assert search.best_params_["n"] in (2, 3, 4)
+
+
+def test_conditional_subspaces_are_masked_like_sklearn():
+    space = [
+        {
+            "kernel": ["rbf"],
+            "C": Real(1e-2, 1e2, "log-uniform"),
+            "gamma": loguniform(1e-3, 1e0),
+        },
+        {
+            "kernel": ["poly"],
+            "C": Real(1e-2, 1e2, "log-uniform"),
+            "degree": randint(2, 4),
+        },
+    ]
+    search = BayesSearchCV(SVC(), space, n_iter=12, cv=3, random_state=0).fit(
+        X_IRIS, Y_IRIS
+    )
+    results = search.cv_results_
+    for i, params in enumerate(results["params"]):
+        assert results["param_gamma"].mask[i] == ("gamma" not in params)
+        assert results["param_degree"].mask[i] == ("degree" not in params)
+        if params["kernel"] == "poly":
+            assert type(params["degree"]) is int and params["degree"] in (2, 3)
+    kernels = {p["kernel"] for p in results["params"]}
+    assert kernels == {"rbf", "poly"}
+
+
+# ------------------------------------------------------------------- failures
+def test_failing_candidate_gets_error_score_and_one_warning():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search = BayesSearchCV(
+            FailingClassifier(fail_on=(1,)), {"parameter": [0, 1, 2, 3]}, n_iter=4, cv=3
+        ).fit(X_TOY, Y_TOY)
+    fit_failed = [w for w in caught if issubclass(w.category, FitFailedWarning)]
+    assert len(fit_failed) == 1
+    assert "3 fits failed out of a total of 12" in str(fit_failed[0].message)
+    params = [p["parameter"] for p in search.cv_results_["params"]]
+    failed = params.index(1)
+    assert np.isnan(search.cv_results_["mean_test_score"][failed])
+    assert search.cv_results_["rank_test_score"][failed] == 4
+    assert search.best_params_ == {"parameter": 3}
+
+
+def test_error_score_raise_raises_the_original_error():
+    with pytest.raises(ValueError, match="Failing classifier failed as required"):
+        BayesSearchCV(
+            FailingClassifier(fail_on=(1,)),
+            {"parameter": [0, 1, 2]},
+            n_iter=3,
+            cv=2,
+            error_score="raise",
+        ).fit(X_TOY, Y_TOY)
+
+
+def test_every_candidate_failing_raises_naming_the_first_error():
+    with pytest.raises(ValueError, match=r"All the 6 fits failed(.|\n)*parameter=0"):
+        BayesSearchCV(
+            FailingClassifier(fail_on=(0, 1, 2)),
+            {"parameter": [0, 1, 2]},
+            n_iter=3,
+            cv=2,
+        ).fit(X_TOY, Y_TOY)
+
+
+def test_model_based_search_goes_on_after_failures():
+    # a failing region must not stop the search, nor reach the model as NaN
+    space = {"parameter": Integer(0, 40)}
+    with pytest.warns(FitFailedWarning):
+        search = BayesSearchCV(
+            FailingClassifier(fail_on=tuple(range(0, 41, 2))),
+            space,
+            n_iter=15,
+            cv=2,
+            n_initial_points=5,
+            random_state=0,
+        ).fit(X_TOY, Y_TOY)
+    assert len(search.cv_results_["params"]) == 15
+    assert search.best_params_["parameter"] % 2 == 1
+
+
+def test_nan_and_inf_scores_are_failures():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search = BayesSearchCV(
+            NaNScoringClassifier(nan_on=(1,), inf_on=(2,)),
+            {"parameter": [0, 1, 2]},
+            n_iter=3,
+            cv=2,
+        ).fit(X_TOY, Y_TOY)
+    non_finite = [w for w in caught if "non-finite" in str(w.message)]
+    assert len(non_finite) == 1
+    assert search.best_params_ == {"parameter": 0}
+    np.testing.assert_array_equal(search.cv_results_["rank_test_score"], [1, 2, 2])
+
+
+def test_interrupt_keeps_finished_candidates():
+    search = BayesSearchCV(
+        InterruptingClassifier(interrupt_on=3),
+        {"parameter": [0, 1, 2, 3, 4]},
+        n_iter=5,
+        cv=2,
+    )
+    with pytest.raises(KeyboardInterrupt):
+        search.fit(X_TOY, Y_TOY)
+    assert [p["parameter"] for p in search.cv_results_["params"]] == [0, 1, 2]
+    assert search.best_params_ == {"parameter": 2}
+    assert not hasattr(search, "best_estimator_")
+
+
+# ------------------------------------------------------------- bad input
+BAD_INPUTS = lambda: [
+    ({"param_distributions": {}}, "param_distributions"),
+    ({"param_distributions": {"C": Real(1.0, 1.0)}}, r"C.*low"),
+    ({"param_distributions": {"C": Real(0.0, 1.0, prior="log-uniform")}}, r"C.*low"),
+    ({"param_distributions": {"C": []}}, r"C.*empty"),
+    ({"param_distributions": {"C": Categorical([])}}, r"C.*empty"),
+    ({"param_distributions": {"not_a_param": [1, 2]}}, "not_a_param"),
+    ({"param_distributions": {"svc__C": [1, 2]}}, "svc__C"),
+    ({"n_iter": 0}, "n_iter"),
+    ({"acq_func": "XX"}, "acq_func"),
+    ({"scoring": "not_a_scorer"}, "scoring"),
+    ({"scoring": ["accuracy", "not_a_scorer"]}, "not_a_scorer"),
+    ({"scoring": ["accuracy", "f1_macro"], "refit": "roc"}, "refit"),
+    (
+        {
+            "scoring": ["accuracy", "f1_macro"],
+            "refit": False,
+            "param_distributions": {"C": Real(0.1, 10.0)},
+        },
+        "objective",
+    ),
+    ({"scoring": ["accuracy", "f1_macro"], "objective": "auc"}, "objective"),
+]
+
+
+@pytest.mark.parametrize("case", range(14))
+def test_bad_input_raises_before_any_fit(case):
+    kwargs, message = BAD_INPUTS()[case]
+    kwargs = {"param_distributions": {"C": [1.0, 2.0]}, **kwargs}
+    search = BayesSearchCV(InterruptingSVC(), cv=2, **kwargs)
+    with pytest.raises((ValueError, TypeError), match=message):
+        search.fit(X_TOY, Y_TOY)
+
+
+class InterruptingSVC(SVC):
+    """An SVC whose ``fit`` interrupts: proves that validation comes first."""
+
+    def fit(self, X, y=None, sample_weight=None):
+        raise KeyboardInterrupt
+
+
+# ---------------------------------------------------------------- contract
+def test_multimetric_refit_callable_and_objective():
+    scoring = {"acc": "accuracy", "f1": "f1_macro"}
+    search = BayesSearchCV(
+        LogisticRegression(max_iter=500),
+        {"C": Real(1e-3, 1e2, "log-uniform")},
+        scoring=scoring,
+        refit="f1",
+        n_iter=7,
+        cv=3,
+        random_state=0,
+    ).fit(X_IRIS, Y_IRIS)
+    assert search.best_index_ == int(np.argmin(search.cv_results_["rank_test_f1"]))
+    assert search.best_score_ == search.cv_results_["mean_test_f1"][search.best_index_]
+
+    def lowest_c(results):
+        return int(np.argmin(results["param_C"]))
+
+    search = BayesSearchCV(
+        LogisticRegression(max_iter=500),
+        {"C": Real(1e-3, 1e2, "log-uniform")},
+        scoring=scoring,
+        refit=lowest_c,
+        objective="acc",
+        n_iter=7,
+        cv=3,
+        random_state=0,
+    ).fit(X_IRIS, Y_IRIS)
+    assert search.best_params_["C"] == min(p["C"] for p in search.cv_results_["params"])
+    assert not hasattr(search, "best_score_")
+    assert hasattr(search, "best_estimator_")
+
+
+def test_groups_reach_the_splitter_like_grid_search():
+    X, y = make_classification(n_samples=60, random_state=0)
+    groups = np.repeat(np.arange(6), 10)
+    grid = {"max_depth": [1, 2, 3]}
+    ours = BayesSearchCV(
+        DecisionTreeClassifier(random_state=0), grid, n_iter=3, cv=GroupKFold(3)
+    )
+    theirs = GridSearchCV(
+        DecisionTreeClassifier(random_state=0), grid, cv=GroupKFold(3)
+    )
+    ours.fit(X, y, groups=groups)
+    theirs.fit(X, y, groups=groups)
+    np.testing.assert_array_equal(
+        ours.cv_results_["mean_test_score"], theirs.cv_results_["mean_test_score"]
+    )
+
+
+def test_splits_are_computed_once_per_fit():
+    class CountingKFold(KFold):
+        calls = 0
+
+        def split(self, X, y=None, groups=None):
+            type(self).calls += 1
+            return super().split(X, y, groups)
+
+    BayesSearchCV(
+        AnalyticRegressor(),
+        {"x1": Real(-5, 10), "x2": Real(0, 15)},
+        n_iter=6,
+        n_initial_points=2,
+        cv=CountingKFold(2, shuffle=True),
+        random_state=0,
+    ).fit(X_TOY, Y_TOY)
+    assert CountingKFold.calls == 1
+
+
+def test_extra_columns_and_verbose(capsys):
+    search = BayesSearchCV(
+        AnalyticRegressor(),
+        {"x1": Real(-5, 10), "x2": Real(0, 15)},
+        n_iter=6,
+        n_initial_points=3,
+        batch_size=2,
+        cv=2,
+        random_state=0,
+        verbose=1,
+    ).fit(X_TOY, Y_TOY)
+    results = search.cv_results_
+    np.testing.assert_array_equal(results["batch"], [0, 0, 1, 1, 2, 2])
+    assert list(results["proposed_by"]) == ["initial"] * 3 + ["model"] * 3
+    assert (results["propose_time"] >= 0).all()
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if "BayesSearchCV" in ln]
+    assert len(lines) == 3  # batches 1 and 2, and the end
+    assert re.search(r"best mean_test_score=-?\d", lines[-1])
+
+
+def test_pickle_and_clone_round_trip():
+    search = BayesSearchCV(
+        SVC(), {"C": Real(1e-2, 1e2, "log-uniform")}, n_iter=5, cv=2, random_state=0
+    ).fit(X_IRIS, Y_IRIS)
+    restored = pickle.loads(pickle.dumps(search))
+    np.testing.assert_array_equal(restored.predict(X_IRIS), search.predict(X_IRIS))
+    cloned = clone(search)
+    assert cloned.get_params()["param_distributions"] == search.param_distributions
+    assert not hasattr(cloned, "cv_results_")
