@@ -274,7 +274,7 @@ class Evaluator:
                 return_train_score=self.return_train_score,
                 error_score=self.error_score,
                 callback_ctx=ctx,
-                caller=self.caller,
+                caller=self.caller if ctx is not None else None,
             )
 
     def run(self, propose, n_candidates, lag=1):

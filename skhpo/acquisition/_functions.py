@@ -54,6 +54,13 @@ def expected_improvement(
     Returns
     -------
     ei : ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhpo.acquisition import expected_improvement
+    >>> expected_improvement(np.array([1.0, 0.0]), np.array([0.0, 1.0]), 0.5, 0.0)
+    array([0.5       , 0.19779656])
     """
     u, safe, positive, z = _z_score(mean, std, best, xi)
     pdf = np.exp(-0.5 * z * z) / _SQRT_2PI
@@ -128,9 +135,7 @@ def _log_expected_improvement(
     """``log(EI)``, finite wherever ``std > 0`` (same ranking as EI)."""
     u, safe, positive, z = _z_score(mean, std, best, xi)
     with np.errstate(divide="ignore"):
-        return np.where(
-            positive, _log_h(z) + np.log(safe), np.log(np.maximum(u, 0.0))
-        )
+        return np.where(positive, _log_h(z) + np.log(safe), np.log(np.maximum(u, 0.0)))
 
 
 def _log_probability_of_improvement(

