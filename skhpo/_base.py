@@ -216,7 +216,10 @@ class BaseSearch(BaseSearchCV):
         except BaseException:
             # an interrupted search keeps what it finished
             if evaluator.results:
-                self._store_results(evaluator.results, refit_metric, warn=False)
+                try:
+                    self._store_results(evaluator.results, refit_metric, warn=False)
+                except Exception:  # never mask the original exception
+                    pass
             raise
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)

@@ -133,9 +133,10 @@ return_train_score :
 
     Notes
     -----
-    Failed fits get ``error_score`` and one :class:`~sklearn.exceptions.FitFailedWarning`
-    at the end of the search; candidates with a non-finite mean score are ranked
-    last and never given to the model. Only a search where every fit failed
+    Failed fits get ``error_score`` and one
+    :class:`~sklearn.exceptions.FitFailedWarning` at the end of the search;
+    candidates with a non-finite mean score are ranked last and never given to
+    the model. Only a search where every fit failed
     raises. When ``fit`` is interrupted (``KeyboardInterrupt``), the finished
     candidates are in ``cv_results_`` and the interrupt propagates.
 
@@ -223,8 +224,10 @@ return_train_score :
                     "has one metric only; leave `objective` to None."
                 )
         if isinstance(self.scoring, (list, tuple, dict)) and self.objective is not None:
-            names = self.scoring if not isinstance(self.scoring, dict) else list(
+            names = (
                 self.scoring
+                if not isinstance(self.scoring, dict)
+                else list(self.scoring)
             )
             if self.objective not in names:
                 raise ValueError(
@@ -272,8 +275,11 @@ return_train_score :
             grid = space.grid()
 
             def propose_grid(k):
-                return grid[k][1], {"batch": k // lag, "propose_time": 0.0,
-                                    "proposed_by": "grid"}
+                return grid[k][1], {
+                    "batch": k // lag,
+                    "propose_time": 0.0,
+                    "proposed_by": "grid",
+                }
 
             evaluator.run(propose_grid, n_candidates, lag=lag)
             return

@@ -175,7 +175,7 @@ def test_mixed_space_integers_on_lattice_and_plain_python_values():
         "kind": Categorical(["good", "bad"]),
     }
     search = BayesSearchCV(
-        AnalyticRegressor(), space, n_iter=20, cv=2, random_state=0
+        AnalyticRegressor(), space, n_iter=25, cv=2, random_state=0
     ).fit(X_TOY, Y_TOY)
     for params in search.cv_results_["params"]:
         assert type(params["x1"]) is float and -5 <= params["x1"] <= 10
@@ -184,6 +184,9 @@ def test_mixed_space_integers_on_lattice_and_plain_python_values():
         assert params["kind"] in ("good", "bad") and type(params["kind"]) is str
     assert search.best_params_["kind"] == "good"
     assert search.best_params_["n"] in (2, 3, 4)
+    # the optimum is -0.398 (Branin, n=3); RandomizedSearchCV with the same budget
+    # reaches a median of -3.9 over 20 seeds
+    assert search.best_score_ > -1.5
 
 
 def test_conditional_subspaces_are_masked_like_sklearn():
@@ -296,7 +299,7 @@ def test_interrupt_keeps_finished_candidates():
 
 
 # ------------------------------------------------------------- bad input
-BAD_INPUTS = lambda: [
+BAD_INPUTS = [
     ({"param_distributions": {}}, "param_distributions"),
     ({"param_distributions": {"C": Real(1.0, 1.0)}}, r"C.*low"),
     ({"param_distributions": {"C": Real(0.0, 1.0, prior="log-uniform")}}, r"C.*low"),
@@ -321,9 +324,8 @@ BAD_INPUTS = lambda: [
 ]
 
 
-@pytest.mark.parametrize("case", range(14))
-def test_bad_input_raises_before_any_fit(case):
-    kwargs, message = BAD_INPUTS()[case]
+@pytest.mark.parametrize("kwargs, message", BAD_INPUTS)
+def test_bad_input_raises_before_any_fit(kwargs, message):
     kwargs = {"param_distributions": {"C": [1.0, 2.0]}, **kwargs}
     search = BayesSearchCV(InterruptingSVC(), cv=2, **kwargs)
     with pytest.raises((ValueError, TypeError), match=message):
