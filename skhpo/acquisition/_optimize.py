@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..space import Integer, Real
 from ..surrogates import GaussianProcess
 from ..utils._threads import single_blas_thread
 from ._functions import _RANKING_FUNCTIONS, ACQUISITION_FUNCTIONS, _canonical_name
@@ -179,6 +180,7 @@ def propose(
                     for _ in range(_N_OBS_NEIGHBOURS)
                 ]
             )
+            pool.add([b for c in seeds for b in _at_bounds(space, c)])
             finite = False
 
         proposals: list[Candidate] = []
@@ -319,10 +321,36 @@ def _local_search(
             cur[i], cur_X[i], cur_s[i] = nbrs[i * m + j[i]], X[i * m + j[i]], s[i, j[i]]
     if not len(cur) or not np.isfinite(cur_s.max()):
         return None, None
+    # optima of hyperparameters often lie on a bound, which steps that are
+    # reflected at the bounds never reach exactly: try the bounds too
+    for i in range(len(cur)):
+        snapped = _at_bounds(space, cur[i])
+        if not snapped:
+            continue
+        X, _, taken = pool.encode(snapped)
+        s = score(gp, X, best)
+        s[taken] = -np.inf
+        j = int(np.argmax(s))
+        if s[j] > cur_s[i]:
+            cur[i], cur_X[i], cur_s[i] = snapped[j], X[j], s[j]
     # keep the local optima in the pool: later picks of a batch re-score them
     pool.add(cur)
     i = int(np.argmax(cur_s))
     return cur[i], cur_X[i]
+
+
+def _at_bounds(space: Any, cand: Candidate) -> list[Candidate]:
+    """Copies of ``cand`` with one numeric dimension moved to a bound."""
+    k, params = cand
+    sub = space.subspaces[k]
+    out = []
+    for name, dim in zip(sub.names, sub.dimensions):
+        if not isinstance(dim, (Real, Integer)):
+            continue  # a distribution's tails are no bounds
+        for value in dim.from_unit(np.array([0.0, 1.0])):
+            if value != params[name]:
+                out.append((k, {**params, name: value}))
+    return out
 
 
 def _random_proposals(
