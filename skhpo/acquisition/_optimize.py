@@ -324,14 +324,13 @@ def _local_search(
     # optima of hyperparameters often lie on a bound, which steps that are
     # reflected at the bounds never reach exactly: try the bounds too
     for i in range(len(cur)):
-        snapped = _at_bounds(space, cur[i])
-        if not snapped:
-            continue
-        X, _, taken = pool.encode(snapped)
-        s = score(gp, X, best)
-        s[taken] = -np.inf
-        j = int(np.argmax(s))
-        if s[j] > cur_s[i]:
+        while snapped := _at_bounds(space, cur[i]):  # one bound more per pass
+            X, _, taken = pool.encode(snapped)
+            s = score(gp, X, best)
+            s[taken] = -np.inf
+            j = int(np.argmax(s))
+            if not s[j] > cur_s[i]:
+                break
             cur[i], cur_X[i], cur_s[i] = snapped[j], X[j], s[j]
     # keep the local optima in the pool: later picks of a batch re-score them
     pool.add(cur)
