@@ -66,7 +66,7 @@ def header(title: str, dists=PEERS) -> str:
     import scipy
 
     now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    command = " ".join([os.path.relpath(sys.executable)] + sys.argv)
+    command = " ".join(["python"] + sys.argv)
     versions = ", ".join(f"{d} {version(d)}" for d in dists)
     lines = [
         f"# {title}",
@@ -76,9 +76,54 @@ def header(title: str, dists=PEERS) -> str:
         f"Python {platform.python_version()}, numpy {np.__version__}, "
         f"scipy {scipy.__version__}",
         f"versions: {versions}",
-        f"threads:  BLAS/OpenMP limited to 1 per process ({', '.join(_THREAD_VARS[:3])}=1)",
+        f"skhpo:    {skhpo_fingerprint()}",
+        "threads:  BLAS/OpenMP limited to 1 per process "
+        f"({', '.join(_THREAD_VARS[:3])}=1)",
     ]
     return "\n".join(lines)
+
+
+def skhpo_fingerprint() -> str:
+    """skhpo's git commit and a hash of its sources.
+
+    The hash (sha1 of every ``.py`` file of the imported package) ties a
+    result to the exact code measured, uncommitted changes included.
+    """
+    import hashlib
+    import subprocess
+
+    import skhpo
+
+    root = os.path.dirname(os.path.abspath(skhpo.__file__))
+    digest = hashlib.sha1()
+    for folder, dirs, files in sorted(os.walk(root)):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                digest.update(os.path.relpath(path, root).encode())
+                with open(path, "rb") as f:
+                    digest.update(f.read())
+    try:
+        commit = (
+            subprocess.run(
+                ["git", "-C", root, "rev-parse", "--short", "HEAD"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+            ).stdout.strip()
+            or "no commit"
+        )
+        dirty = subprocess.run(
+            ["git", "-C", root, "status", "--porcelain", "--", "."],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit, dirty = "unknown", ""
+    state = f"{commit}{' + uncommitted changes' if dirty else ''}"
+    return f"commit {state}; sources sha1 {digest.hexdigest()[:12]}"
 
 
 def check_single_threaded() -> None:
@@ -154,14 +199,18 @@ def format_table(rows, headers, floatfmt=".3f") -> str:
         for i, h in enumerate(headers)
     ]
     out = [
-        "  ".join(str(h).rjust(w) if i else str(h).ljust(w)
-                  for i, (h, w) in enumerate(zip(headers, widths))),
+        "  ".join(
+            str(h).rjust(w) if i else str(h).ljust(w)
+            for i, (h, w) in enumerate(zip(headers, widths))
+        ),
         "  ".join("-" * w for w in widths),
     ]
     for r in body:
         out.append(
-            "  ".join(v.rjust(w) if i else v.ljust(w)
-                      for i, (v, w) in enumerate(zip(r, widths)))
+            "  ".join(
+                v.rjust(w) if i else v.ljust(w)
+                for i, (v, w) in enumerate(zip(r, widths))
+            )
         )
     return "\n".join(out)
 

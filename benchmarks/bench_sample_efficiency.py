@@ -50,26 +50,30 @@ evaluation order, per problem, method and seed) are written to JSON under
 
 Usage::
 
-    python benchmarks/bench_sample_efficiency.py                  # full run
-    python benchmarks/bench_sample_efficiency.py --problems SVM-wine-nll kNN-digits-nll --seeds 2
-    python benchmarks/bench_sample_efficiency.py --analyse benchmarks/results/sample_efficiency.json
-    python benchmarks/bench_sample_efficiency.py --list
+    python benchmarks/bench_sample_efficiency.py            # full run
+    python benchmarks/bench_sample_efficiency.py --list     # the problems
+    python benchmarks/bench_sample_efficiency.py \
+        --problems SVM-wine-nll kNN-digits-nll --seeds 2   # a quick check
+    python benchmarks/bench_sample_efficiency.py \
+        --analyse benchmarks/results/sample_efficiency.json
 """
 
 from __future__ import annotations
 
-import _common  # noqa: I001  (first: limits threads before numpy loads)
-
+# `_common` must load before numpy (it caps BLAS/OpenMP threads); it sorts
+# first among the non-standard-library imports below.
 import argparse
 import json
 import math
 import os
 import sys
 import time
+import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing import get_context
 
+import _common
 import numpy as np
 
 METHODS = ("random", "skopt", "optuna", "skhpo")
@@ -116,13 +120,13 @@ def to_sklearn(spec):
             out[name] = args[0]
         elif kind == "real":
             low, high, scale = args
-            out[name] = loguniform(low, high) if scale == "log" else uniform(
-                low, high - low
+            out[name] = (
+                loguniform(low, high) if scale == "log" else uniform(low, high - low)
             )
         else:
             low, high, scale = args
-            out[name] = _IntLogUniform(low, high) if scale == "log" else randint(
-                low, high + 1
+            out[name] = (
+                _IntLogUniform(low, high) if scale == "log" else randint(low, high + 1)
             )
     return out
 
@@ -193,61 +197,117 @@ _TREE = {
 
 PROBLEMS = [
     Problem(
-        "kNN-digits-nll", "kNN", "digits", "neg_log_loss",
-        {"n_neighbors": integer(1, 25), "p": integer(1, 4),
-         "weights": cat("uniform", "distance")},
+        "kNN-digits-nll",
+        "kNN",
+        "digits",
+        "neg_log_loss",
+        {
+            "n_neighbors": integer(1, 25),
+            "p": integer(1, 4),
+            "weights": cat("uniform", "distance"),
+        },
         note="bayesmark's kNN space plus `weights`",
     ),
     Problem(
-        "SVM-wine-nll", "SVC", "wine", "neg_log_loss",
-        {"C": real(1.0, 1e3, log=True), "gamma": real(1e-4, 1e-1, log=True),
-         "tol": real(1e-5, 1e-1, log=True)},
+        "SVM-wine-nll",
+        "SVC",
+        "wine",
+        "neg_log_loss",
+        {
+            "C": real(1.0, 1e3, log=True),
+            "gamma": real(1e-4, 1e-1, log=True),
+            "tol": real(1e-5, 1e-1, log=True),
+        },
         note="gamma up to 1e-1 (bayesmark: 1e-3, nearly linear on 13 features)",
     ),
     Problem(
-        "DT-digits-acc", "DT", "digits", "accuracy", dict(_TREE),
+        "DT-digits-acc",
+        "DT",
+        "digits",
+        "accuracy",
+        dict(_TREE),
     ),
     Problem(
-        "RF-wine-nll", "RF", "wine", "neg_log_loss",
+        "RF-wine-nll",
+        "RF",
+        "wine",
+        "neg_log_loss",
         {**_TREE, "n_estimators": integer(5, 30)},
         note="n_estimators searched in [5, 30] (bayesmark: fixed at 10)",
     ),
     Problem(
-        "MLP-adam-iris-nll", "MLP-adam", "iris", "neg_log_loss",
-        {"hidden_layer_sizes": integer(50, 200), "alpha": real(1e-5, 1e1, log=True),
-         "batch_size": integer(10, 250),
-         "learning_rate_init": real(1e-5, 1e-1, log=True),
-         "tol": real(1e-5, 1e-1, log=True), "beta_1": real(0.5, 0.99),
-         "beta_2": real(0.9, 1 - 1e-6), "epsilon": real(1e-9, 1e-6, log=True)},
+        "MLP-adam-iris-nll",
+        "MLP-adam",
+        "iris",
+        "neg_log_loss",
+        {
+            "hidden_layer_sizes": integer(50, 200),
+            "alpha": real(1e-5, 1e1, log=True),
+            "batch_size": integer(10, 250),
+            "learning_rate_init": real(1e-5, 1e-1, log=True),
+            "tol": real(1e-5, 1e-1, log=True),
+            "beta_1": real(0.5, 0.99),
+            "beta_2": real(0.9, 1 - 1e-6),
+            "epsilon": real(1e-9, 1e-6, log=True),
+        },
         note="max_iter=40 to keep a fit cheap; no early stopping, so bayesmark's "
         "validation_fraction is left out",
     ),
     Problem(
-        "ada-breast-acc", "ada", "breast", "accuracy",
+        "ada-breast-acc",
+        "ada",
+        "breast",
+        "accuracy",
         {"n_estimators": integer(10, 100), "learning_rate": real(1e-4, 1e1, log=True)},
     ),
     Problem(
-        "lasso-breast-nll", "lasso", "breast", "neg_log_loss",
-        {"C": real(1e-2, 1e2, log=True),
-         "intercept_scaling": real(1e-2, 1e2, log=True),
-         "l1_ratio": cat(1.0, 0.0)},
+        "lasso-breast-nll",
+        "lasso",
+        "breast",
+        "neg_log_loss",
+        {
+            "C": real(1e-2, 1e2, log=True),
+            "intercept_scaling": real(1e-2, 1e2, log=True),
+            "l1_ratio": cat(1.0, 0.0),
+        },
         note="bayesmark's lasso and linear classifiers in one space (l1_ratio)",
     ),
     Problem(
-        "lasso-diabetes-mse", "lasso-reg", "diabetes", "neg_mean_squared_error",
-        {"alpha": real(1e-2, 1e2, log=True), "fit_intercept": cat(True, False),
-         "max_iter": integer(10, 5000, log=True), "tol": real(1e-5, 1e-1, log=True),
-         "positive": cat(True, False), "selection": cat("cyclic", "random")},
+        "lasso-diabetes-mse",
+        "lasso-reg",
+        "diabetes",
+        "neg_mean_squared_error",
+        {
+            "alpha": real(1e-2, 1e2, log=True),
+            "fit_intercept": cat(True, False),
+            "max_iter": integer(10, 5000, log=True),
+            "tol": real(1e-5, 1e-1, log=True),
+            "positive": cat(True, False),
+            "selection": cat("cyclic", "random"),
+        },
     ),
     Problem(
-        "ENet-diabetes-mae", "enet", "diabetes", "neg_mean_absolute_error",
-        {"alpha": real(1e-4, 1e1, log=True), "l1_ratio": real(0.0, 1.0),
-         "fit_intercept": cat(True, False), "tol": real(1e-5, 1e-1, log=True)},
+        "ENet-diabetes-mae",
+        "enet",
+        "diabetes",
+        "neg_mean_absolute_error",
+        {
+            "alpha": real(1e-4, 1e1, log=True),
+            "l1_ratio": real(0.0, 1.0),
+            "fit_intercept": cat(True, False),
+            "tol": real(1e-5, 1e-1, log=True),
+        },
     ),
     Problem(
-        "SVR-diabetes-mse", "SVR", "diabetes", "neg_mean_squared_error",
-        {"C": real(1.0, 1e4, log=True), "gamma": real(1e-4, 1e0, log=True),
-         "epsilon": real(1e-2, 1e2, log=True)},
+        "SVR-diabetes-mse",
+        "SVR",
+        "diabetes",
+        "neg_mean_squared_error",
+        {
+            "C": real(1.0, 1e4, log=True),
+            "gamma": real(1e-4, 1e0, log=True),
+            "epsilon": real(1e-2, 1e2, log=True),
+        },
         note="ranges widened for the unscaled target",
     ),
 ]
@@ -311,16 +371,23 @@ def _search(method, problem, n_evals, cv, seed):
         from sklearn.model_selection import RandomizedSearchCV
 
         return RandomizedSearchCV(
-            estimator, to_sklearn(problem.space), n_iter=n_evals,
-            random_state=seed, **common,
+            estimator,
+            to_sklearn(problem.space),
+            n_iter=n_evals,
+            random_state=seed,
+            **common,
         )
     if method == "skopt":
         _common.skopt_compat()
         from skopt import BayesSearchCV
 
         return BayesSearchCV(
-            estimator, to_skopt(problem.space), n_iter=n_evals, n_points=1,
-            random_state=seed, **common,
+            estimator,
+            to_skopt(problem.space),
+            n_iter=n_evals,
+            n_points=1,
+            random_state=seed,
+            **common,
         )
     if method == "optuna":
         import optuna
@@ -331,14 +398,21 @@ def _search(method, problem, n_evals, cv, seed):
             direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed)
         )
         return OptunaSearchCV(
-            estimator, to_optuna(problem.space), n_trials=n_evals, study=study,
-            random_state=seed, **common,
+            estimator,
+            to_optuna(problem.space),
+            n_trials=n_evals,
+            study=study,
+            random_state=seed,
+            **common,
         )
     if method == "skhpo":
         from skhpo import BayesSearchCV
 
         return BayesSearchCV(
-            estimator, to_skhpo(problem.space), n_iter=n_evals, random_state=seed,
+            estimator,
+            to_skhpo(problem.space),
+            n_iter=n_evals,
+            random_state=seed,
             **common,
         )
     raise ValueError(method)
@@ -363,12 +437,35 @@ def run_task(problem_name, seed, n_evals, n_folds, methods):
     for method in methods:
         search = _search(method, problem, n_evals, cv, seed)
         start = time.perf_counter()
-        search.fit(X, y)
+        try:
+            search.fit(X, y)
+            trace = _trace(method, search)
+            if len(trace) != n_evals:
+                raise RuntimeError(f"{len(trace)} candidates instead of {n_evals}")
+        except Exception as exc:
+            # A crashing method is a result too: record it, keep the run going.
+            lines = traceback.format_exc()
+            print(
+                f"\n{method} on {problem_name}, seed {seed} failed:\n{lines}",
+                file=sys.stderr,
+                flush=True,
+            )
+            out[method] = {
+                "scores": None,
+                "seconds": round(time.perf_counter() - start, 2),
+                "error": f"{type(exc).__name__}: {exc}",
+                "where": [
+                    ln.strip()
+                    for ln in lines.splitlines()
+                    if ln.strip().startswith("File")
+                ][-3:],
+            }
+            continue
         seconds = time.perf_counter() - start
-        trace = _trace(method, search)
-        if len(trace) != n_evals:
-            raise RuntimeError(f"{method} on {problem_name}: {len(trace)} candidates")
-        out[method] = {"scores": [_round(v) for v in trace], "seconds": round(seconds, 2)}
+        out[method] = {
+            "scores": [_round(v) for v in trace],
+            "seconds": round(seconds, 2),
+        }
     return problem_name, seed, out
 
 
@@ -391,19 +488,27 @@ def analyse(results):
     n_evals = results["settings"]["n_evals"]
     report = {}
     for pname, by_method in results["problems"].items():
+        by_method = {
+            m: {seed: run for seed, run in runs.items() if run.get("scores")}
+            for m, runs in by_method.items()
+        }
         methods = [m for m in METHODS if m in by_method and by_method[m]]
         if "random" not in methods:
             continue
         finite = [
-            -s for m in methods for run in by_method[m].values() for s in run["scores"]
+            -s
+            for m in methods
+            for run in by_method[m].values()
+            for s in run["scores"]
             if s is not None
         ]
         if not finite:
             continue
         opt, worst = min(finite), max(finite)
         curves = {
-            m: np.array([_best_so_far(run["scores"], worst)
-                         for run in by_method[m].values()])
+            m: np.array(
+                [_best_so_far(run["scores"], worst) for run in by_method[m].values()]
+            )
             for m in methods
         }
         rand = float(np.median(curves["random"][:, n_evals - 1]))
@@ -421,7 +526,9 @@ def analyse(results):
                 "normed": normed,  # runs x n_evals
                 "evals_to_rand": float(np.median(reached)),
                 "n_runs": len(c),
-                "seconds": float(np.mean([r["seconds"] for r in by_method[m].values()])),
+                "seconds": float(
+                    np.mean([r["seconds"] for r in by_method[m].values()])
+                ),
             }
         report[pname] = entry
     return report
@@ -442,46 +549,93 @@ def print_report(results, file=sys.stdout):
     def say(*args):
         print(*args, file=file)
 
-    say(f"\n{len(report)} problems, seeds {settings['seeds']}, {n_evals} candidates, "
-        f"{settings['n_folds']}-fold CV")
+    say(
+        f"\n{len(report)} problems, seeds {settings['seeds']}, {n_evals} candidates, "
+        f"{settings['n_folds']}-fold CV"
+    )
+    failed = [
+        f"{m} on {p} seed {seed}: {run['error']}"
+        for p, runs in results["problems"].items()
+        for m, by_seed in runs.items()
+        for seed, run in by_seed.items()
+        if run.get("scores") is None
+    ]
+    if failed:
+        say(f"FAILED runs ({len(failed)}), left out of everything below:")
+        for line in failed:
+            say(f"  {line}")
     if skipped:
-        say(f"left out of the means (random search's median already at the best "
-            f"value seen, normalisation undefined): {', '.join(skipped)}")
+        say(
+            f"left out of the means (random search's median already at the best "
+            f"value seen, normalisation undefined): {', '.join(skipped)}"
+        )
 
     checkpoints = sorted({k for k in (10, 20, n_evals) if k <= n_evals})
-    say("\nMean normalised score (0 = best seen, 1 = random search's median final "
-        "best; lower is better), mean over problems of the mean over seeds:")
+    say(
+        "\nMean normalised score (0 = best seen, 1 = random search's median final "
+        "best; lower is better), mean over problems of the mean over seeds:"
+    )
     rows = []
     for m in methods:
         row = [m]
         for k in checkpoints:
-            vals = [float(e["methods"][m]["normed"][:, k - 1].mean())
-                    for e in usable.values() if m in e["methods"]]
+            vals = [
+                float(e["methods"][m]["normed"][:, k - 1].mean())
+                for e in usable.values()
+                if m in e["methods"]
+            ]
             row.append(float(np.mean(vals)) if vals else math.nan)
-        secs = [e["methods"][m]["seconds"] for e in report.values() if m in e["methods"]]
+        vals = [
+            float(e["methods"][m]["normed"][:, n_evals - 1].mean())
+            for e in usable.values()
+            if m in e["methods"]
+        ]
+        row.append(float(np.median(vals)) if vals else math.nan)
+        secs = [
+            e["methods"][m]["seconds"] for e in report.values() if m in e["methods"]
+        ]
         row.append(float(np.mean(secs)))
         rows.append(row)
-    say(_common.format_table(
-        rows, ["method", *[f"@{k}" for k in checkpoints], "s/run"]))
-    final = {r[0]: r[-2] for r in rows}  # mean normalised score at n_evals
+    say(
+        _common.format_table(
+            rows,
+            ["method", *[f"@{k}" for k in checkpoints], f"median@{n_evals}", "s/run"],
+        )
+    )
+    say(
+        f"(median@{n_evals}: median over problems, less sensitive to the problems "
+        "where rand - opt is tiny)"
+    )
+    final = {r[0]: r[len(checkpoints)] for r in rows}  # mean normalised at n_evals
     if "skhpo" in final:
-        ratios = [f"skhpo / {m}: {final['skhpo'] / v:.3f}"
-                  for m, v in final.items() if m != "skhpo" and v > 0]
+        ratios = [
+            f"skhpo / {m}: {final['skhpo'] / v:.3f}"
+            for m, v in final.items()
+            if m != "skhpo" and v > 0
+        ]
         say(f"ratios of the mean normalised score at {n_evals}: " + ", ".join(ratios))
 
-    say(f"\nPer problem: mean normalised score at {n_evals} candidates "
-        "(opt and rand are losses = -score):")
+    say(
+        f"\nPer problem: mean normalised score at {n_evals} candidates "
+        "(opt and rand are losses = -score):"
+    )
     rows = []
     for p, e in report.items():
         row = [p + (" *" if e["degenerate"] else ""), e["opt"], e["rand"]]
-        row += [float(e["methods"][m]["normed"][:, n_evals - 1].mean())
-                if m in e["methods"] else math.nan for m in methods]
+        row += [
+            float(e["methods"][m]["normed"][:, n_evals - 1].mean())
+            if m in e["methods"]
+            else math.nan
+            for m in methods
+        ]
         rows.append(row)
     say(_common.format_table(rows, ["problem", "opt", "rand", *methods], ".4g"))
 
     bayes = [m for m in BAYES_METHODS if m in methods]
-    say(f"\nCandidates needed to reach random search's median best after {n_evals} "
-        "(median over seeds):")
+    say(
+        f"\nCandidates needed to reach random search's median best after {n_evals} "
+        "(median over seeds):"
+    )
     rows, per_method = [], {m: [] for m in bayes}
     for p, e in report.items():
         row = [p]
@@ -499,8 +653,10 @@ def print_report(results, file=sys.stdout):
     if "skhpo" in bayes:
         med = float(np.median(per_method["skhpo"]))
         verdict = "met" if med <= TARGET_EVALS else "NOT met"
-        say(f"skhpo on the median problem: {_fmt_evals(med, n_evals)} candidates "
-            f"(target <= {TARGET_EVALS}: {verdict})")
+        say(
+            f"skhpo on the median problem: {_fmt_evals(med, n_evals)} candidates "
+            f"(target <= {TARGET_EVALS}: {verdict})"
+        )
 
 
 # ---------------------------------------------------------------------- main
@@ -514,27 +670,42 @@ def _save(results, path):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--problems", nargs="+", default=PROBLEM_NAMES,
-                        choices=PROBLEM_NAMES, metavar="NAME",
-                        help="problems to run (default: all; see --list)")
+    parser.add_argument(
+        "--problems",
+        nargs="+",
+        default=PROBLEM_NAMES,
+        choices=PROBLEM_NAMES,
+        metavar="NAME",
+        help="problems to run (default: all; see --list)",
+    )
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
-    parser.add_argument("--seeds", type=int, default=5, help="seeds 0 .. N-1")
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=7,
+        help="seeds 0 .. N-1 (odd: random's median is one run)",
+    )
     parser.add_argument("--n-evals", type=int, default=30)
     parser.add_argument("--n-folds", type=int, default=5)
-    parser.add_argument("--n-procs", type=int, default=2,
-                        help="processes running (problem, seed) tasks")
-    parser.add_argument("--out", default=os.path.join(
-        _common.RESULTS_DIR, "sample_efficiency.json"))
-    parser.add_argument("--analyse", metavar="FILE",
-                        help="print the report of a saved JSON and exit")
+    parser.add_argument(
+        "--n-procs", type=int, default=2, help="processes running (problem, seed) tasks"
+    )
+    parser.add_argument(
+        "--out", default=os.path.join(_common.RESULTS_DIR, "sample_efficiency.json")
+    )
+    parser.add_argument(
+        "--analyse", metavar="FILE", help="print the report of a saved JSON and exit"
+    )
     parser.add_argument("--list", action="store_true", help="list problems and exit")
     args = parser.parse_args(argv)
 
     if args.list:
         for p in PROBLEMS:
             dims = ", ".join(f"{k}: {v[0]}" for k, v in p.space.items())
-            print(f"{p.name:22s} {len(p.space)}-d ({dims})" +
-                  (f"\n{'':22s} note: {p.note}" if p.note else ""))
+            print(
+                f"{p.name:22s} {len(p.space)}-d ({dims})"
+                + (f"\n{'':22s} note: {p.note}" if p.note else "")
+            )
         return
     if args.analyse:
         with open(args.analyse) as f:
@@ -549,9 +720,13 @@ def main(argv=None):
     print(head, flush=True)
     results = {
         "header": head,
-        "settings": {"n_evals": args.n_evals, "n_folds": args.n_folds,
-                     "seeds": list(range(args.seeds)), "methods": args.methods,
-                     "n_procs": args.n_procs},
+        "settings": {
+            "n_evals": args.n_evals,
+            "n_folds": args.n_folds,
+            "seeds": list(range(args.seeds)),
+            "methods": args.methods,
+            "n_procs": args.n_procs,
+        },
         "problems": {p: {m: {} for m in args.methods} for p in args.problems},
     }
     # costliest problems first, so the two processes finish together
@@ -570,14 +745,22 @@ def main(argv=None):
             for m, run in out.items():
                 results["problems"][pname][m][str(seed)] = run
             done += 1
-            times = " ".join(f"{m} {r['seconds']:.1f}s" for m, r in out.items())
-            print(f"[{time.perf_counter() - start:7.0f}s] {done}/{len(tasks)} "
-                  f"{pname} seed {seed}: {times}", flush=True)
+            times = " ".join(
+                f"{m} {r['seconds']:.1f}s" + (" FAILED" if r["scores"] is None else "")
+                for m, r in out.items()
+            )
+            print(
+                f"[{time.perf_counter() - start:7.0f}s] {done}/{len(tasks)} "
+                f"{pname} seed {seed}: {times}",
+                flush=True,
+            )
             _save(results, args.out)
     results["wall_seconds"] = round(time.perf_counter() - start, 1)
     _save(results, args.out)
-    print(f"\nwall time {results['wall_seconds']:.0f} s; raw traces in {args.out} "
-          f"({os.path.getsize(args.out) / 1024:.0f} KB)")
+    print(
+        f"\nwall time {results['wall_seconds']:.0f} s; raw traces in {args.out} "
+        f"({os.path.getsize(args.out) / 1024:.0f} KB)"
+    )
     print_report(results)
 
 
