@@ -38,39 +38,47 @@ _NO_FITS = (
 )
 
 
-def check_param_names(
-    estimator, names, *, examples=None, param_name="param_distributions"
-):
-    """Raise if a searched name is not a parameter of ``estimator``.
-
-    A nested name (``step__param``) is also accepted when its prefix is itself
-    searched (the step is replaced by one of several estimators). A name that
-    ``get_params`` does not list is accepted when ``set_params`` takes it with its
-    value in ``examples``: an estimator that does not derive from
-    ``BaseEstimator`` may accept more than it lists, and the search sets
-    parameters with ``set_params``.
-    """
-    valid = set(estimator.get_params(deep=True))
-    searched = set(names)
-    examples = {} if examples is None else examples
-    for name in names:
-        if name in valid:
-            continue
-        prefix = name.rsplit("__", 1)[0] if "__" in name else None
-        if prefix is not None and prefix in searched:
-            continue
-        if name in examples and _sets_param(estimator, name, examples[name]):
-            continue
-        raise ValueError(
-            f"{param_name}: invalid parameter {name!r} for estimator "
-            f"{estimator!r}. Valid parameters are: {sorted(valid)!r}."
-        )
+# what fit sets, besides n_splits_
+_FITTED = (
+    "cv_results_",
+    "best_index_",
+    "best_score_",
+    "best_params_",
+    "best_estimator_",
+    "refit_time_",
+    "feature_names_in_",
+    "scorer_",
+    "multimetric_",
+)
 
 
-def _sets_param(estimator, name, value):
+def check_param_names(estimator, space, *, param_name="param_distributions"):
+    """Raise, naming the parameter, if ``estimator`` cannot take a point of
+    ``space``: one point of each sub-space is set on a clone, as the search will
+    (so a searched step's own parameters, ``clf__svc__C``, are accepted)."""
+    rng = np.random.default_rng(0)
+    for sub in space.subspaces:
+        example = sub.rvs(1, rng)[0]
+        if _sets(estimator, example):
+            continue
+        for name in sorted(example):  # name the first one that cannot be set
+            with_steps = {
+                key: value
+                for key, value in example.items()
+                if name == key or name.startswith(key + "__")
+            }
+            if not _sets(estimator, with_steps):
+                raise ValueError(
+                    f"{param_name}: invalid parameter {name!r} for estimator "
+                    f"{estimator!r}; valid parameters are "
+                    f"{sorted(estimator.get_params(deep=True))!r}."
+                )
+
+
+def _sets(estimator, params):
     try:
-        clone(estimator).set_params(**{name: value})
-    except Exception:
+        clone(estimator).set_params(**clone(params, safe=False))
+    except ValueError:
         return False
     return True
 
@@ -210,11 +218,19 @@ class BaseSearch(BaseSearchCV):
             callback_ctx=search_ctx,
             caller=self,
         )
-        self._search_start = time.time()
+        if self.verbose > 0:
+            n_cand = self._max_candidates()
+            print(
+                f"Fitting {n_splits} folds for each of {n_cand} candidates, "
+                f"totalling {n_cand * n_splits} fits"
+            )
         try:
             self._run_search(evaluator)
         except BaseException:
-            # an interrupted search keeps what it finished
+            # an interrupted search keeps what it finished, and nothing of an
+            # earlier fit
+            for name in _FITTED:
+                self.__dict__.pop(name, None)
             if evaluator.results:
                 try:
                     self._store_results(evaluator.results, refit_metric, warn=False)
@@ -290,24 +306,60 @@ class BaseSearch(BaseSearchCV):
             self.best_params_ = cv_results["params"][self.best_index_]
         return refit_metric
 
-    def _objective_metric(self, first_test_scores=None, objective=None):
-        """Name of the metric a model-based search optimises."""
-        multimetric = not (
-            callable(self.scoring)
-            or self.scoring is None
-            or isinstance(self.scoring, str)
-        ) or isinstance(first_test_scores, dict)
-        if not multimetric:
-            return "score"
-        if objective is not None:
+    def _check_objective(self, objective, *, needed=True):
+        """The metric a model-based search optimises, checked before any fit.
+
+        Returns its name, or None when ``scoring`` is a callable whose return
+        type is only known after a fit (see :meth:`_resolve_objective`).
+        ``needed=False`` when nothing will be optimised (a whole grid).
+        """
+        if isinstance(self.scoring, (list, tuple, set, dict)):
+            names = list(self.scoring)
+            if objective is not None:
+                if objective not in names:
+                    raise ValueError(
+                        f"objective={objective!r} is not one of the metrics in "
+                        f"`scoring`: {sorted(names)!r}."
+                    )
+                return objective
+            if isinstance(self.refit, str):
+                return self.refit
+            if needed:
+                raise ValueError(
+                    "With several metrics in `scoring` and `refit` set to "
+                    f"{self.refit!r}, set `objective` to the name of the metric to "
+                    "optimise."
+                )
+            return None
+        if callable(self.scoring):
             return objective
-        if isinstance(self.refit, str):
-            return self.refit
-        raise ValueError(
-            "With several metrics in `scoring` and `refit` set to "
-            f"{self.refit!r}, set `objective` to the name of the metric to "
-            "optimise."
-        )
+        if objective not in (None, "score"):
+            raise ValueError(
+                f"objective={objective!r} names a metric, but `scoring` has one "
+                "metric only; leave `objective` to None."
+            )
+        return "score"
+
+    def _resolve_objective(self, objective, test_scores):
+        """The optimised metric once a callable ``scoring`` returned ``test_scores``."""
+        if not isinstance(test_scores, dict):
+            return self._check_objective(objective) or "score"
+        if objective is None:
+            if not isinstance(self.refit, str):
+                # scikit-learn's message when refit names no metric
+                self._check_refit_for_multimetric(test_scores)
+                raise ValueError(
+                    "`scoring` returns several metrics and `refit` is "
+                    f"{self.refit!r}: set `objective` to the metric to optimise, "
+                    f"one of {sorted(test_scores)!r}."
+                )
+            objective = self.refit
+        if objective not in test_scores:
+            raise ValueError(
+                f"objective={objective!r} is not one of the metrics `scoring` "
+                f"returns: {sorted(test_scores)!r}."
+            )
+        return objective
 
 
 def _insert_error_scores(out, error_score):

@@ -7,12 +7,14 @@ joblib, so ``joblib.parallel_config(backend="dask")`` moves them to a cluster.
 Two schedules share one loop (:meth:`Evaluator.run`):
 
 - *lagged*: candidate ``k`` is proposed once candidates ``0 .. k - lag`` have
-  finished, while the ``lag - 1`` candidates before it are still running. Each
-  candidate's folds are one joblib call returning results as they come
-  (``return_as="generator_unordered"``); several such calls are open at once, so
-  a worker that frees takes the next queued fold of any running candidate. The
-  proposal for ``k`` never depends on which fit finished first, so results are
-  the same for every ``n_jobs``;
+  finished, while the ``lag - 1`` candidates before it may still run. Each
+  candidate's folds are one joblib call returning a generator
+  (``return_as="generator"``); several such calls are open at once on the same
+  workers (loky's executor, a dask cluster), so a worker that frees takes the
+  next queued fold of any running candidate. The proposal for ``k`` never
+  depends on which fit finished first, so results are the same for every
+  ``n_jobs``. Backends whose instances each own a pool (threading,
+  multiprocessing) run one call at a time, which gives the same results;
 - with one worker the same loop runs the candidates one after the other in the
   driver.
 
@@ -139,16 +141,31 @@ def _fit(estimator, X, y, fit_params):
 class CandidateResult:
     """What one candidate's evaluation produced: its folds' outputs and extras."""
 
-    __slots__ = ("index", "params", "out", "extra")
+    __slots__ = ("params", "out", "extra")
 
-    def __init__(self, index, params, out, extra):
-        self.index = index
+    def __init__(self, params, out, extra):
         self.params = params
         self.out = out
         self.extra = extra
 
+    @property
+    def failed(self):
+        """Whether a fit failed on any fold (its scores are ``error_score``)."""
+        return any(o["fit_error"] is not None for o in self.out)
+
+    def test_scores(self):
+        """The test scores of the first fold that fitted, or None."""
+        return next(
+            (o["test_scores"] for o in self.out if o["fit_error"] is None), None
+        )
+
     def mean_test(self, metric):
-        """Mean test score of ``metric`` over the folds (NaN if non-finite)."""
+        """Mean test score of ``metric`` over the folds; NaN for a failure.
+
+        A candidate is a failure when a fit failed or its mean is not finite.
+        """
+        if self.failed:
+            return np.nan
         scores = [
             o["test_scores"][metric]
             if isinstance(o["test_scores"], dict)
@@ -159,31 +176,29 @@ class CandidateResult:
         return value if np.isfinite(value) else np.nan
 
 
-def _fresh_backend():
-    """A new instance of the active joblib backend, or None to use the default.
+# backends whose instances share one pool of workers (loky's reusable executor,
+# a dask cluster): several calls may be open at once without oversubscribing
+_SHARED_POOL_BACKENDS = ("LokyBackend", "DaskDistributedBackend")
 
-    Several joblib calls are kept open at once; they must not share one backend
-    instance, which holds per-call state. Returns ``False`` when the backend's
-    settings cannot be copied: the caller then runs one call at a time.
+
+def _backend_factory():
+    """A maker of new instances of the active joblib backend, or None.
+
+    Several joblib calls are kept open at once, each with its own backend
+    instance (an instance holds per-call state) over the same pool of workers.
+    None means the backend cannot do that: one call at a time.
     """
     backend, _ = get_active_backend()
-    cls = type(backend)
-    if hasattr(backend, "client"):  # joblib's dask backend
-        try:
-            return cls(
-                client=backend.client,
-                wait_for_workers_timeout=backend.wait_for_workers_timeout,
-            )
-        except Exception:
-            return False
-    try:
-        return cls(
-            nesting_level=backend.nesting_level,
-            inner_max_num_threads=backend.inner_max_num_threads,
-            **getattr(backend, "backend_kwargs", {}),
-        )
-    except Exception:
-        return False
+    name = type(backend).__name__
+    if name not in _SHARED_POOL_BACKENDS:
+        return None
+    if name == "DaskDistributedBackend":
+        client, timeout = backend.client, backend.wait_for_workers_timeout
+        return lambda: type(backend)(client=client, wait_for_workers_timeout=timeout)
+    return lambda: type(backend)(
+        nesting_level=backend.nesting_level,
+        inner_max_num_threads=backend.inner_max_num_threads,
+    )
 
 
 class Evaluator:
@@ -259,9 +274,7 @@ class Evaluator:
                     task_name="candidate-split-evaluation",
                     task_id=index * self.n_splits + split_idx,
                 )
-            yield delayed(_tagged)(
-                split_idx,
-                fit_and_score,
+            yield delayed(fit_and_score)(
                 clone(self.base_estimator),
                 self.X,
                 self.y,
@@ -283,10 +296,12 @@ class Evaluator:
         Parameters
         ----------
         propose : callable
-            ``propose(k) -> (params, extra)``, or ``None`` to stop. Called in the
-            driver once candidates ``0 .. k - lag`` have finished (they are in
-            :attr:`results`); the parameters of the ones still running,
-            ``k - lag + 1 .. k - 1``, are ``self.proposed[k - lag + 1:k]``.
+            ``propose(k, finished, pending) -> (params, extra)``, or ``None`` to
+            stop. ``finished`` are the results of candidates ``0 .. k - lag``
+            (a list of :class:`CandidateResult`), ``pending`` the parameters of
+            candidates ``k - lag + 1 .. k - 1``, which may still be running.
+            Called in the driver as soon as candidate ``k - lag`` has finished,
+            so the proposals do not depend on which fit finished first.
             ``extra`` is a dict of columns for ``cv_results_``.
         n_candidates : int
         lag : int
@@ -301,53 +316,49 @@ class Evaluator:
         """
         lag = max(1, int(lag))
         sequential = self.n_workers() == 1
-        open_calls = lag
-        if not sequential and _fresh_backend() is False:
-            open_calls = 1  # this backend's settings cannot be copied
-        running = deque()  # (index, result generator), oldest first
+        factory = None if sequential else _backend_factory()
+        open_calls = lag if factory is not None else 1
+        running = deque()  # results generators, oldest first
         start = len(self.proposed)
         stop = start + n_candidates
         try:
             while True:
                 while len(self.proposed) < stop and len(running) < lag:
-                    index = len(self.proposed)
-                    proposal = propose(index)
+                    k = len(self.proposed)
+                    n_finished = max(0, k - lag + 1)
+                    proposal = propose(
+                        k,
+                        self.results[:n_finished],
+                        [params for params, _ in self.proposed[n_finished:k]],
+                    )
                     if proposal is None:
-                        stop = index
+                        stop = k
                         break
                     self.proposed.append(proposal)
-                    tasks = list(self.tasks(index, proposal[0]))
+                    tasks = list(self.tasks(k, proposal[0]))
                     if sequential:
-                        self._finish(index, [f(*a, **kw) for f, a, kw in tasks])
+                        self._finish([f(*a, **kw) for f, a, kw in tasks])
                         continue
                     if len(running) >= open_calls:
-                        self._finish(*self._drain(running.popleft()))
+                        self._finish(list(running.popleft()))
                     parallel = Parallel(
                         n_jobs=self.n_jobs,
                         pre_dispatch=self.pre_dispatch,
-                        return_as="generator_unordered",
-                        backend=_fresh_backend() if open_calls > 1 else None,
+                        return_as="generator" if factory else "list",
+                        backend=factory() if factory else None,
                     )
-                    running.append((index, parallel(tasks)))
+                    running.append(parallel(tasks))
                 if not running:
                     break
-                self._finish(*self._drain(running.popleft()))
+                self._finish(list(running.popleft()))
         finally:
+            for generator in running:  # stop what still runs
+                if hasattr(generator, "close"):
+                    generator.close()
             # what did not finish is forgotten; what finished is kept
             del self.proposed[len(self.results) :]
         return self.results[start:]
 
-    @staticmethod
-    def _drain(item):
-        index, generator = item
-        return index, list(generator)
-
-    def _finish(self, index, tagged):
-        assert index == len(self.results)
-        out = [result for _, result in sorted(tagged, key=lambda t: t[0])]
-        params, extra = self.proposed[index]
-        self.results.append(CandidateResult(index, params, out, extra))
-
-
-def _tagged(tag, func, *args, **kwargs):
-    return tag, func(*args, **kwargs)
+    def _finish(self, out):
+        params, extra = self.proposed[len(self.results)]
+        self.results.append(CandidateResult(params, out, extra))

@@ -41,31 +41,33 @@ def test_candidate_k_is_proposed_after_k_minus_lag_finished(n_jobs, lag):
     evaluator = _evaluator(SleepingClassifier(), n_jobs=n_jobs)
     seen = []
 
-    def propose(k):
-        seen.append((k, len(evaluator.results), len(evaluator.proposed)))
+    def propose(k, finished, pending):
+        # exactly the results of 0 .. k - lag, and the parameters in between
+        assert len(finished) == max(0, k - lag + 1)
+        assert [r.params["duration"] for r in finished] == durations[: len(finished)]
+        assert [p["duration"] for p in pending] == durations[len(finished) : k]
+        seen.append(k)
         return {"duration": durations[k]}, {"k": k}
 
     results = evaluator.run(propose, len(durations), lag=lag)
-    for k, n_finished, n_proposed in seen:
-        assert n_finished >= k - lag + 1
-        assert n_proposed == k
-    assert [r.index for r in results] == list(range(len(durations)))
+    assert seen == list(range(len(durations)))
     for r, duration in zip(results, durations):
         assert r.params == {"duration": duration}
+        assert r.extra == {"k": durations.index(duration)}
         assert len(r.out) == 3
         assert r.mean_test("score") == pytest.approx(-duration)
 
 
 def test_folds_are_returned_in_split_order():
     evaluator = _evaluator(SVC(), n_jobs=2, n_splits=4)
-    [result] = evaluator.run(lambda k: ({"C": 1.0}, {}), 1, lag=1)
+    [result] = evaluator.run(lambda k, f, p: ({"C": 1.0}, {}), 1, lag=1)
     tests = [len(test) for _, test in evaluator.splits]
     assert [o["n_test_samples"] for o in result.out] == tests
 
 
 def test_propose_none_stops_early():
     evaluator = _evaluator(SVC())
-    results = evaluator.run(lambda k: None if k == 2 else ({"C": 1.0 + k}, {}), 5)
+    results = evaluator.run(lambda k, f, p: None if k == 2 else ({"C": 1.0 + k}, {}), 5)
     assert len(results) == 2 and len(evaluator.proposed) == 2
 
 
@@ -73,7 +75,7 @@ def test_propose_none_stops_early():
 def test_interrupt_keeps_what_finished(n_jobs):
     evaluator = _evaluator(InterruptingClassifier(interrupt_on=2), n_jobs=n_jobs)
     with pytest.raises(KeyboardInterrupt):
-        evaluator.run(lambda k: ({"parameter": k}, {}), 5, lag=1)
+        evaluator.run(lambda k, f, p: ({"parameter": k}, {}), 5, lag=1)
     assert [r.params["parameter"] for r in evaluator.results] == [0, 1]
     assert len(evaluator.proposed) == 2
 
@@ -150,3 +152,14 @@ def test_progress_bar_runs():
     search.set_callbacks(callback_module.ProgressBar())
     search.fit(X, Y)
     assert len(search.cv_results_["params"]) == 3
+
+
+@pytest.mark.parametrize("backend", ["threading", "multiprocessing"])
+def test_backends_with_their_own_pools(backend):
+    # one call at a time: no oversubscription, same results as in sequence
+    space = {"C": Real(1e-2, 1e2, "log-uniform")}
+    kwargs = dict(n_iter=5, n_initial_points=2, cv=3, random_state=0, batch_size=3)
+    sequential = BayesSearchCV(SVC(), space, n_jobs=1, **kwargs).fit(X, Y)
+    with parallel_config(backend=backend):
+        other = BayesSearchCV(SVC(), space, n_jobs=2, **kwargs).fit(X, Y)
+    assert other.cv_results_["params"] == sequential.cv_results_["params"]

@@ -1,5 +1,6 @@
 """Acquisition functions and their optimiser over a search space."""
 
+from ._design import initial_design, random_candidates
 from ._functions import (
     ACQUISITION_FUNCTIONS,
     expected_improvement,
@@ -7,13 +8,16 @@ from ._functions import (
     probability_of_improvement,
     upper_confidence_bound,
 )
-from ._optimize import propose
+from ._optimize import check_acq_kwargs, propose
 
 __all__ = [
     "ACQUISITION_FUNCTIONS",
+    "check_acq_kwargs",
     "expected_improvement",
     "get_acquisition",
+    "initial_design",
     "probability_of_improvement",
     "propose",
+    "random_candidates",
     "upper_confidence_bound",
 ]

@@ -119,7 +119,7 @@ def propose(
     (2, ['acq_time', 'acq_values', 'fit_time'])
     """
     name = _canonical_name(acq_func)
-    params = _check_acq_kwargs(acq_kwargs)
+    params = check_acq_kwargs(acq_kwargs)
     y_obs = np.asarray(y_obs, dtype=float).ravel()
     if len(X_obs_cands) != len(y_obs):
         raise ValueError("propose: X_obs_cands and y_obs differ in length")
@@ -207,13 +207,23 @@ def propose(
     return proposals, info
 
 
-def _check_acq_kwargs(acq_kwargs: dict | None) -> dict:
+def check_acq_kwargs(acq_kwargs: dict | None) -> dict:
+    """``acq_kwargs`` with the defaults filled in; raise if a key or value is bad."""
     params = {"xi": 0.01, "kappa": 1.96}
     for key, value in (acq_kwargs or {}).items():
         if key not in params:
             raise ValueError(
                 f"acq_func_kwargs: unknown key {key!r}; valid keys are 'xi' (EI, "
                 "PI) and 'kappa' (UCB)."
+            )
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float, np.number))
+            or not np.isfinite(value)
+            or value < 0
+        ):
+            raise ValueError(
+                f"acq_func_kwargs[{key!r}] must be a finite number >= 0, got {value!r}."
             )
         params[key] = float(value)
     return params

@@ -8,12 +8,17 @@ import warnings
 from numbers import Integral
 
 import numpy as np
-from scipy.stats import qmc
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._base import BaseSearch, check_param_names
-from ..acquisition import ACQUISITION_FUNCTIONS, propose
+from ..acquisition import (
+    ACQUISITION_FUNCTIONS,
+    check_acq_kwargs,
+    initial_design,
+    propose,
+    random_candidates,
+)
 from ..space import check_space
 
 __all__ = ["BayesSearchCV"]
@@ -210,47 +215,18 @@ return_train_score :
 
     def _check_search_params(self):
         space = check_space(self.param_distributions)
-        rng = np.random.default_rng(0)
-        examples = {
-            k: v for sub in space.subspaces for k, v in sub.rvs(1, rng)[0].items()
-        }
-        check_param_names(self.estimator, space.param_names, examples=examples)
-        if self.objective is not None and not (
-            callable(self.scoring) or isinstance(self.scoring, (list, tuple, dict))
-        ):
-            if self.objective != "score":
-                raise ValueError(
-                    f"objective={self.objective!r} names a metric, but `scoring` "
-                    "has one metric only; leave `objective` to None."
-                )
-        if isinstance(self.scoring, (list, tuple, dict)) and self.objective is not None:
-            names = (
-                self.scoring
-                if not isinstance(self.scoring, dict)
-                else list(self.scoring)
-            )
-            if self.objective not in names:
-                raise ValueError(
-                    f"objective={self.objective!r} is not one of the metrics in "
-                    f"`scoring`: {sorted(names)!r}."
-                )
-        grid = space.cardinality is not None and space.cardinality <= self.n_iter
-        if (
-            isinstance(self.scoring, (list, tuple, dict))
-            and not isinstance(self.refit, str)
-            and not grid  # a grid is evaluated whole: nothing is optimised
-        ):
-            self._objective_metric(objective=self.objective)  # raises if unset
+        check_param_names(self.estimator, space)
+        check_acq_kwargs(self.acq_func_kwargs)
         self._space = space
-
-    def _n_candidates(self):
-        size = self._space.cardinality
-        if size is not None and size <= self.n_iter:
-            return size
-        return self.n_iter
+        size = space.cardinality
+        # a space no larger than n_iter is evaluated whole: nothing to optimise
+        self._exhaustive = size is not None and size <= self.n_iter
+        self._objective = self._check_objective(
+            self.objective, needed=not self._exhaustive
+        )
 
     def _max_candidates(self):
-        return self._n_candidates()
+        return self._space.cardinality if self._exhaustive else self.n_iter
 
     def _batch_size(self, n_workers, n_splits):
         if self.batch_size is not None:
@@ -259,12 +235,9 @@ return_train_score :
 
     def _run_search(self, evaluator):
         space = self._space
-        n_candidates = self._n_candidates()
         lag = self._batch_size(evaluator.n_workers(), evaluator.n_splits)
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        name = type(self).__name__
-
-        if space.cardinality is not None and space.cardinality <= self.n_iter:
+        if self._exhaustive:
             if space.cardinality < self.n_iter:
                 warnings.warn(
                     f"The total space of parameters {space.cardinality} is smaller "
@@ -274,125 +247,80 @@ return_train_score :
                 )
             grid = space.grid()
 
-            def propose_grid(k):
-                return grid[k][1], {
-                    "batch": k // lag,
-                    "propose_time": 0.0,
-                    "proposed_by": "grid",
-                }
+            def propose_grid(k, finished, pending):
+                extra = {"batch": k // lag, "propose_time": 0.0, "proposed_by": "grid"}
+                return grid[k][1], extra
 
-            evaluator.run(propose_grid, n_candidates, lag=lag)
+            evaluator.run(propose_grid, space.cardinality, lag=lag)
             return
 
         n_dims = sum(len(sub.names) for sub in space.subspaces)
         n_init = self.n_initial_points or min(10, max(5, n_dims + 1))
-        n_init = min(n_init, n_candidates)
-        design = _initial_design(space, n_init, seed)
-        candidates = []  # (subspace, params) per proposal, in order
-        metric = None
-        state = {"theta": None}
+        design = initial_design(
+            space, min(n_init, self.n_iter), np.random.default_rng([seed, 2**31])
+        )
+        candidates = []  # (subspace, params) of each proposal, in order
+        metric, theta = self._objective, None
 
-        def propose_next(k):
-            nonlocal metric
+        def propose_next(k, finished, pending):
+            nonlocal metric, theta
             start = time.perf_counter()
             rng = np.random.default_rng([seed, k])
-            finished = evaluator.results[: k - lag + 1]
-            source = "initial"
-            cand = design[k] if k < len(design) else None
-            if cand is None:
-                if metric is None:
-                    metric = self._objective_metric(
-                        finished[0].out[0]["test_scores"], self.objective
-                    )
-                observed, scores = [], []
-                for r in finished:
-                    value = r.mean_test(metric)
-                    if np.isfinite(value):
-                        observed.append(candidates[r.index])
-                        scores.append(value)
-                pending = candidates[len(finished) : k]
-                if len(observed) >= 2:
+            cand, source = (design[k], "initial") if k < len(design) else (None, None)
+            scores = [r.test_scores() for r in finished]
+            known = next((s for s in scores if s is not None), None)
+            if cand is None and known is not None:
+                metric = self._resolve_objective(metric, known)
+                y = np.array([r.mean_test(metric) for r in finished])
+                if np.isfinite(y).sum() >= 2:
+                    # failed candidates are shown to the model with the worst
+                    # finite score, never as NaN, so that it avoids their region
+                    y[~np.isfinite(y)] = np.nanmin(y)
                     proposals, info = propose(
                         space,
-                        observed,
-                        np.asarray(scores),
+                        candidates[: len(finished)],
+                        y,
                         1,
-                        pending=pending,
+                        pending=candidates[len(finished) : k],
                         acq_func=self.acq_func.upper(),
                         acq_kwargs=self.acq_func_kwargs,
                         rng=rng,
-                        gp_theta0=state["theta"],
+                        gp_theta0=theta,
                         exclude=candidates,
                     )
-                    state["theta"] = info.get("theta", state["theta"])
+                    theta = info["theta"]
                     if proposals:
                         cand, source = proposals[0], "model"
-                if cand is None:
-                    cand, source = _random_new(space, candidates, rng), "random"
-                    if cand is None:
-                        return None  # every point of a finite space was tried
+            if cand is None:
+                found = random_candidates(space, 1, rng, exclude=candidates)
+                if not found:
+                    return None  # every point of a finite space was tried
+                cand, source = found[0], "random"
             candidates.append(cand)
             if self.verbose > 0 and k % lag == 0 and finished:
-                self._print_progress(name, k // lag, finished, metric)
+                self._print_progress(k // lag, finished, metric)
             if self.verbose > 1:
-                print(f"[{name}] candidate {k} ({source}): {cand[1]}")
-            return cand[1], {
+                print(f"[{type(self).__name__}] candidate {k} ({source}): {cand[1]}")
+            extra = {
                 "batch": k // lag,
                 "propose_time": time.perf_counter() - start,
                 "proposed_by": source,
             }
+            return cand[1], extra
 
-        evaluator.run(propose_next, n_candidates, lag=lag)
+        evaluator.run(propose_next, self.n_iter, lag=lag)
         if self.verbose > 0:
-            self._print_progress(name, "end", evaluator.results, metric)
+            self._print_progress("end", evaluator.results, metric)
 
-    def _print_progress(self, name, batch, finished, metric):
-        metric = metric or self._objective_metric(
-            finished[0].out[0]["test_scores"], self.objective
-        )
+    def _print_progress(self, batch, finished, metric):
         means = np.array([r.mean_test(metric) for r in finished])
         if np.isfinite(means).any():
-            best = int(np.nanargmax(np.where(np.isfinite(means), means, np.nan)))
-            status = f"best mean_test_{metric}={means[best]:.4f} (candidate {best})"
+            best = int(np.nanargmax(means))
+            name = metric or "score"
+            status = f"best mean_test_{name}={means[best]:.4f} (candidate {best})"
         else:
             status = "no finite score yet"
-        print(f"[{name}] batch {batch}: {len(finished)} candidates done, {status}")
-
-
-def _initial_design(space, n, seed):
-    """Latin-hypercube points of ``space``, without exact repeats."""
-    if n <= 0:
-        return []
-    width = 1 + max(len(sub.names) for sub in space.subspaces)
-    rng = np.random.default_rng([seed, 2**31])
-    try:
-        sampler = qmc.LatinHypercube(d=width, rng=rng)
-    except TypeError:  # scipy < 1.15
-        sampler = qmc.LatinHypercube(d=width, seed=rng)
-    cands = space.from_unit(sampler.random(n))
-    rng = np.random.default_rng([seed, 2**31 + 1])
-    unique = []
-    for cand in cands:
-        if _is_new(space, cand, unique):
-            unique.append(cand)
-        else:
-            extra = _random_new(space, unique, rng)
-            if extra is not None:
-                unique.append(extra)
-    return unique
-
-
-def _is_new(space, cand, seen):
-    if not seen:
-        return True
-    row = space.transform([cand])
-    rows = space.transform(seen)
-    return not np.any(np.all(np.isclose(rows, row, rtol=0, atol=1e-12), axis=1))
-
-
-def _random_new(space, seen, rng, tries=200):
-    """A random point of ``space`` not in ``seen`` (None if none was found)."""
-    for cand in space.rvs(tries, rng):
-        if _is_new(space, cand, seen):
-            return cand
-    return None
+        print(
+            f"[{type(self).__name__}] batch {batch}: {len(finished)} candidates "
+            f"done, {status}"
+        )

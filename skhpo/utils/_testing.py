@@ -10,7 +10,8 @@ import math
 import time
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, is_classifier
+from sklearn.utils.validation import validate_data
 
 __all__ = [
     "AnalyticRegressor",
@@ -30,19 +31,18 @@ def branin(x1: float, x2: float) -> float:
 
 
 class _FitRecorder(BaseEstimator):
-    """Fits nothing; remembers the data shape and predicts a constant."""
+    """Fits nothing; validates and remembers the data, predicts a constant."""
 
     def fit(self, X, y=None, **fit_params):
-        X = np.asarray(X)
-        self.n_features_in_ = X.shape[1]
-        if y is not None and getattr(self, "_estimator_type", None) == "classifier":
+        X, y = validate_data(self, X, y, accept_sparse=True, ensure_min_samples=1)
+        if is_classifier(self):
             self.classes_ = np.unique(y)
         self.fit_params_ = fit_params
         return self
 
     def predict(self, X):
-        X = np.asarray(X)
-        if hasattr(self, "classes_"):
+        X = validate_data(self, X, accept_sparse=True, reset=False)
+        if is_classifier(self):
             return np.full(X.shape[0], self.classes_[0])
         return np.zeros(X.shape[0])
 

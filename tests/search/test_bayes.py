@@ -437,3 +437,115 @@ def test_pickle_and_clone_round_trip():
     cloned = clone(search)
     assert cloned.get_params()["param_distributions"] == search.param_distributions
     assert not hasattr(cloned, "cv_results_")
+
+
+# ------------------------------------------------------------- edge cases
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_batch_larger_than_initial_design(n_jobs):
+    # candidate k only sees candidates 0 .. k - batch_size, even early on
+    space = {"x1": Real(-5, 10), "x2": Real(0, 15)}
+    kwargs = dict(n_iter=8, cv=2, n_initial_points=1, batch_size=4, random_state=0)
+    one = BayesSearchCV(AnalyticRegressor(), space, n_jobs=1, **kwargs).fit(
+        X_TOY, Y_TOY
+    )
+    other = BayesSearchCV(AnalyticRegressor(), space, n_jobs=n_jobs, **kwargs).fit(
+        X_TOY, Y_TOY
+    )
+    assert one.cv_results_["params"] == other.cv_results_["params"]
+    # candidates 1..4 have fewer than two finished results to model
+    assert list(one.cv_results_["proposed_by"][:5]) == ["initial"] + ["random"] * 4
+
+
+def test_failing_region_is_avoided_by_the_model():
+    # every `parameter` above 100 fails: the model learns the region, not points
+    space = {"parameter": Integer(0, 200)}
+    with pytest.warns(FitFailedWarning):
+        search = BayesSearchCV(
+            FailingClassifier(fail_on=tuple(range(101, 201))),
+            space,
+            n_iter=25,
+            cv=2,
+            n_initial_points=6,
+            random_state=0,
+        ).fit(X_TOY, Y_TOY)
+    results = search.cv_results_
+    model = np.asarray(results["proposed_by"]) == "model"
+    failed = np.isnan(results["mean_test_score"])
+    assert failed[model].sum() <= 5
+    assert search.best_params_["parameter"] == 100
+
+
+def test_callable_multimetric_scoring_whose_first_fit_fails():
+    def scoring(estimator, X, y):
+        return {"a": estimator.score(X, y), "b": -estimator.score(X, y)}
+
+    with pytest.warns(FitFailedWarning):
+        search = BayesSearchCV(
+            FailingClassifier(fail_on=(0,)),
+            {"parameter": Integer(0, 30)},
+            scoring=scoring,
+            refit="a",
+            n_iter=8,
+            n_initial_points=3,
+            cv=2,
+            random_state=0,
+        )
+        search.fit(X_TOY, Y_TOY)
+        first = search.cv_results_["params"][0]
+    assert "mean_test_b" in search.cv_results_
+    assert search.best_params_["parameter"] >= first["parameter"]
+
+
+def test_callable_multimetric_scoring_with_an_unknown_objective():
+    def scoring(estimator, X, y):
+        return {"a": 1.0, "b": 2.0}
+
+    search = BayesSearchCV(
+        FailingClassifier(),
+        {"parameter": Integer(0, 30)},
+        scoring=scoring,
+        refit="a",
+        objective="c",
+        n_iter=5,
+        n_initial_points=2,
+        cv=2,
+    )
+    with pytest.raises(ValueError, match="objective='c'"):
+        search.fit(X_TOY, Y_TOY)
+
+
+@pytest.mark.parametrize("acq_func_kwargs", [{"eta": 1}, {"xi": "big"}, {"kappa": -1}])
+def test_acq_func_kwargs_checked_before_any_fit(acq_func_kwargs):
+    search = BayesSearchCV(
+        InterruptingSVC(), {"C": Real(0.1, 10)}, acq_func_kwargs=acq_func_kwargs
+    )
+    with pytest.raises(ValueError, match="acq_func_kwargs"):
+        search.fit(X_TOY, Y_TOY)
+
+
+def test_parameters_of_a_searched_step_are_accepted():
+    pipe = make_pipeline(StandardScaler(), LogisticRegression())
+    space = {
+        "clf": [make_pipeline(StandardScaler(), SVC())],
+        "clf__svc__C": Real(0.1, 10.0, "log-uniform"),
+    }
+    from sklearn.pipeline import Pipeline
+
+    outer = Pipeline([("clf", pipe)])
+    search = BayesSearchCV(outer, space, n_iter=4, cv=2, random_state=0).fit(
+        X_IRIS, Y_IRIS
+    )
+    assert isinstance(search.best_estimator_.named_steps["clf"][-1], SVC)
+
+
+def test_interrupted_refit_drops_the_earlier_model():
+    search = BayesSearchCV(
+        InterruptingClassifier(interrupt_on=3), {"parameter": [4, 5]}, n_iter=2, cv=2
+    ).fit(X_TOY, Y_TOY)
+    assert search.best_estimator_.parameter == 5
+    search.set_params(param_distributions={"parameter": [1, 2, 3]}, n_iter=3)
+    with pytest.raises(KeyboardInterrupt):
+        search.fit(X_TOY, Y_TOY)
+    assert search.best_params_ == {"parameter": 2}
+    assert not hasattr(search, "best_estimator_")
+    assert not hasattr(search, "refit_time_")
