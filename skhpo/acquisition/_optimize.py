@@ -332,15 +332,18 @@ def _local_search(
     if not len(cur) or not np.isfinite(cur_s.max()):
         return None, None
     # optima of hyperparameters often lie on a bound, which steps that are
-    # reflected at the bounds never reach exactly: try the bounds too
+    # reflected at the bounds never reach exactly: try moving one dimension to
+    # one of its bounds (one only: moving several at once drives the search
+    # into the corners of the space, which cost it the optimum on benchmarks)
     for i in range(len(cur)):
-        while snapped := _at_bounds(space, cur[i]):  # one bound more per pass
-            X, _, taken = pool.encode(snapped)
-            s = score(gp, X, best)
-            s[taken] = -np.inf
-            j = int(np.argmax(s))
-            if not s[j] > cur_s[i]:
-                break
+        snapped = _at_bounds(space, cur[i])
+        if not snapped:
+            continue
+        X, _, taken = pool.encode(snapped)
+        s = score(gp, X, best)
+        s[taken] = -np.inf
+        j = int(np.argmax(s))
+        if s[j] > cur_s[i]:
             cur[i], cur_X[i], cur_s[i] = snapped[j], X[j], s[j]
     # keep the local optima in the pool: later picks of a batch re-score them
     pool.add(cur)
