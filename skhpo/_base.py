@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 import warnings
 from abc import abstractmethod
-from collections import Counter, defaultdict
+from collections import Counter
 
 import numpy as np
 from sklearn.base import _fit_context, clone, is_classifier
@@ -87,7 +87,7 @@ class BaseSearch(BaseSearchCV):
     """Base class of skhpo's searches (abstract).
 
     Subclasses implement ``_run_search(evaluator)``, may override
-    ``_check_search_params(X, y)`` (called before any fit) and
+    ``_check_search_params()`` (called before any fit) and
     ``_max_candidates()`` (for progress callbacks).
     """
 
@@ -133,16 +133,8 @@ class BaseSearch(BaseSearchCV):
 
     def _more_results(self, results):
         """Extra ``cv_results_`` columns: by default the proposals' ``extra``."""
-        more = defaultdict(list)
-        keys = []
-        for r in results:
-            for key in r.extra or {}:
-                if key not in keys:
-                    keys.append(key)
-        for r in results:
-            for key in keys:
-                more[key].append((r.extra or {}).get(key))
-        return dict(more)
+        keys = dict.fromkeys(key for r in results for key in r.extra or {})
+        return {key: [(r.extra or {}).get(key) for r in results] for key in keys}
 
     # ------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=False)

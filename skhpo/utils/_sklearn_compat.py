@@ -5,9 +5,6 @@ skhpo's scoring, splitting and metadata handling identical to theirs. Should one
 move between scikit-learn releases, this is the only file to change.
 """
 
-from sklearn.metrics._scorer import (
-    _check_multimetric_scoring as check_multimetric_scoring,
-)
 from sklearn.metrics._scorer import _MultimetricScorer as MultimetricScorer
 from sklearn.model_selection._validation import _score as score
 from sklearn.utils.metaestimators import _safe_split as safe_split
@@ -24,7 +21,6 @@ __all__ = [
     "HAS_CALLBACKS",
     "MultimetricScorer",
     "check_method_params",
-    "check_multimetric_scoring",
     "safe_split",
     "score",
 ]
