@@ -269,8 +269,9 @@ return_train_score :
             cand, source = (design[k], "initial") if k < len(design) else (None, None)
             scores = [r.test_scores() for r in finished]
             known = next((s for s in scores if s is not None), None)
-            if cand is None and known is not None:
+            if known is not None:
                 metric = self._resolve_objective(metric, known)
+            if cand is None and known is not None:
                 y = np.array([r.mean_test(metric) for r in finished])
                 if np.isfinite(y).sum() >= 2:
                     # failed candidates are shown to the model with the worst

@@ -549,3 +549,21 @@ def test_interrupted_refit_drops_the_earlier_model():
     assert search.best_params_ == {"parameter": 2}
     assert not hasattr(search, "best_estimator_")
     assert not hasattr(search, "refit_time_")
+
+
+def test_verbose_with_a_callable_multimetric_scoring(capsys):
+    def scoring(estimator, X, y):
+        return {"a": estimator.score(X, y), "b": 1.0}
+
+    BayesSearchCV(
+        FailingClassifier(fail_on=()),
+        {"parameter": Integer(0, 30)},
+        scoring=scoring,
+        refit="a",
+        n_iter=6,
+        n_initial_points=4,
+        cv=2,
+        verbose=1,
+        random_state=0,
+    ).fit(X_TOY, Y_TOY)
+    assert "best mean_test_a=" in capsys.readouterr().out
