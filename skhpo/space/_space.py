@@ -218,11 +218,7 @@ class Space:
             A new dict; keys that are not dimensions are copied unchanged.
         """
         rng, scale = check_generator(rng), check_scale(scale)
-        movable = [
-            j
-            for j, d in enumerate(self._dimensions)
-            if d.cardinality is None or d.cardinality > 1
-        ]
+        movable = self._movable()
         new = dict(params)
         if not movable:
             return new
@@ -230,9 +226,22 @@ class Space:
         if not chosen:
             chosen = [movable[int(rng.integers(len(movable)))]]
         for j in chosen:
-            name = self._names[j]
-            new[name] = self._dimensions[j].neighbor(params[name], rng, scale)
+            name, dim = self._names[j], self._dimensions[j]
+            # rng and scale are checked above: skip the per-call checks of
+            # Dimension.neighbor, which the acquisition optimiser calls often
+            dim._check_valid(name)
+            new[name] = dim._neighbor(params[name], rng, scale)
         return new
+
+    def _movable(self) -> list[int]:
+        """Indices of the dimensions with more than one value (cached)."""
+        if not hasattr(self, "_movable_cache"):
+            self._movable_cache = [
+                j
+                for j, d in enumerate(self._dimensions)
+                if d.cardinality is None or d.cardinality > 1
+            ]
+        return self._movable_cache
 
     def grid(self) -> list[dict[str, Any]]:
         """All candidates, in scikit-learn's ``ParameterGrid`` order.
