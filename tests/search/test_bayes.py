@@ -479,9 +479,9 @@ def test_callable_multimetric_scoring_whose_first_fit_fails():
     def scoring(estimator, X, y):
         return {"a": estimator.score(X, y), "b": -estimator.score(X, y)}
 
-    with pytest.warns(FitFailedWarning):
-        search = BayesSearchCV(
-            FailingClassifier(fail_on=(0,)),
+    def search(fail_on):
+        return BayesSearchCV(
+            FailingClassifier(fail_on=fail_on),
             {"parameter": Integer(0, 30)},
             scoring=scoring,
             refit="a",
@@ -490,10 +490,17 @@ def test_callable_multimetric_scoring_whose_first_fit_fails():
             cv=2,
             random_state=0,
         )
-        search.fit(X_TOY, Y_TOY)
-        first = search.cv_results_["params"][0]
-    assert "mean_test_b" in search.cv_results_
-    assert search.best_params_["parameter"] >= first["parameter"]
+
+    # the initial design does not depend on results: make its first point fail
+    first = search(()).fit(X_TOY, Y_TOY).cv_results_["params"][0]["parameter"]
+    with pytest.warns(FitFailedWarning):
+        failing = search((first,)).fit(X_TOY, Y_TOY)
+    results = failing.cv_results_
+    assert results["params"][0]["parameter"] == first
+    assert np.isnan(results["mean_test_a"][0])
+    # candidate 3 sees one finite result only (batch_size 2): random; then model
+    assert list(results["proposed_by"]) == ["initial"] * 3 + ["random"] + ["model"] * 4
+    assert failing.best_params_["parameter"] != first
 
 
 def test_callable_multimetric_scoring_with_an_unknown_objective():
