@@ -1,8 +1,15 @@
 """Drop-in scikit-learn hyperparameter searches."""
 
-from .search import BayesSearchCV
+from .search import BayesSearchCV, HyperbandSearchCV
 from .space import Categorical, Integer, Real
 
 __version__ = "0.1.0"
 
-__all__ = ["BayesSearchCV", "Categorical", "Integer", "Real", "__version__"]
+__all__ = [
+    "BayesSearchCV",
+    "HyperbandSearchCV",
+    "Categorical",
+    "Integer",
+    "Real",
+    "__version__",
+]

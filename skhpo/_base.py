@@ -131,6 +131,17 @@ class BaseSearch(BaseSearchCV):
     def _run_search(self, evaluator):
         """Choose candidates and evaluate them with ``evaluator.run``."""
 
+    def _setup(self, X, y, splits):
+        """Check what depends on the data; called before any fit."""
+
+    def _ordered_results(self, results):
+        """The finished results in ``cv_results_`` row order."""
+        return results
+
+    def _rank_first_by(self, results):
+        """Per-row values ranked before the scores (higher first), or None."""
+        return None
+
     def _more_results(self, results):
         """Extra ``cv_results_`` columns: by default the proposals' ``extra``."""
         keys = dict.fromkeys(key for r in results for key in r.extra or {})
@@ -176,6 +187,7 @@ class BaseSearch(BaseSearchCV):
             raise ValueError(_NO_FITS)
         self._checked_cv_orig = cv
         self.n_splits_ = n_splits
+        self._setup(X, y, splits)
 
         metadata = (
             {"sample_weight": params["sample_weight"]}
@@ -270,6 +282,7 @@ class BaseSearch(BaseSearchCV):
     # --------------------------------------------------------- results
     def _store_results(self, results, refit_metric, warn=True):
         """Set ``cv_results_`` and the ``best_*`` attributes from ``results``."""
+        results = self._ordered_results(results)
         out = [o for r in results for o in r.out]
         if warn:
             _warn_or_raise_about_fit_failures(out, self.error_score)
@@ -285,6 +298,7 @@ class BaseSearch(BaseSearchCV):
             out,
             return_train_score=self.return_train_score,
             more_results=self._more_results(results),
+            rank_first_by=self._rank_first_by(results),
         )
         if warn:
             _warn_about_non_finite(cv_results)

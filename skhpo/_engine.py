@@ -25,7 +25,10 @@ their own task functions and reuse :meth:`Evaluator.run`.
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
+import warnings
 from collections import deque
 from traceback import format_exc
 
@@ -33,6 +36,8 @@ import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from joblib.parallel import get_active_backend
 from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.pipeline import Pipeline
 
 from .utils._sklearn_compat import (
     MultimetricScorer,
@@ -41,7 +46,15 @@ from .utils._sklearn_compat import (
     score,
 )
 
-__all__ = ["Evaluator", "fit_and_score", "CandidateResult"]
+__all__ = [
+    "CandidateResult",
+    "Evaluator",
+    "Job",
+    "PartialFitEpochs",
+    "Refit",
+    "WarmStart",
+    "fit_and_score",
+]
 
 
 def _failed_scores(scorer, error_score):
@@ -65,16 +78,24 @@ def fit_and_score(
     error_score,
     callback_ctx=None,
     caller=None,
+    trainer=None,
 ):
     """Fit ``estimator`` with ``parameters`` on one fold and score it.
+
+    ``trainer`` (one of this module's trainers, default :class:`Refit`) says how
+    to train: a plain ``fit``, or a continuation of a model kept from an earlier
+    step (``warm_start``, ``partial_fit`` epochs), in which case ``estimator``
+    is that model and the trained model is returned as ``state``.
 
     Returns
     -------
     result : dict
         ``test_scores`` (number or dict), ``train_scores`` (if asked),
-        ``n_test_samples``, ``fit_time``, ``score_time`` and ``fit_error``
-        (the formatted traceback of a failed fit, else None).
+        ``n_test_samples``, ``fit_time``, ``score_time``, ``fit_error``
+        (the formatted traceback of a failed fit, else None) and ``state`` (the
+        trained model when the trainer keeps it, else None).
     """
+    trainer = _REFIT if trainer is None else trainer
     fit_params = fit_params if fit_params is not None else {}
     score_params = score_params if score_params is not None else {}
     fit_params = check_method_params(X, params=fit_params, indices=train)
@@ -92,7 +113,7 @@ def fit_and_score(
         if fit_params.get("sample_weight") is not None
         else None
     )
-    result = {"n_test_samples": len(test)}
+    result = {"n_test_samples": len(test), "state": None}
     start = time.time()
     try:
         if callback_ctx is not None:
@@ -100,9 +121,9 @@ def fit_and_score(
                 callback_ctx.call_on_fit_task_begin(
                     estimator=caller, X=X_train, y=y_train, metadata=metadata
                 )
-                _fit(estimator, X_train, y_train, fit_params)
+                trainer.train(estimator, X_train, y_train, fit_params)
         else:
-            _fit(estimator, X_train, y_train, fit_params)
+            trainer.train(estimator, X_train, y_train, fit_params)
     except Exception:
         if error_score == "raise":
             raise
@@ -123,6 +144,8 @@ def fit_and_score(
             result["train_scores"] = score(
                 estimator, X_train, y_train, scorer, score_params_train, error_score
             )
+        if trainer.keeps_state:
+            result["state"] = estimator
     finally:
         if callback_ctx is not None:
             callback_ctx.call_on_fit_task_end(
@@ -138,15 +161,105 @@ def _fit(estimator, X, y, fit_params):
         estimator.fit(X, y, **fit_params)
 
 
+# ------------------------------------------------------------------ trainers
+# How a task trains its model. Each is a small picklable object sent with the
+# task; ``keeps_state`` trainers return the model so that the next step of the
+# same candidate continues it instead of starting over.
+
+
+class Refit:
+    """A plain ``fit`` of a fresh clone (the stateless task)."""
+
+    keeps_state = False
+
+    def train(self, estimator, X, y, fit_params):
+        _fit(estimator, X, y, fit_params)
+
+
+_REFIT = Refit()
+
+
+class WarmStart:
+    """Grow an integer parameter of a ``warm_start`` estimator from ``start`` to
+    ``stop`` units, training only what is added.
+
+    ``cumulative``: the parameter counts everything trained so far
+    (``n_estimators`` of an ensemble, ``max_iter`` of histogram gradient
+    boosting), so it is set to ``stop``; otherwise each ``fit`` runs the
+    parameter's value more iterations (``max_iter`` of SGD, MLP, linear
+    models), so it is set to ``stop - start``.
+    """
+
+    keeps_state = True
+
+    def __init__(self, name, warm_start_name, start, stop, cumulative):
+        self.name = name
+        self.warm_start_name = warm_start_name
+        self.start = start
+        self.stop = stop
+        self.cumulative = cumulative
+
+    def train(self, estimator, X, y, fit_params):
+        value = self.stop if self.cumulative else self.stop - self.start
+        estimator.set_params(**{self.name: value, self.warm_start_name: True})
+        with warnings.catch_warnings():
+            # small budgets are not meant to converge
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            _fit(estimator, X, y, fit_params)
+
+
+class PartialFitEpochs:
+    """Train ``stop - start`` more epochs, one ``partial_fit`` call over the
+    fold's training part each.
+
+    For a Pipeline the steps before the last are fitted once, on the first
+    step, and only transform afterwards. Classifiers get ``classes`` on every
+    call unless the fit parameters carry them.
+    """
+
+    keeps_state = True
+
+    def __init__(self, start, stop, classes=None):
+        self.start = start
+        self.stop = stop
+        self.classes = classes
+
+    def train(self, estimator, X, y, fit_params):
+        final, fit_params = estimator, dict(fit_params)
+        if isinstance(estimator, Pipeline):
+            final = estimator.steps[-1][1]
+            prefix = estimator.steps[-1][0] + "__"
+            last = {
+                k[len(prefix) :]: v
+                for k, v in fit_params.items()
+                if k.startswith(prefix)
+            }
+            head = {k: v for k, v in fit_params.items() if not k.startswith(prefix)}
+            transformers = estimator[:-1]
+            if self.start == 0:
+                X = transformers.fit_transform(X, y, **head)
+            else:
+                X = transformers.transform(X)
+            fit_params = last
+        if self.classes is not None and "classes" not in fit_params:
+            fit_params["classes"] = self.classes
+        for _ in range(self.stop - self.start):
+            if y is None:
+                final.partial_fit(X, **fit_params)
+            else:
+                final.partial_fit(X, y, **fit_params)
+
+
 class CandidateResult:
     """What one candidate's evaluation produced: its folds' outputs and extras."""
 
-    __slots__ = ("params", "out", "extra")
+    __slots__ = ("params", "out", "extra", "states")
 
-    def __init__(self, params, out, extra):
+    def __init__(self, params, out, extra, states=None):
         self.params = params
         self.out = out
         self.extra = extra
+        self.states = states  # the trained model of each fold, if kept
 
     @property
     def failed(self):
@@ -256,6 +369,7 @@ class Evaluator:
         self.caller = caller
         self.proposed: list[tuple[dict, dict]] = []
         self.results: list[CandidateResult] = []
+        self._n_jobs_submitted = 0  # numbers the callbacks' tasks
 
     @property
     def n_splits(self):
@@ -265,29 +379,38 @@ class Evaluator:
         """Number of workers of the active joblib backend for ``n_jobs``."""
         return effective_n_jobs(self.n_jobs)
 
-    def tasks(self, index, params):
-        """The fit-and-score tasks of one candidate, one per fold."""
-        for split_idx, (train, test) in enumerate(self.splits):
+    def tasks(self, index, params, *, job=None):
+        """The fit-and-score tasks of one candidate, one per fold.
+
+        ``job`` (a :class:`Job`) may give per-fold models to continue, per-fold
+        sub-indices of the splits and a trainer.
+        """
+        splits = self.splits if job is None or job.splits is None else job.splits
+        states = None if job is None else job.states
+        trainer = None if job is None else job.trainer
+        for split_idx, (train, test) in enumerate(splits):
             ctx = None
             if self.callback_ctx is not None:
                 ctx = self.callback_ctx.subcontext(
                     task_name="candidate-split-evaluation",
                     task_id=index * self.n_splits + split_idx,
                 )
+            state = None if states is None else states[split_idx]
             yield delayed(fit_and_score)(
-                clone(self.base_estimator),
+                clone(self.base_estimator) if state is None else state,
                 self.X,
                 self.y,
                 scorer=self.scorer,
                 train=train,
                 test=test,
-                parameters=params,
+                parameters=params if state is None else None,
                 fit_params=self.fit_params,
                 score_params=self.score_params,
                 return_train_score=self.return_train_score,
                 error_score=self.error_score,
                 callback_ctx=ctx,
                 caller=self.caller if ctx is not None else None,
+                trainer=trainer,
             )
 
     def run(self, propose, n_candidates, lag=1):
@@ -361,4 +484,158 @@ class Evaluator:
 
     def _finish(self, out):
         params, extra = self.proposed[len(self.results)]
-        self.results.append(CandidateResult(params, out, extra))
+        self.results.append(_result(params, out, extra))
+
+    # ------------------------------------------------------------ jobs
+    def run_jobs(self, scheduler, max_open=None):
+        """Evaluate the jobs a scheduler asks for, as workers free.
+
+        Parameters
+        ----------
+        scheduler : object
+            ``scheduler.ask(n_free) -> list of batches``, a batch being a list
+            of :class:`Job` run as one joblib call, with at most ``n_free`` jobs
+            in all (``n_free`` is None when unlimited); an empty list means
+            "nothing to start until a job finishes". ``scheduler.tell(job,
+            result)`` receives each finished job's :class:`CandidateResult`,
+            in the driver. The run ends when nothing runs and ``ask`` returns
+            nothing.
+        max_open : int, default=None
+            Most jobs in flight at once; None for no limit (the scheduler
+            limits itself).
+
+        Returns
+        -------
+        results : list of CandidateResult
+            Finished jobs, in the order they finished (also appended to
+            :attr:`results`). On an exception (``KeyboardInterrupt`` included)
+            the finished jobs stay in :attr:`results` and the exception
+            propagates.
+
+        Notes
+        -----
+        With one worker, or a backend whose instances each own a pool
+        (threading, multiprocessing), batches run one after the other in the
+        driver, in the order asked. With a backend sharing one pool of workers
+        (loky, dask), every batch is a joblib call of its own, consumed by a
+        driver thread, so a batch that finishes is told at once while others
+        still run: what the scheduler decides may then depend on timing.
+        """
+        start = len(self.results)
+        sequential = self.n_workers() == 1
+        factory = None if sequential else _backend_factory()
+        done = queue.Queue()  # (job, outputs, exception) from driver threads
+        abort = threading.Event()
+        pending = deque()  # batches waiting their turn (one call at a time)
+        n_open = 0
+
+        def outputs(batch, tasks, backend):
+            """Yield ``(job, outputs)`` as each job's folds complete, in order."""
+            if sequential:
+                results = (f(*a, **kw) for f, a, kw in tasks)
+            else:
+                results = Parallel(
+                    n_jobs=self.n_jobs,
+                    pre_dispatch=self.pre_dispatch,
+                    return_as="generator",
+                    backend=backend,
+                )(tasks)
+            try:
+                for job in batch:
+                    yield job, [next(results) for _ in range(_n_folds(self, job))]
+            finally:
+                if hasattr(results, "close"):
+                    results.close()
+
+        def consume(batch, tasks, backend):
+            try:
+                for job, out in outputs(batch, tasks, backend):
+                    if abort.is_set():
+                        return
+                    done.put((job, out, None))
+            except BaseException as exc:  # handed to the driver
+                done.put((None, None, exc))
+
+        def finish(job, out):
+            nonlocal n_open
+            n_open -= 1
+            result = _result(job.params, out, job.extra)
+            self.results.append(result)
+            scheduler.tell(job, result)
+
+        try:
+            while True:
+                for batch in scheduler.ask(
+                    None if max_open is None else max_open - n_open
+                ):
+                    if not batch:
+                        continue
+                    n_open += len(batch)
+                    tasks = []
+                    for job in batch:
+                        index = self._n_jobs_submitted
+                        self._n_jobs_submitted += 1
+                        tasks.extend(self.tasks(index, job.params, job=job))
+                    if factory is None:
+                        pending.append((batch, tasks))
+                    else:
+                        threading.Thread(
+                            target=consume, args=(batch, tasks, factory()), daemon=True
+                        ).start()
+                if factory is None:
+                    if not pending:
+                        break
+                    batch, tasks = pending.popleft()
+                    for job, out in outputs(batch, tasks, None):
+                        finish(job, out)
+                    continue
+                if n_open == 0:
+                    break
+                job, out, exc = done.get()
+                if exc is not None:
+                    raise exc
+                finish(job, out)
+        finally:
+            abort.set()
+        return self.results[start:]
+
+
+def _n_folds(evaluator, job):
+    return evaluator.n_splits if job.splits is None else len(job.splits)
+
+
+class Job:
+    """One candidate on every fold: the unit a scheduler submits.
+
+    Parameters
+    ----------
+    params : dict
+        Parameters set on a fresh clone (ignored for folds continuing a model).
+    extra : dict
+        Columns for ``cv_results_``.
+    states : list or None
+        Per-fold models to continue (from an earlier job's result), or None to
+        start from clones.
+    trainer : Refit, WarmStart, PartialFitEpochs or None
+    splits : list of (train, test) or None
+        Per-fold indices replacing the frozen splits (subsamples of them).
+    """
+
+    __slots__ = ("params", "extra", "states", "trainer", "splits", "key")
+
+    def __init__(
+        self, params, extra=None, *, states=None, trainer=None, splits=None, key=None
+    ):
+        self.params = params
+        self.extra = extra or {}
+        self.states = states
+        self.trainer = trainer
+        self.splits = splits
+        self.key = key
+
+
+def _result(params, out, extra):
+    states = [o.pop("state", None) for o in out]
+    if all(state is None for state in states):
+        states = None
+    return CandidateResult(params, out, extra, states)

@@ -46,18 +46,37 @@ def _param_masked_arrays(candidate_params):
         yield key, ma
 
 
-def rank_scores(means: np.ndarray) -> np.ndarray:
+def rank_scores(means: np.ndarray, first_by: np.ndarray | None = None) -> np.ndarray:
     """Rank mean scores, highest first; non-finite ones tie for last place.
 
     Parameters
     ----------
     means : ndarray of shape (n_candidates,)
+    first_by : ndarray of shape (n_candidates,), default=None
+        Ranked before the scores, highest first (the resource a row was trained
+        on, in the multi-fidelity searches): every row of a higher level ranks
+        above every row of a lower one, and non-finite scores rank last within
+        their level.
 
     Returns
     -------
     ranks : ndarray of int32
     """
     means = np.asarray(means, dtype=np.float64)
+    if first_by is not None:
+        levels = np.asarray(first_by, dtype=np.float64)
+        finite = np.isfinite(means)
+        # lexicographic: level (desc), finite before not, score (desc)
+        keys = np.column_stack([-levels, ~finite, np.where(finite, -means, 0.0)])
+        order = np.lexsort(keys.T[::-1])
+        ranks = np.empty(len(means), dtype=np.int32)
+        previous, rank = None, 0
+        for position, index in enumerate(order):
+            key = tuple(keys[index])
+            if key != previous:
+                rank, previous = position + 1, key
+            ranks[index] = rank
+        return ranks
     finite = np.isfinite(means)
     ranks = np.empty(means.shape[0], dtype=np.int32)
     if not finite.any():
@@ -82,6 +101,7 @@ def format_results(
     *,
     return_train_score,
     more_results=None,
+    rank_first_by=None,
 ):
     """Build ``cv_results_`` from per-fit outputs.
 
@@ -98,6 +118,8 @@ def format_results(
     more_results : dict of str -> list, default=None
         Extra columns, one value per candidate. They come first, as in
         scikit-learn's halving searches.
+    rank_first_by : array-like of shape (n_candidates,), default=None
+        Ranked before the test scores (see :func:`rank_scores`).
 
     Returns
     -------
@@ -117,7 +139,7 @@ def format_results(
             ((array - means[:, np.newaxis]) ** 2).mean(axis=1)
         )
         if rank:
-            results[f"rank_{key_name}"] = rank_scores(means)
+            results[f"rank_{key_name}"] = rank_scores(means, rank_first_by)
 
     store("fit_time", [o["fit_time"] for o in out])
     store("score_time", [o["score_time"] for o in out])

@@ -6,11 +6,11 @@ grants those searches, with its reasons.
 """
 
 from sklearn.decomposition import PCA
-from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.linear_model import LogisticRegression, Ridge, SGDClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skhpo import BayesSearchCV
+from skhpo import BayesSearchCV, HyperbandSearchCV
 
 EXPECTED_FAILED_CHECKS = {
     "check_supervised_y_2d": "DataConversionWarning not caught",
@@ -30,6 +30,23 @@ def _instances():
     yield BayesSearchCV(
         Pipeline([("pca", PCA()), ("logisticregression", LogisticRegression())]),
         {"logisticregression__C": [0.1, 1.0]},
+        **common,
+    )
+
+    # the halving searches' instances in scikit-learn's own checks, and one
+    # that trains in partial_fit epochs
+    yield HyperbandSearchCV(Ridge(), {"alpha": [0.1, 1.0]}, **common)
+    yield HyperbandSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, **common)
+    yield HyperbandSearchCV(
+        Pipeline([("pca", PCA()), ("ridge", Ridge())]),
+        {"ridge__alpha": [0.1, 1.0]},
+        **common,
+    )
+    yield HyperbandSearchCV(
+        SGDClassifier(random_state=0),
+        {"alpha": [1e-4, 1e-2]},
+        resource="partial_fit",
+        max_resources=3,
         **common,
     )
 

@@ -1,5 +1,6 @@
 """The public searches, one module each."""
 
 from .bayes import BayesSearchCV
+from .hyperband import HyperbandSearchCV
 
-__all__ = ["BayesSearchCV"]
+__all__ = ["BayesSearchCV", "HyperbandSearchCV"]

@@ -6,6 +6,7 @@ in advance, so that a search's behaviour can be checked exactly.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 
@@ -15,6 +16,9 @@ from sklearn.utils.validation import validate_data
 
 __all__ = [
     "AnalyticRegressor",
+    "EpochClassifier",
+    "GrowingEnsemble",
+    "RefitEnsemble",
     "FailingClassifier",
     "InterruptingClassifier",
     "NaNScoringClassifier",
@@ -155,3 +159,93 @@ class SleepingClassifier(ClassifierMixin, _FitRecorder):
 
     def score(self, X, y=None, sample_weight=None):
         return -float(self.duration)
+
+
+class EpochClassifier(ClassifierMixin, _FitRecorder):
+    """Trains in epochs: every ``partial_fit`` call is one epoch, recorded.
+
+    ``score`` is ``quality * (1 - 0.5 ** n_epochs_)``: more epochs help, and
+    ``quality`` orders the candidates at any number of epochs. ``fit`` starts
+    over and trains ``max_iter`` epochs. Like scikit-learn's ``SGDClassifier``,
+    the first ``partial_fit`` needs ``classes``.
+
+    ``EpochClassifier.calls`` records ``(model_id, epoch, n_samples)`` for every
+    call made in this process (a search with ``n_jobs=1``); clear it before use.
+    """
+
+    calls: list = []
+    _ids = itertools.count()
+
+    def __init__(self, quality=0.5, max_iter=5):
+        self.quality = quality
+        self.max_iter = max_iter
+
+    def partial_fit(self, X, y, classes=None):
+        X, y = validate_data(self, X, y, reset=not hasattr(self, "n_epochs_"))
+        if not hasattr(self, "n_epochs_"):
+            if classes is None:
+                raise ValueError("classes must be passed on the first partial_fit")
+            self.classes_ = np.asarray(classes)
+            self.n_epochs_ = 0
+            self.model_id_ = next(EpochClassifier._ids)
+        self.n_epochs_ += 1
+        EpochClassifier.calls.append((self.model_id_, self.n_epochs_, X.shape[0]))
+        return self
+
+    def fit(self, X, y):
+        for name in ("n_epochs_", "model_id_", "classes_"):
+            self.__dict__.pop(name, None)
+        for _ in range(self.max_iter):
+            self.partial_fit(X, y, classes=np.unique(y))
+        return self
+
+    def score(self, X, y=None, sample_weight=None):
+        return self.quality * (1 - 0.5**self.n_epochs_)
+
+
+class GrowingEnsemble(ClassifierMixin, _FitRecorder):
+    """An ensemble of ``n_estimators`` members that grows with ``warm_start``.
+
+    ``GrowingEnsemble.log`` records ``(members_trained, from_scratch)`` for every
+    ``fit`` in this process. ``score`` is ``quality * (1 - 0.9 ** n_members_)``.
+    """
+
+    log: list = []
+
+    def __init__(self, quality=0.5, n_estimators=10, warm_start=False):
+        self.quality = quality
+        self.n_estimators = n_estimators
+        self.warm_start = warm_start
+
+    def fit(self, X, y=None):
+        warm = self.warm_start and hasattr(self, "n_members_")
+        trained = self.n_estimators - self.n_members_ if warm else self.n_estimators
+        if trained < 0:
+            raise ValueError("n_estimators must not shrink with warm_start")
+        super().fit(X, y)
+        self.n_members_ = self.n_estimators
+        GrowingEnsemble.log.append((trained, not warm))
+        return self
+
+    def score(self, X, y=None, sample_weight=None):
+        return self.quality * (1 - 0.9**self.n_members_)
+
+
+class RefitEnsemble(ClassifierMixin, _FitRecorder):
+    """:class:`GrowingEnsemble` without ``warm_start``: every ``fit`` trains all
+    ``n_estimators`` members, recorded in ``RefitEnsemble.log``."""
+
+    log: list = []
+
+    def __init__(self, quality=0.5, n_estimators=10):
+        self.quality = quality
+        self.n_estimators = n_estimators
+
+    def fit(self, X, y=None):
+        super().fit(X, y)
+        self.n_members_ = self.n_estimators
+        RefitEnsemble.log.append(self.n_estimators)
+        return self
+
+    def score(self, X, y=None, sample_weight=None):
+        return self.quality * (1 - 0.9**self.n_members_)

@@ -1,0 +1,277 @@
+"""Training a candidate on part of a resource: samples, an estimator parameter,
+or ``partial_fit`` epochs.
+
+:func:`check_fidelity` validates a ``resource`` against the estimator and the
+searched space before any fit; :class:`Fidelity` then turns "train this
+candidate from ``start`` to ``stop`` units" into an engine :class:`~skhpo._engine.Job`,
+continuing the candidate's models where the estimator allows it:
+
+- ``"n_samples"``: each fold's training and test parts are subsampled to the
+  fraction ``units / n_samples`` (scikit-learn's halving searches do the same),
+  nested prefixes of one frozen permutation per fold; a model is refit at each
+  step;
+- an integer parameter (``"n_estimators"``, ``"max_iter"``, ``"clf__max_iter"``):
+  with ``warm_start`` the fold's model is kept and only the added trees or
+  iterations are trained (:class:`~skhpo._engine.WarmStart`), otherwise it is
+  refit with the larger value;
+- ``"partial_fit"``: one ``partial_fit`` pass over the fold's training part per
+  unit, the fold's model kept between steps (:class:`~skhpo._engine.PartialFitEpochs`).
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import is_classifier
+from sklearn.pipeline import Pipeline
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+
+from ._engine import Job, PartialFitEpochs, WarmStart
+
+__all__ = ["Fidelity", "check_fidelity"]
+
+# parameters whose warm_start adds to what is trained (the value counts all of
+# it); any other parameter's warm_start runs that many more iterations
+_CUMULATIVE = ("n_estimators",)
+
+
+def _final_step(estimator):
+    return estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
+
+
+def _owner(estimator, name):
+    """The (sub-)estimator that has parameter ``name`` and the prefix to reach it."""
+    prefix, _, short = name.rpartition("__")
+    if not prefix:
+        return estimator, "", short
+    return estimator.get_params(deep=True)[prefix], prefix + "__", short
+
+
+def _is_cumulative(owner, short):
+    if short in _CUMULATIVE:
+        return True
+    # histogram gradient boosting counts its boosting iterations in max_iter
+    return short == "max_iter" and type(owner).__name__.startswith(
+        "HistGradientBoosting"
+    )
+
+
+def check_fidelity(estimator, resource, param_names):
+    """Validate ``resource`` against ``estimator`` and the searched names.
+
+    Parameters
+    ----------
+    estimator : estimator
+    resource : str
+        ``"n_samples"``, ``"partial_fit"`` or the name of an integer parameter
+        of ``estimator`` (``step__name`` in a Pipeline).
+    param_names : iterable of str
+        Every name in the searched space.
+
+    Returns
+    -------
+    fidelity : Fidelity
+        Not yet bound to data.
+    """
+    if not isinstance(resource, str):
+        raise ValueError(f"resource must be a string, got {resource!r}.")
+    if resource == "n_samples":
+        return Fidelity("n_samples")
+    final = _final_step(estimator)
+    if resource == "partial_fit":
+        if not hasattr(final, "partial_fit"):
+            where = (
+                f"the Pipeline's last step {type(final).__name__}"
+                if final is not estimator
+                else type(estimator).__name__
+            )
+            raise ValueError(
+                f"resource='partial_fit' trains in epochs with partial_fit, but "
+                f"{where} has no partial_fit method. Use resource='n_samples', or "
+                "an integer parameter of the estimator such as 'n_estimators' or "
+                "'max_iter'."
+            )
+        return Fidelity("partial_fit", classes_needed=is_classifier(final))
+    params = estimator.get_params(deep=True)
+    if resource not in params:
+        integers = sorted(
+            name
+            for name, value in params.items()
+            if isinstance(value, Integral) and not isinstance(value, bool)
+        )
+        raise ValueError(
+            f"resource={resource!r} is not a parameter of {type(estimator).__name__}. "
+            "Use 'n_samples', 'partial_fit' or one of its integer parameters: "
+            f"{integers!r}."
+        )
+    if resource in set(param_names):
+        raise ValueError(
+            f"resource={resource!r} is also in the searched parameters; the search "
+            "sets it rung by rung. Remove it from param_distributions."
+        )
+    owner, prefix, short = _owner(estimator, resource)
+    warm = prefix + "warm_start" if "warm_start" in owner.get_params() else None
+    return Fidelity(
+        "param",
+        name=resource,
+        warm_start_name=warm,
+        cumulative=_is_cumulative(owner, short),
+        default_max=params[resource],
+    )
+
+
+def _permutation(indices, labels, rng):
+    """A random order of ``indices``; stratified by ``labels`` if given."""
+    indices = rng.permutation(indices)
+    if labels is None:
+        return indices
+    classes = labels[indices]
+    rank = np.empty(len(indices))
+    for c in np.unique(classes):
+        where = np.flatnonzero(classes == c)
+        # the k-th sample of a class of m goes at about k/m of the order
+        rank[where] = (np.arange(len(where)) + rng.random()) / len(where)
+    return indices[np.argsort(rank, kind="stable")]
+
+
+class Fidelity:
+    """How a candidate is trained on part of a resource (see the module doc)."""
+
+    def __init__(
+        self,
+        kind,
+        *,
+        name=None,
+        warm_start_name=None,
+        cumulative=True,
+        default_max=None,
+        classes_needed=False,
+    ):
+        self.kind = kind
+        self.name = name
+        self.warm_start_name = warm_start_name
+        self.cumulative = cumulative
+        self.default_max = default_max
+        self.classes_needed = classes_needed
+        self.classes = None
+        self.n_samples = None
+        self._perms = None
+
+    @property
+    def continues(self):
+        """Whether a candidate's models are kept and continued between steps."""
+        return self.kind == "partial_fit" or (
+            self.kind == "param" and self.warm_start_name is not None
+        )
+
+    def resolve_bounds(
+        self, min_resources, max_resources, *, n_samples, n_splits, y, classifier
+    ):
+        """``(min, max)`` resources with the defaults filled in, checked."""
+        if max_resources == "auto":
+            if self.kind == "n_samples":
+                max_resources = n_samples
+            elif self.kind == "param":
+                max_resources = self.default_max
+                if not isinstance(max_resources, Integral) or max_resources < 1:
+                    raise ValueError(
+                        "max_resources='auto' takes the estimator's own value of "
+                        f"{self.name!r}, which is {max_resources!r}; set "
+                        "max_resources to a positive integer."
+                    )
+            else:
+                raise ValueError(
+                    "With resource='partial_fit', set max_resources to the number "
+                    "of epochs the best candidates train for."
+                )
+        if min_resources is None:
+            min_resources = 1
+            if self.kind == "n_samples":
+                # scikit-learn's 'smallest'
+                min_resources = 2 * n_splits
+                if y is not None and classifier:
+                    check_classification_targets(y)
+                    min_resources *= len(np.unique(y))
+        if min_resources > max_resources:
+            raise ValueError(
+                f"min_resources={min_resources} is larger than "
+                f"max_resources={max_resources}."
+            )
+        if self.kind == "n_samples" and max_resources > n_samples:
+            raise ValueError(
+                f"max_resources={max_resources} is larger than the number of "
+                f"samples ({n_samples}) with resource='n_samples'."
+            )
+        return int(min_resources), int(max_resources)
+
+    def bind(self, y, splits, n_samples, rng, *, classifier=False):
+        """Fix what depends on the data: classes, the folds' permutations.
+
+        For a classifier the permutations are stratified: every prefix holds the
+        classes in about their proportions in the fold, so that a small rung
+        still sees every class.
+        """
+        self.n_samples = n_samples
+        if self.kind == "partial_fit" and self.classes_needed and y is not None:
+            self.classes = np.unique(y)
+        if self.kind == "n_samples":
+            labels = None
+            if classifier and y is not None:
+                if type_of_target(y) in ("binary", "multiclass"):
+                    labels = np.unique(np.asarray(y), return_inverse=True)[1]
+            self._perms = [
+                (_permutation(tr, labels, rng), _permutation(te, labels, rng))
+                for tr, te in splits
+            ]
+        return self
+
+    def job(self, params, start, stop, *, states=None, extra=None):
+        """The job training ``params`` from ``start`` to ``stop`` units.
+
+        ``states`` are the candidate's per-fold models after ``start`` units
+        (None to start from fresh clones, which needs ``start == 0`` when the
+        fidelity continues).
+        """
+        if self.kind == "n_samples":
+            return Job(params, extra, splits=self._subsample(stop))
+        if self.kind == "partial_fit":
+            trainer = PartialFitEpochs(start if states else 0, stop, self.classes)
+            return Job(params, extra, states=states, trainer=trainer)
+        full = {**params, self.name: int(stop)}
+        if self.warm_start_name is None:
+            return Job(full, extra)
+        trainer = WarmStart(
+            self.name,
+            self.warm_start_name,
+            start if states else 0,
+            stop,
+            self.cumulative,
+        )
+        return Job(full, extra, states=states, trainer=trainer)
+
+    def _subsample(self, units):
+        if units >= self.n_samples:
+            return None  # the frozen splits themselves
+        fraction = units / self.n_samples
+        return [
+            (
+                np.sort(train[: int(fraction * len(train))]),
+                np.sort(test[: int(fraction * len(test))]),
+            )
+            for train, test in self._perms
+        ]
+
+    def units(self, start, stop):
+        """Resource units a step trains: the difference when it continues."""
+        return stop - start if self.continues else stop
+
+    def refit(self, estimator, X, y, fit_params, units):
+        """Train the refit model on all data as the candidates were trained."""
+        if self.kind == "partial_fit":
+            classes = np.unique(y) if self.classes_needed and y is not None else None
+            PartialFitEpochs(0, units, classes).train(estimator, X, y, fit_params)
+        elif y is None:
+            estimator.fit(X, **fit_params)
+        else:
+            estimator.fit(X, y, **fit_params)

@@ -1,0 +1,215 @@
+"""Hyperband's brackets and the two ways of running one: pure arithmetic and
+policies, no estimators, no I/O.
+
+The arithmetic is Algorithm 1 of Li et al., "Hyperband: a novel bandit-based
+approach to hyperparameter optimization", JMLR 18 (2018), in exact integers:
+with ``R = max_resources``, ``r_min = min_resources`` and ``eta = factor``,
+
+- ``s_max`` is the largest ``s`` with ``r_min * eta**s <= R`` (an integer loop:
+  ``math.log(243, 3)`` is 4.999..., which would lose a bracket);
+- bracket ``s`` (``s_max`` down to 0) starts ``n = ceil((s_max + 1) * eta**s /
+  (s + 1))`` candidates;
+- its rung ``i`` (``0 .. s``) keeps ``n_i = floor(n / eta**i)`` candidates and
+  trains each on ``r_i = floor(R / eta**(s - i))`` resource units.
+
+When ``R / r_min`` is a power of ``eta`` this is the paper's table exactly (the
+paper's ``r_min`` is ``R / eta**s_max``). Otherwise the rule is: the last rung
+of every bracket gets exactly ``R``, each rung below it ``eta`` times less,
+rounded down, and the lowest rung of the most aggressive bracket lands in
+``[r_min, eta * r_min)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "ASHAPolicy",
+    "Bracket",
+    "HalvingPolicy",
+    "Rung",
+    "hyperband_brackets",
+    "int_log",
+]
+
+
+def int_log(x: int, base: int) -> int:
+    """The largest ``s`` with ``base**s <= x``, by an integer loop."""
+    if base < 2 or x < 1:
+        raise ValueError(f"int_log needs base >= 2 and x >= 1, got {x=}, {base=}")
+    s, power = 0, base
+    while power <= x:
+        s += 1
+        power *= base
+    return s
+
+
+@dataclass(frozen=True)
+class Rung:
+    """One rung of a bracket: how many candidates, trained on how much."""
+
+    n_candidates: int
+    n_resources: int
+
+
+@dataclass(frozen=True)
+class Bracket:
+    """A successive-halving run: its rungs, from the most candidates to one."""
+
+    index: int  # position in the schedule, 0 = the most aggressive bracket
+    s: int  # the paper's s: number of halvings
+    rungs: tuple[Rung, ...] = field(default_factory=tuple)
+
+    @property
+    def n_candidates(self) -> int:
+        return self.rungs[0].n_candidates
+
+    def units(self, *, continued: bool = True) -> int:
+        """Resource units the bracket trains, summed over candidates.
+
+        ``continued=True``: a survivor continues from the previous rung and
+        trains only the difference; otherwise it is retrained from scratch.
+        """
+        total, previous = 0, 0
+        for rung in self.rungs:
+            total += rung.n_candidates * (rung.n_resources - previous)
+            if continued:
+                previous = rung.n_resources
+        return total
+
+
+def hyperband_brackets(
+    min_resources: int,
+    max_resources: int,
+    factor: int,
+    n_brackets: int | None = None,
+) -> list[Bracket]:
+    """Hyperband's brackets, the most aggressive first.
+
+    Parameters
+    ----------
+    min_resources, max_resources : int
+        Smallest and largest resource given to a candidate, ``1 <= min <= max``.
+    factor : int
+        ``eta``: each rung keeps ``1 / factor`` of the candidates and gives them
+        ``factor`` times the resource. At least 2.
+    n_brackets : int, default=None
+        Run only the ``n_brackets`` most aggressive brackets; None runs all
+        ``s_max + 1``. ``n_brackets=1`` is successive halving from
+        ``factor**s_max`` candidates.
+
+    Returns
+    -------
+    brackets : list of Bracket
+    """
+    if factor < 2:
+        raise ValueError(f"factor must be an integer >= 2, got {factor}.")
+    if not 1 <= min_resources <= max_resources:
+        raise ValueError(
+            "Need 1 <= min_resources <= max_resources, got "
+            f"min_resources={min_resources}, max_resources={max_resources}."
+        )
+    s_max = int_log(max_resources // min_resources, factor)
+    # r_min * eta**s <= R  <=>  eta**s <= R // r_min  (integers)
+    count = s_max + 1 if n_brackets is None else min(n_brackets, s_max + 1)
+    brackets = []
+    for index, s in enumerate(range(s_max, s_max - count, -1)):
+        n = -(-(s_max + 1) * factor**s // (s + 1))  # ceil, exactly
+        rungs = tuple(
+            Rung(n // factor**i, max_resources // factor ** (s - i))
+            for i in range(s + 1)
+        )
+        brackets.append(Bracket(index, s, rungs))
+    return brackets
+
+
+def _top(scores: dict[int, float], k: int) -> list[int]:
+    """The ``k`` best finite scores' keys, best first; ties keep key order."""
+    finite = [
+        (key, v) for key, v in scores.items() if v == v and abs(v) != float("inf")
+    ]
+    finite.sort(key=lambda kv: (-kv[1], kv[0]))
+    return [key for key, _ in finite[:k]]
+
+
+class HalvingPolicy:
+    """Synchronous successive halving over one bracket.
+
+    Rung ``i + 1`` starts when every candidate of rung ``i`` has a score: the
+    best ``rungs[i + 1].n_candidates`` finite ones go on; failures (non-finite
+    scores) never do. The decisions depend only on the scores, never on the
+    order in which they arrive.
+    """
+
+    def __init__(self, bracket: Bracket) -> None:
+        self.bracket = bracket
+
+    def survivors(self, rung: int, scores: dict[int, float]) -> list[int]:
+        """Candidates (keys of ``scores``) promoted from complete ``rung``."""
+        rungs = self.bracket.rungs
+        if rung + 1 >= len(rungs):
+            return []
+        return sorted(_top(scores, rungs[rung + 1].n_candidates))
+
+
+class ASHAPolicy:
+    """Asynchronous successive halving (Li et al., MLSys 2020) over one bracket.
+
+    Whenever a worker frees, :meth:`next_job` promotes a candidate that is in
+    the top ``1 / factor`` of the candidates finished at its rung and not yet
+    promoted, looking from the highest rung down; otherwise it starts a new
+    candidate at the lowest rung, until the bracket's ``n_candidates`` have
+    started. The decisions depend on the order results arrive in.
+    """
+
+    def __init__(self, bracket: Bracket, factor: int) -> None:
+        self.bracket = bracket
+        self.factor = factor
+        self.started = 0
+        self.scores: list[dict[int, float]] = [{} for _ in bracket.rungs]
+        self.promoted: list[set[int]] = [set() for _ in bracket.rungs]
+        self.running = 0
+
+    def next_job(self) -> tuple[str, int, int] | None:
+        """``("promote", candidate, rung)``, ``("new", None, 0)`` or None."""
+        for rung in range(len(self.bracket.rungs) - 2, -1, -1):
+            done = self.scores[rung]
+            k = len(done) // self.factor
+            for key in _top(done, k):
+                if key not in self.promoted[rung]:
+                    self.promoted[rung].add(key)
+                    self.running += 1
+                    return ("promote", key, rung + 1)
+        if self.started < self.bracket.n_candidates:
+            self.started += 1
+            self.running += 1
+            return ("new", None, 0)
+        return None
+
+    def withdraw(self) -> None:
+        """The new candidate just asked for cannot start (the space ran out):
+        start no more."""
+        self.started = self.bracket.n_candidates
+        self.running -= 1
+
+    def report(self, candidate: int, rung: int, score: float) -> None:
+        """Record a finished job's score (NaN for a failure)."""
+        self.running -= 1
+        self.scores[rung][candidate] = score
+
+    @property
+    def finished(self) -> bool:
+        """Nothing runs and nothing more will start."""
+        return self.running == 0 and self.next_job_possible() is False
+
+    def next_job_possible(self) -> bool:
+        if self.started < self.bracket.n_candidates:
+            return True
+        for rung in range(len(self.bracket.rungs) - 1):
+            done = self.scores[rung]
+            if any(
+                key not in self.promoted[rung]
+                for key in _top(done, len(done) // self.factor)
+            ):
+                return True
+        return False

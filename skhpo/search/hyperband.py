@@ -1,0 +1,597 @@
+"""HyperbandSearchCV: Hyperband and successive halving over a training resource."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from sklearn.base import is_classifier
+from sklearn.model_selection import check_cv
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import _num_samples
+
+from .._base import BaseSearch, check_param_names
+from .._fidelity import check_fidelity
+from ..acquisition import propose, random_candidates
+from ..schedulers import ASHAPolicy, HalvingPolicy, hyperband_brackets
+from ..space import check_space
+
+__all__ = ["HyperbandSearchCV"]
+
+
+class HyperbandSearchCV(BaseSearch):
+    """Hyperband over a training resource, with cross-validation.
+
+    Many candidates are trained on a little of a resource (samples, trees,
+    iterations or ``partial_fit`` epochs); the best ``1 / factor`` of them go on
+    with ``factor`` times more, until a few reach ``max_resources``. Hyperband
+    (Li et al., JMLR 2018) runs several such successive-halving brackets, from
+    aggressive (many candidates, little resource) to cautious (few candidates,
+    all the resource). Survivors *continue* training where the estimator allows
+    it (``warm_start``, ``partial_fit``) instead of starting over. Every
+    candidate is scored on the same frozen CV folds at every rung.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        Must provide ``score`` if ``scoring`` is None; ``partial_fit`` (itself
+        or a Pipeline's last step) for ``resource="partial_fit"``.
+
+    param_distributions : dict or list of dicts
+        The space searched, as in :class:`~skhpo.BayesSearchCV`: lists,
+        ``scipy.stats`` distributions, :class:`~skhpo.space.Real`,
+        :class:`~skhpo.space.Integer`, :class:`~skhpo.space.Categorical`, and
+        lists of dicts as conditional sub-spaces.
+
+    resource : str, default="n_samples"
+        What grows from rung to rung:
+
+        - ``"n_samples"``: each fold's training and test parts are subsampled
+          to ``n_resources / n_samples`` of their size, as in scikit-learn's
+          halving searches (nested subsamples; a model is refit per rung);
+        - the name of an integer parameter of the estimator, such as
+          ``"n_estimators"`` or ``"max_iter"`` (``"clf__max_iter"`` in a
+          Pipeline). If the estimator has ``warm_start``, each fold's model is
+          kept and only what is added is trained: ``n_estimators`` (and
+          ``max_iter`` of histogram gradient boosting) count everything trained,
+          any other parameter (``max_iter`` of SGD, MLP, linear models) counts
+          the iterations of one ``fit`` call, which then runs the difference.
+          Without ``warm_start`` the model is refit with the larger value;
+        - ``"partial_fit"``: epochs, one ``partial_fit`` call over the fold's
+          training part per unit; each fold's model is kept and continued. In a
+          Pipeline the steps before the last are fitted once per fold.
+          Classifiers get ``classes`` from ``y`` unless passed to ``fit``.
+
+    max_resources : int or "auto", default="auto"
+        Resource given to the candidates of the last rungs. ``"auto"`` is the
+        number of samples for ``"n_samples"`` and the estimator's own value of
+        the parameter; it must be set for ``"partial_fit"``.
+
+    min_resources : int, default=None
+        Least resource a candidate gets. None means ``2 * n_splits`` (times the
+        number of classes for a classifier) for ``"n_samples"``, as
+        scikit-learn's ``min_resources="smallest"``, and 1 otherwise.
+
+    factor : int, default=3
+        ``eta``: each rung keeps ``1 / factor`` of the candidates and gives them
+        ``factor`` times more resource.
+
+    n_brackets : int, default=None
+        How many of Hyperband's brackets to run, the most aggressive first;
+        None runs all of them. ``n_brackets=1`` is successive halving from
+        ``factor ** s_max`` candidates.
+
+    asynchronous : bool, default=False
+        Run each bracket with asynchronous successive halving (ASHA, Li et al.,
+        MLSys 2020): a worker that frees promotes a candidate in the top
+        ``1 / factor`` of those finished at its rung, or starts a new one, so no
+        worker waits for a rung to complete. Its decisions depend on the order
+        results arrive in, so with ``n_jobs > 1`` the same ``random_state`` does
+        not guarantee the same ``cv_results_``, and it may train more than
+        planned (an early promotion may later turn out not to be in the top).
+
+    sampler : {"random", "model"}, default="random"
+        How new candidates are drawn: from the space's priors, or (as BOHB does)
+        two thirds of them by expected improvement under a Gaussian-process
+        model of the scores at the highest resource with enough results
+        (``n_dims + 2``), the rest at random. With ``"model"`` the synchronous
+        brackets run one after the other, so that each learns from the ones
+        before; with ``"random"`` they run side by side.
+
+    objective : str, default=None
+        The metric that decides promotions when ``scoring`` has several; None
+        means the metric named by ``refit``.
+
+    scoring, n_jobs, refit, cv, verbose, pre_dispatch, error_score, \
+return_train_score :
+        As in :class:`~sklearn.model_selection.RandomizedSearchCV`.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the candidates and the subsamples. The synchronous schedule gives
+        the same ``cv_results_`` for the same value whatever ``n_jobs`` is.
+
+    Attributes
+    ----------
+    cv_results_ : dict of numpy (masked) ndarrays
+        One row per candidate and rung, with every key of scikit-learn's
+        searches and these first: ``bracket``, ``iter`` (the rung within the
+        bracket), ``n_resources``, ``candidate`` (the same number on every rung
+        a candidate reached) and ``proposed_by``. For an estimator parameter
+        resource, ``params`` includes its value at that rung. Rows are ordered
+        by bracket, rung and candidate. ``rank_test_*`` ranks rows at a larger
+        resource first, so rank 1 is ``best_index_``.
+
+    best_index_ : int
+        The row of the best candidate at the largest resource reached.
+
+    best_score_, best_params_, best_estimator_, scorer_, n_splits_, \
+refit_time_, multimetric_ :
+        As in :class:`~sklearn.model_selection.RandomizedSearchCV`.
+        ``best_estimator_`` is trained on all the data as the candidates were
+        (for ``"partial_fit"``, the best row's number of epochs).
+
+    min_resources_, max_resources_ : int
+        The resources used.
+
+    n_resources_, n_candidates_ : list of int
+        Resource and number of candidates of every rung run, bracket after
+        bracket (for one bracket, scikit-learn's halving attributes).
+
+    n_iterations_ : int
+        Number of rungs run, over all brackets.
+
+    budget_ : pandas.DataFrame
+        Planned against used, one row per bracket and rung: ``n_candidates``
+        and ``units`` (resource units trained, a continued candidate counting
+        only what it added) planned, and the same that ``fit`` ran.
+
+    See Also
+    --------
+    sklearn.model_selection.HalvingRandomSearchCV : Successive halving.
+    skhpo.BayesSearchCV : Bayesian optimisation at full fidelity.
+
+    Notes
+    -----
+    The brackets are Algorithm 1 of the paper in exact integers (see
+    :func:`skhpo.schedulers.hyperband_brackets`): with ``R = max_resources``,
+    bracket ``s`` starts ``ceil((s_max + 1) * factor**s / (s + 1))`` candidates
+    and its rung ``i`` trains ``floor(n / factor**i)`` of them on
+    ``floor(R / factor**(s - i))`` units. When ``R / min_resources`` is not a
+    power of ``factor`` the resources are rounded down, the last rung of every
+    bracket getting exactly ``R``. :meth:`plan` shows the schedule before
+    ``fit``. A candidate whose fit fails (or scores NaN) at a rung is never
+    promoted; the search goes on.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.linear_model import SGDClassifier
+    >>> from skhpo import HyperbandSearchCV
+    >>> from skhpo.space import Real
+    >>> X, y = load_digits(return_X_y=True)
+    >>> space = {"alpha": Real(1e-6, 1e-1, prior="log-uniform")}
+    >>> search = HyperbandSearchCV(
+    ...     SGDClassifier(random_state=0), space, resource="partial_fit",
+    ...     max_resources=9, random_state=0,
+    ... )
+    >>> search.plan()[["bracket", "iter", "n_candidates", "n_resources"]].head(3)
+       bracket  iter  n_candidates  n_resources
+    0        0     0             9            1
+    1        0     1             3            3
+    2        0     2             1            9
+    >>> search.fit(X, y).best_params_.keys()
+    dict_keys(['alpha'])
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSearch._parameter_constraints,
+        "param_distributions": "no_validation",  # check_space names what is wrong
+        "resource": [str],
+        "max_resources": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "min_resources": [Interval(Integral, 1, None, closed="left"), None],
+        "factor": [Interval(Integral, 2, None, closed="left")],
+        "n_brackets": [Interval(Integral, 1, None, closed="left"), None],
+        "asynchronous": ["boolean"],
+        "sampler": [StrOptions({"random", "model"})],
+        "random_state": ["random_state"],
+        "objective": [str, None],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        resource="n_samples",
+        max_resources="auto",
+        min_resources=None,
+        factor=3,
+        n_brackets=None,
+        asynchronous=False,
+        sampler="random",
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+        objective=None,
+    ):
+        self.param_distributions = param_distributions
+        self.resource = resource
+        self.max_resources = max_resources
+        self.min_resources = min_resources
+        self.factor = factor
+        self.n_brackets = n_brackets
+        self.asynchronous = asynchronous
+        self.sampler = sampler
+        self.random_state = random_state
+        self.objective = objective
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+
+    # ------------------------------------------------------------ set-up
+    def _check_search_params(self):
+        space = check_space(self.param_distributions)
+        check_param_names(self.estimator, space)
+        self._space = space
+        self._fidelity = check_fidelity(
+            self.estimator, self.resource, space.param_names
+        )
+        self._objective = self._check_objective(self.objective)
+
+    def _schedule(self, n_samples, n_splits, y):
+        min_r, max_r = self._fidelity.resolve_bounds(
+            self.min_resources,
+            self.max_resources,
+            n_samples=n_samples,
+            n_splits=n_splits,
+            y=y,
+            classifier=is_classifier(self.estimator),
+        )
+        return (
+            min_r,
+            max_r,
+            hyperband_brackets(min_r, max_r, self.factor, self.n_brackets),
+        )
+
+    def _setup(self, X, y, splits):
+        self._n_samples = _num_samples(X)
+        self.min_resources_, self.max_resources_, self._brackets = self._schedule(
+            self._n_samples, len(splits), y
+        )
+
+    def plan(self, X=None, y=None):
+        """The schedule ``fit`` will follow, without fitting anything.
+
+        Parameters
+        ----------
+        X, y : array-like, default=None
+            The data ``fit`` will get; needed only when the schedule depends on
+            it (``resource="n_samples"``).
+
+        Returns
+        -------
+        plan : pandas.DataFrame
+            One row per bracket and rung: ``bracket``, ``iter``,
+            ``n_candidates``, ``n_resources`` and ``units``, the resource units
+            trained at that rung (a continued candidate counts only what it
+            adds). ``plan["units"].sum()`` is the total.
+        """
+        self._validate_params()
+        self._check_search_params()
+        if X is None and self._fidelity.kind == "n_samples":
+            raise ValueError(
+                "With resource='n_samples' the schedule depends on the data: "
+                "pass X (and y) to plan()."
+            )
+        n_samples = None if X is None else _num_samples(X)
+        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        n_splits = cv.get_n_splits(X, y)
+        _, _, brackets = self._schedule(n_samples, n_splits, y)
+        return self._plan_frame(brackets)
+
+    def _plan_frame(self, brackets):
+        rows = []
+        for bracket in brackets:
+            previous = 0
+            for i, rung in enumerate(bracket.rungs):
+                units = self._fidelity.units(previous, rung.n_resources)
+                rows.append(
+                    {
+                        "bracket": bracket.index,
+                        "iter": i,
+                        "n_candidates": rung.n_candidates,
+                        "n_resources": rung.n_resources,
+                        "units": rung.n_candidates * units,
+                    }
+                )
+                previous = rung.n_resources
+        return pd.DataFrame(rows)
+
+    def _max_candidates(self):
+        brackets = getattr(self, "_brackets", None)
+        if brackets is None or self.asynchronous:
+            return None
+        return sum(r.n_candidates for b in brackets for r in b.rungs)
+
+    # ------------------------------------------------------------ search
+    def _run_search(self, evaluator):
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        self._fidelity.bind(
+            evaluator.y,
+            evaluator.splits,
+            self._n_samples,
+            np.random.default_rng([seed, 1]),
+            classifier=is_classifier(self.estimator),
+        )
+        if self.asynchronous:
+            scheduler = _AsyncHyperband(self, seed)
+            n_open = math.ceil(evaluator.n_workers() / evaluator.n_splits) + 1
+            evaluator.run_jobs(scheduler, max_open=n_open)
+        else:
+            evaluator.run_jobs(_SyncHyperband(self, seed))
+
+    def _score(self, result):
+        """The objective's mean test score of a finished job (NaN if failed)."""
+        if self._objective is None:
+            known = result.test_scores()
+            if known is None:
+                return np.nan
+            self._objective = self._resolve_objective(self.objective, known)
+        return result.mean_test(self._objective)
+
+    def _draw(self, n, rng, finished):
+        """``n`` new candidates ``[(candidate, proposed_by)]``."""
+        drawn = []
+        if self.sampler == "model" and n > 0:
+            drawn = self._model_candidates(n - n // 3, rng, finished)
+        found = random_candidates(
+            self._space, n - len(drawn), rng, exclude=self._seen + [c for c, _ in drawn]
+        )
+        drawn += [(c, "random") for c in found]
+        self._seen.extend(c for c, _ in drawn)
+        return drawn
+
+    def _model_candidates(self, n, rng, finished):
+        """Up to ``n`` candidates by EI on the highest resource with enough data."""
+        need = sum(len(sub.names) for sub in self._space.subspaces) + 2
+        by_level = {}
+        for result in finished:
+            value = self._score(result)
+            if np.isfinite(value):
+                level = result.extra["n_resources"]
+                by_level.setdefault(level, []).append(
+                    (result.extra["candidate"], value)
+                )
+        levels = [lvl for lvl, rows in by_level.items() if len(rows) >= need]
+        if not levels:
+            return []
+        rows = by_level[max(levels)]
+        proposals, _ = propose(
+            self._space,
+            [self._candidates[c] for c, _ in rows],
+            np.array([v for _, v in rows]),
+            n,
+            rng=rng,
+            exclude=self._seen,
+        )
+        return [(c, "model") for c in proposals]
+
+    def _new_candidate(self, cand, source):
+        cid = len(self._candidates)
+        self._candidates.append(cand)
+        self._sources.append(source)
+        return cid
+
+    def _job(self, bracket, rung, cid, states):
+        rungs = self._brackets[bracket].rungs
+        start = rungs[rung - 1].n_resources if rung else 0
+        stop = rungs[rung].n_resources
+        extra = {
+            "bracket": bracket,
+            "iter": rung,
+            "n_resources": stop,
+            "candidate": cid,
+            "proposed_by": self._sources[cid],
+        }
+        job = self._fidelity.job(
+            self._candidates[cid][1], start, stop, states=states, extra=extra
+        )
+        job.key = (bracket, rung, cid)
+        return job
+
+    # ----------------------------------------------------------- results
+    def _ordered_results(self, results):
+        return sorted(
+            results,
+            key=lambda r: (r.extra["bracket"], r.extra["iter"], r.extra["candidate"]),
+        )
+
+    def _rank_first_by(self, results):
+        return [r.extra["n_resources"] for r in results]
+
+    def _store_results(self, results, refit_metric, warn=True):
+        refit_metric = super()._store_results(results, refit_metric, warn=warn)
+        planned = self._plan_frame(self._brackets)
+        ran = {}
+        for r in results:
+            key = (r.extra["bracket"], r.extra["iter"])
+            rungs = self._brackets[key[0]].rungs
+            start = rungs[key[1] - 1].n_resources if key[1] else 0
+            n, units = ran.get(key, (0, 0))
+            ran[key] = (
+                n + 1,
+                units + self._fidelity.units(start, r.extra["n_resources"]),
+            )
+        planned = planned.rename(
+            columns={"n_candidates": "n_candidates_planned", "units": "units_planned"}
+        )
+        keys = list(zip(planned["bracket"], planned["iter"]))
+        planned["n_candidates"] = [ran.get(k, (0, 0))[0] for k in keys]
+        planned["units"] = [ran.get(k, (0, 0))[1] for k in keys]
+        self.budget_ = planned
+        run = planned[planned["n_candidates"] > 0]
+        self.n_resources_ = [int(v) for v in run["n_resources"]]
+        self.n_candidates_ = [int(v) for v in run["n_candidates"]]
+        self.n_iterations_ = len(run)
+        return refit_metric
+
+    def _refit(self, X, y, fit_params):
+        units = int(self.cv_results_["n_resources"][self.best_index_])
+        self._fidelity.refit(self.best_estimator_, X, y, fit_params, units)
+
+
+class _SyncHyperband:
+    """Synchronous brackets: a rung starts when the previous one is complete.
+
+    Every decision depends only on complete rungs, so the results do not
+    depend on timing. With random candidates the brackets run side by side;
+    with model-based ones, one after the other.
+    """
+
+    def __init__(self, search, seed):
+        self.search = search
+        self.seed = seed
+        self.ready = deque()
+        self.done = {}  # (bracket, rung) -> {candidate: result}
+        self.expected = {}
+        self.finished = []
+        search._candidates, search._sources, search._seen = [], [], []
+        brackets = search._brackets
+        first = brackets if search.sampler == "random" else brackets[:1]
+        for bracket in first:
+            self._start(bracket.index)
+
+    def _start(self, b):
+        search = self.search
+        bracket = search._brackets[b]
+        rng = np.random.default_rng([self.seed, 100 + b])
+        drawn = search._draw(bracket.n_candidates, rng, self.finished)
+        ids = [search._new_candidate(c, source) for c, source in drawn]
+        if not ids:
+            self._next_bracket(b)
+            return
+        self._submit(b, 0, ids, {})
+
+    def _submit(self, b, rung, ids, states):
+        self.expected[(b, rung)] = len(ids)
+        self.done[(b, rung)] = {}
+        self.ready.append(
+            [self.search._job(b, rung, cid, states.get(cid)) for cid in ids]
+        )
+
+    def _next_bracket(self, b):
+        search = self.search
+        if search.sampler == "model" and b + 1 < len(search._brackets):
+            self._start(b + 1)
+
+    def ask(self, n_free):
+        batches = list(self.ready)
+        self.ready.clear()
+        return batches
+
+    def tell(self, job, result):
+        b, rung, cid = job.key
+        self.finished.append(result)
+        done = self.done[(b, rung)]
+        done[cid] = result
+        if len(done) < self.expected[(b, rung)]:
+            return
+        search = self.search
+        scores = {c: search._score(r) for c, r in done.items()}
+        survivors = HalvingPolicy(search._brackets[b]).survivors(rung, scores)
+        states = {c: done[c].states for c in survivors}
+        for r in done.values():  # the models go on with the survivors only
+            r.states = None
+        if search.verbose > 0:
+            _print_rung(search, b, rung, scores, len(survivors))
+        if survivors:
+            self._submit(b, rung + 1, survivors, states)
+        else:
+            self._next_bracket(b)
+
+
+class _AsyncHyperband:
+    """ASHA in every bracket; a free slot goes to the first bracket with work."""
+
+    def __init__(self, search, seed):
+        self.search = search
+        self.policies = [ASHAPolicy(b, search.factor) for b in search._brackets]
+        self.rngs = [
+            np.random.default_rng([seed, 100 + b.index]) for b in search._brackets
+        ]
+        self.at = {}  # (bracket, rung, candidate) -> result
+        self.finished = []
+        search._candidates, search._sources, search._seen = [], [], []
+
+    def ask(self, n_free):
+        search = self.search
+        batches = []
+        while n_free is None or len(batches) < n_free:
+            found = next(
+                (
+                    (b, decision)
+                    for b, policy in enumerate(self.policies)
+                    if (decision := policy.next_job()) is not None
+                ),
+                None,
+            )
+            if found is None:
+                break
+            b, (kind, cid, rung) = found
+            policy = self.policies[b]
+            if kind == "new":
+                drawn = search._draw(1, self.rngs[b], self.finished)
+                if not drawn:  # a finite space ran out
+                    policy.withdraw()
+                    continue
+                cid = search._new_candidate(*drawn[0])
+                states = None
+            else:
+                below = self.at[(b, rung - 1, cid)]
+                states, below.states = below.states, None
+            batches.append([search._job(b, rung, cid, states)])
+        return batches
+
+    def tell(self, job, result):
+        b, rung, cid = job.key
+        self.finished.append(result)
+        self.at[(b, rung, cid)] = result
+        policy = self.policies[b]
+        policy.report(cid, rung, self.search._score(result))
+        if rung == len(policy.bracket.rungs) - 1:
+            result.states = None
+        if policy.running == 0 and not policy.next_job_possible():
+            for (bb, _, _), r in self.at.items():
+                if bb == b:
+                    r.states = None
+
+
+def _print_rung(search, b, rung, scores, n_next):
+    finite = [v for v in scores.values() if np.isfinite(v)]
+    best = f"best {max(finite):.4f}" if finite else "no finite score"
+    resources = search._brackets[b].rungs[rung].n_resources
+    print(
+        f"[{type(search).__name__}] bracket {b} rung {rung}: {len(scores)} "
+        f"candidates on {resources} {search.resource}, {best}; {n_next} go on"
+    )

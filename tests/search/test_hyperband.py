@@ -1,0 +1,454 @@
+"""HyperbandSearchCV: the planned schedule is what runs, models continue, and
+the search contract holds (failures, determinism, refit, Pipelines, errors)."""
+
+import warnings
+from collections import Counter, defaultdict
+
+import numpy as np
+import pandas as pd
+import pytest
+from joblib import parallel_config
+from scipy.stats import uniform
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.datasets import load_digits, load_iris
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.exceptions import FitFailedWarning
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.model_selection import GroupKFold, KFold, check_cv, cross_val_score
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC
+
+from skhpo import HyperbandSearchCV
+from skhpo.space import Real
+from skhpo.utils._testing import (
+    EpochClassifier,
+    FailingClassifier,
+    GrowingEnsemble,
+    InterruptingClassifier,
+    RefitEnsemble,
+)
+
+X_IRIS, Y_IRIS = load_iris(return_X_y=True)
+QUALITY = {"quality": uniform(0, 1)}
+TIMING_KEYS = ("fit_time", "score_time")
+
+
+@pytest.fixture(autouse=True)
+def _clear_records():
+    EpochClassifier.calls.clear()
+    GrowingEnsemble.log.clear()
+    RefitEnsemble.log.clear()
+
+
+def _epoch_search(**kw):
+    kw = {
+        "resource": "partial_fit",
+        "max_resources": 9,
+        "cv": 3,
+        "random_state": 0,
+        **kw,
+    }
+    return HyperbandSearchCV(EpochClassifier(), QUALITY, **kw)
+
+
+def _same_results(a, b):
+    assert list(a) == list(b)
+    for key in a:
+        if any(t in key for t in TIMING_KEYS):
+            continue
+        if key == "params":
+            assert a[key] == b[key]
+        else:
+            np.testing.assert_array_equal(np.asarray(a[key]), np.asarray(b[key]), key)
+
+
+# ------------------------------------------------------------ schedule
+def test_plan_is_the_papers_and_readable_before_fit():
+    plan = _epoch_search().plan()
+    assert list(plan.columns) == [
+        "bracket",
+        "iter",
+        "n_candidates",
+        "n_resources",
+        "units",
+    ]
+    assert plan["n_candidates"].tolist() == [9, 3, 1, 5, 1, 3]
+    assert plan["n_resources"].tolist() == [1, 3, 9, 3, 9, 9]
+    assert plan["units"].sum() == 69  # with continuation
+    no_warm = HyperbandSearchCV(
+        RefitEnsemble(), QUALITY, resource="n_estimators", max_resources=9
+    )
+    assert no_warm.plan()["units"].sum() == 78  # retrained from scratch
+    with pytest.raises(ValueError, match="pass X"):
+        HyperbandSearchCV(EpochClassifier(), QUALITY).plan()
+
+
+def test_partial_fit_calls_are_exactly_the_plan():
+    search = _epoch_search(refit=False).fit(X_IRIS, Y_IRIS)
+    planned = search.plan()["units"].sum()
+    assert len(EpochClassifier.calls) == planned * 3  # 69 epochs x 3 folds
+    assert search.budget_["units"].tolist() == search.budget_["units_planned"].tolist()
+    assert (
+        search.budget_["n_candidates"].tolist()
+        == search.budget_["n_candidates_planned"].tolist()
+    )
+    # no model starts over: each model's epochs are 1, 2, 3, ... without repeats
+    by_model = defaultdict(list)
+    for model, epoch, _ in EpochClassifier.calls:
+        by_model[model].append(epoch)
+    assert all(e == list(range(1, len(e) + 1)) for e in by_model.values())
+
+
+def test_each_model_trains_exactly_its_rungs():
+    search = _epoch_search(refit=False).fit(X_IRIS, Y_IRIS)
+    by_model = defaultdict(int)
+    for model, _, _ in EpochClassifier.calls:
+        by_model[model] += 1
+    results = pd.DataFrame(search.cv_results_)
+    final = results.groupby("candidate")["n_resources"].max()
+    # every candidate's 3 fold models trained exactly its highest resource
+    expected = sorted(np.repeat(final.to_numpy(), 3).tolist())
+    assert sorted(by_model.values()) == expected
+
+
+def test_warm_start_continues_and_without_it_refits():
+    kw = dict(resource="n_estimators", max_resources=27, cv=3, random_state=0)
+    warm = HyperbandSearchCV(GrowingEnsemble(), QUALITY, **kw).fit(X_IRIS, Y_IRIS)
+    trained = sum(n for n, _ in GrowingEnsemble.log) - GrowingEnsemble.log[-1][0]
+    assert trained == 357 * 3  # the refit on all data comes last
+    # from scratch only for rung 0 (and the final refit)
+    assert sum(scratch for _, scratch in GrowingEnsemble.log) == 49 * 3 + 1
+    assert warm.best_estimator_.n_members_ == 27
+    assert warm.best_params_["n_estimators"] == 27
+
+    HyperbandSearchCV(RefitEnsemble(), QUALITY, **kw).fit(X_IRIS, Y_IRIS)
+    assert sum(RefitEnsemble.log[:-1]) == 423 * 3
+
+
+def test_n_samples_subsamples_each_fold():
+    class SizeRecorder(EpochClassifier):
+        sizes = []
+
+        def fit(self, X, y):
+            SizeRecorder.sizes.append(len(X))
+            return super().fit(X, y)
+
+        def score(self, X, y=None, sample_weight=None):
+            return self.quality
+
+    X, y = load_digits(return_X_y=True)
+    search = HyperbandSearchCV(
+        SizeRecorder(),
+        QUALITY,
+        max_resources=900,
+        min_resources=100,
+        cv=KFold(3),
+        n_brackets=1,
+        random_state=0,
+        refit=False,
+    ).fit(X, y)
+    assert search.n_resources_ == [100, 300, 900]
+    n_train = len(next(KFold(3).split(X))[0])  # 1198
+    sizes = sorted(set(SizeRecorder.sizes))
+    assert sizes == [int(r / len(X) * n_train) for r in (100, 300, 900)]
+    assert search.min_resources_ == 100 and search.max_resources_ == 900
+
+
+# ------------------------------------------------------------ results
+def test_cv_results_rows_ranks_and_best():
+    search = _epoch_search().fit(X_IRIS, Y_IRIS)
+    res = search.cv_results_
+    n_rows = 17 + 3 + 1 + 1  # every rung of every bracket
+    assert len(res["params"]) == n_rows
+    assert list(res)[:5] == [
+        "bracket",
+        "iter",
+        "n_resources",
+        "candidate",
+        "proposed_by",
+    ]
+    assert res["rank_test_score"][search.best_index_] == 1
+    assert res["n_resources"][search.best_index_] == 9
+    top = res["n_resources"] == 9
+    assert search.best_score_ == res["mean_test_score"][top].max()
+    # every row at the largest resource ranks above every row below it
+    assert res["rank_test_score"][top].max() < res["rank_test_score"][~top].min()
+    # rows ordered by bracket, rung, candidate
+    keys = list(zip(res["bracket"], res["iter"], res["candidate"]))
+    assert keys == sorted(keys)
+    frame = pd.DataFrame(res)
+    assert len(frame) == n_rows
+    assert search.n_resources_ == [1, 3, 9, 3, 9, 9]
+    assert search.n_candidates_ == [9, 3, 1, 5, 1, 3]
+    assert search.n_iterations_ == 6
+    # the best candidate's quality is the best of those that reached 9 epochs
+    finals = [p["quality"] for p, r in zip(res["params"], res["n_resources"]) if r == 9]
+    assert search.best_params_["quality"] == max(finals)
+
+
+def test_promotions_follow_scores():
+    res = _epoch_search().fit(X_IRIS, Y_IRIS).cv_results_
+    frame = pd.DataFrame(res)
+    frame["quality"] = [p["quality"] for p in res["params"]]
+    first = frame[(frame.bracket == 0) & (frame["iter"] == 0)]
+    promoted = frame[(frame.bracket == 0) & (frame["iter"] == 1)]
+    assert set(promoted.candidate) == set(first.nlargest(3, "quality").candidate)
+
+
+def test_refit_trains_like_the_candidates():
+    search = _epoch_search().fit(X_IRIS, Y_IRIS)
+    assert search.best_estimator_.n_epochs_ == 9
+    assert search.best_estimator_.quality == search.best_params_["quality"]
+    sgd = HyperbandSearchCV(
+        SGDClassifier(random_state=0),
+        {"alpha": Real(1e-5, 1e-1, prior="log-uniform")},
+        resource="partial_fit",
+        max_resources=4,
+        cv=3,
+        random_state=0,
+    ).fit(X_IRIS, Y_IRIS)
+    assert sgd.best_estimator_.predict(X_IRIS).shape == Y_IRIS.shape
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_same_results_for_any_n_jobs(asynchronous):
+    # the asynchronous schedule promises this only with one worker; the test
+    # double's results are fast and in order, so it holds sequentially
+    kw = dict(asynchronous=asynchronous)
+    one = _epoch_search(n_jobs=1, **kw).fit(X_IRIS, Y_IRIS).cv_results_
+    if asynchronous:
+        again = _epoch_search(n_jobs=1, **kw).fit(X_IRIS, Y_IRIS).cv_results_
+        _same_results(one, again)
+        return
+    two = _epoch_search(n_jobs=2, **kw).fit(X_IRIS, Y_IRIS).cv_results_
+    _same_results(one, two)
+
+
+def test_same_results_with_threads_and_real_models():
+    X, y = load_digits(return_X_y=True)
+    search = HyperbandSearchCV(
+        make_pipeline(StandardScaler(), SGDClassifier(random_state=0)),
+        {"sgdclassifier__alpha": Real(1e-6, 1e-1, prior="log-uniform")},
+        resource="partial_fit",
+        max_resources=9,
+        cv=3,
+        random_state=0,
+    )
+    one = clone(search).set_params(n_jobs=1).fit(X, y)
+    two = clone(search).set_params(n_jobs=2).fit(X, y)
+    _same_results(one.cv_results_, two.cv_results_)
+    with parallel_config(backend="threading"):
+        three = clone(search).set_params(n_jobs=2).fit(X, y)
+    _same_results(one.cv_results_, three.cv_results_)
+
+
+def test_asynchronous_uses_the_same_brackets():
+    search = _epoch_search(asynchronous=True).fit(X_IRIS, Y_IRIS)
+    res = search.cv_results_
+    assert res["rank_test_score"][search.best_index_] == 1
+    assert res["n_resources"][search.best_index_] == 9
+    budget = search.budget_
+    # every candidate planned starts, and ASHA never promotes fewer than planned
+    first = budget[budget["iter"] == 0]
+    assert first["n_candidates"].tolist() == first["n_candidates_planned"].tolist()
+    assert (budget["n_candidates"] >= budget["n_candidates_planned"]).all()
+    assert search._max_candidates() is None
+
+
+def test_model_sampler_proposes_from_the_highest_rung_with_data():
+    search = HyperbandSearchCV(
+        EpochClassifier(),
+        QUALITY,
+        resource="partial_fit",
+        max_resources=27,
+        cv=3,
+        sampler="model",
+        random_state=0,
+    ).fit(X_IRIS, Y_IRIS)
+    res = search.cv_results_
+    first = res["iter"] == 0
+    by_bracket = defaultdict(Counter)
+    for b, source in zip(res["bracket"][first], res["proposed_by"][first]):
+        by_bracket[b][source] += 1
+    # the first bracket has no data to learn from; later ones propose two thirds
+    # of their candidates from the model
+    assert by_bracket[0] == Counter(random=27)
+    assert by_bracket[1] == Counter(model=8, random=4)
+    qualities = [p["quality"] for p in res["params"]]
+    assert len(set(qualities)) == len(set(res["candidate"]))  # no repeats
+
+
+# ------------------------------------------------------------ contract
+def test_pipeline_with_partial_fit_fits_earlier_steps_once_per_fold():
+    class CountingScaler(TransformerMixin, BaseEstimator):
+        fits = []
+
+        def fit(self, X, y=None):
+            CountingScaler.fits.append(len(X))
+            self.mean_ = X.mean(axis=0)
+            return self
+
+        def transform(self, X):
+            return X - self.mean_
+
+    pipe = Pipeline([("scale", CountingScaler()), ("clf", EpochClassifier())])
+    search = HyperbandSearchCV(
+        pipe,
+        {"clf__quality": uniform(0, 1)},
+        resource="partial_fit",
+        max_resources=9,
+        cv=3,
+        random_state=0,
+    ).fit(X_IRIS, Y_IRIS)
+    # one fit per candidate and fold, none per later rung, one for the refit
+    assert len(CountingScaler.fits) == 17 * 3 + 1
+    assert search.best_estimator_[-1].n_epochs_ == 9
+    assert search.predict(X_IRIS).shape == Y_IRIS.shape
+
+
+def test_failures_are_dropped_recorded_and_warned_once():
+    # 9 of the 10 values start (one bracket: 9 -> 3 -> 1); at least two fail
+    search = HyperbandSearchCV(
+        FailingClassifier(fail_on=(0, 1, 2)),
+        {"parameter": list(range(10))},
+        min_resources=15,
+        max_resources=135,
+        cv=3,
+        random_state=0,
+        n_brackets=1,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X_IRIS, Y_IRIS)
+    fails = [w for w in caught if issubclass(w.category, FitFailedWarning)]
+    assert len(fails) == 1
+    res = search.cv_results_
+    failed = np.array([p["parameter"] in (0, 1, 2) for p in res["params"]])
+    assert failed.sum() >= 2
+    assert np.isnan(res["mean_test_score"][failed]).all()
+    # failed candidates never reach a later rung; the best is the best working one
+    assert (res["iter"][failed] == 0).all()
+    started = [p["parameter"] for p, i in zip(res["params"], res["iter"]) if i == 0]
+    assert search.best_params_["parameter"] == max(started)
+
+
+def test_multimetric_and_callable_refit():
+    scoring = {"acc": "accuracy", "bal": "balanced_accuracy"}
+    kw = dict(
+        resource="partial_fit", max_resources=3, cv=3, random_state=0, scoring=scoring
+    )
+    space = {"alpha": Real(1e-5, 1e-1, prior="log-uniform")}
+    search = HyperbandSearchCV(SGDClassifier(random_state=0), space, refit="bal", **kw)
+    search.fit(X_IRIS, Y_IRIS)
+    assert search.cv_results_["rank_test_bal"][search.best_index_] == 1
+    with pytest.raises(ValueError, match="objective"):
+        HyperbandSearchCV(SGDClassifier(), space, refit=False, **kw).fit(X_IRIS, Y_IRIS)
+    search = HyperbandSearchCV(
+        SGDClassifier(random_state=0), space, refit=lambda r: 0, objective="acc", **kw
+    ).fit(X_IRIS, Y_IRIS)
+    assert search.best_index_ == 0
+
+
+def test_groups_reach_the_splitter():
+    groups = np.arange(len(Y_IRIS)) % 5
+    search = _epoch_search(cv=GroupKFold(5)).fit(X_IRIS, Y_IRIS, groups=groups)
+    assert search.n_splits_ == 5
+
+
+def test_interrupt_keeps_finished_rows():
+    search = HyperbandSearchCV(
+        InterruptingClassifier(interrupt_on=3),
+        {"parameter": list(range(9))},
+        min_resources=15,
+        max_resources=135,
+        cv=3,
+        n_brackets=1,
+        random_state=0,
+    )
+    with pytest.raises(KeyboardInterrupt):
+        search.fit(X_IRIS, Y_IRIS)
+    rows = search.cv_results_["params"]
+    assert 0 < len(rows) < 9
+    assert all(p["parameter"] != 3 for p in rows)
+    assert not hasattr(search, "best_estimator_")
+
+
+def test_real_random_forest_warm_start_matches_a_cold_fit():
+    X, y = load_digits(return_X_y=True)
+    search = HyperbandSearchCV(
+        RandomForestClassifier(random_state=0),
+        {"max_features": Real(0.1, 1.0)},
+        resource="n_estimators",
+        max_resources=9,
+        cv=3,
+        random_state=0,
+        n_brackets=1,
+    ).fit(X, y)
+    res = search.cv_results_
+    # the survivor's score with 9 trees grown 1 -> 3 -> 9 equals a cold fit with 9
+    row = search.best_index_
+    cold = RandomForestClassifier(random_state=0, **res["params"][row])
+    cv = check_cv(3, y, classifier=True)
+    scores = cross_val_score(cold, X, y, cv=cv)
+    np.testing.assert_allclose(res["mean_test_score"][row], scores.mean())
+
+
+# ------------------------------------------------------------ bad input
+@pytest.mark.parametrize(
+    "estimator, kw, match",
+    [
+        (
+            EpochClassifier(),
+            {"resource": "n_trees"},
+            "resource='n_trees' is not a parameter",
+        ),
+        (LinearSVC(), {"resource": "partial_fit", "max_resources": 9}, "n_samples"),
+        (
+            make_pipeline(StandardScaler(), LinearSVC()),
+            {"resource": "partial_fit", "max_resources": 9},
+            "last step LinearSVC",
+        ),
+        (
+            GrowingEnsemble(),
+            {"resource": "n_estimators", "max_resources": "auto", "min_resources": 20},
+            "min_resources=20",
+        ),
+        (GrowingEnsemble(), {"resource": "quality"}, "also in the searched"),
+        (EpochClassifier(), {"resource": "partial_fit"}, "set max_resources"),
+        (
+            EpochClassifier(),
+            {"min_resources": 90, "max_resources": 60},
+            "min_resources=90",
+        ),
+        (EpochClassifier(), {"factor": 1}, "'factor' parameter"),
+        (
+            EpochClassifier(),
+            {"max_resources": 1000},
+            "larger than the number of samples",
+        ),
+        (EpochClassifier(), {"sampler": "tpe"}, "'sampler' parameter"),
+        (
+            EpochClassifier(),
+            {"resource": "max_iter", "max_resources": 0},
+            "max_resources",
+        ),
+    ],
+)
+def test_bad_input_raises_before_any_fit(estimator, kw, match):
+    name = "quality" if "quality" in estimator.get_params() else "C"
+    if isinstance(estimator, Pipeline):
+        name = "linearsvc__C"
+    search = HyperbandSearchCV(estimator, {name: uniform(0.1, 1)}, cv=3, **kw)
+    with pytest.raises(ValueError, match=match):
+        search.fit(X_IRIS, Y_IRIS)
+    assert EpochClassifier.calls == [] and GrowingEnsemble.log == []
+
+
+def test_bad_space_names_the_parameter():
+    with pytest.raises(
+        ValueError, match="param_distributions: invalid parameter 'nope'"
+    ):
+        HyperbandSearchCV(LogisticRegression(), {"C": [1.0], "nope": [1]}).fit(
+            X_IRIS, Y_IRIS
+        )
