@@ -62,8 +62,9 @@ return_train_score :
 
     n_initial_points : int, default=None
         Size of the space-filling (Latin hypercube) initial design. None means
-        ``min(10, max(5, n_dims + 1))``, ``n_dims`` counting every searched
-        parameter.
+        ``max(4, min(n_dims, 6))``, ``n_dims`` counting every searched
+        parameter: a small design leaves most of a short budget to the model
+        (see ``docs/benchmarks.md``).
 
     acq_func : {"EI", "PI", "UCB"}, default="EI"
         Acquisition function: expected improvement, probability of improvement
@@ -255,7 +256,7 @@ return_train_score :
             return
 
         n_dims = sum(len(sub.names) for sub in space.subspaces)
-        n_init = self.n_initial_points or min(10, max(5, n_dims + 1))
+        n_init = self.n_initial_points or max(4, min(n_dims, 6))
         design = initial_design(
             space, min(n_init, self.n_iter), np.random.default_rng([seed, 2**31])
         )
