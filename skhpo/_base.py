@@ -92,6 +92,8 @@ class BaseSearch(BaseSearchCV):
     """
 
     _parameter_constraints: dict = {**BaseSearchCV._parameter_constraints}
+    # fitted attributes of a subclass, dropped with the others when fit fails
+    _fitted_extra: tuple = ()
 
     @abstractmethod
     def __init__(
@@ -219,21 +221,25 @@ class BaseSearch(BaseSearchCV):
             error_score=self.error_score,
             n_jobs=self.n_jobs,
             pre_dispatch=self.pre_dispatch,
-            callback_ctx=search_ctx,
+            # per-fold contexts only when some callback will read them
+            callback_ctx=search_ctx if _has_callbacks(self) else None,
             caller=self,
         )
         if self.verbose > 0:
             n_cand = self._max_candidates()
-            print(
-                f"Fitting {n_splits} folds for each of {n_cand} candidates, "
-                f"totalling {n_cand * n_splits} fits"
-            )
+            if n_cand is None:
+                print(f"Fitting {n_splits} folds for each candidate")
+            else:
+                print(
+                    f"Fitting {n_splits} folds for each of {n_cand} candidates, "
+                    f"totalling {n_cand * n_splits} fits"
+                )
         try:
             self._run_search(evaluator)
         except BaseException:
             # an interrupted search keeps what it finished, and nothing of an
             # earlier fit
-            for name in _FITTED:
+            for name in _FITTED + self._fitted_extra:
                 self.__dict__.pop(name, None)
             if evaluator.results:
                 try:
@@ -366,6 +372,12 @@ class BaseSearch(BaseSearchCV):
                 f"returns: {sorted(test_scores)!r}."
             )
         return objective
+
+
+def _has_callbacks(search):
+    return bool(getattr(search, "_skl_callbacks", None)) or hasattr(
+        search, "_parent_callback_ctx"
+    )
 
 
 def _insert_error_scores(out, error_score):

@@ -38,6 +38,7 @@ from joblib.parallel import get_active_backend
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
+from sklearn.utils._metadata_requests import _routing_enabled, process_routing
 
 from .utils._sklearn_compat import (
     MultimetricScorer,
@@ -186,26 +187,33 @@ class WarmStart:
     ``cumulative``: the parameter counts everything trained so far
     (``n_estimators`` of an ensemble, ``max_iter`` of histogram gradient
     boosting), so it is set to ``stop``; otherwise each ``fit`` runs the
-    parameter's value more iterations (``max_iter`` of SGD, MLP, linear
-    models), so it is set to ``stop - start``.
+    parameter's value more iterations (``max_iter`` of SGD and MLP), so it is
+    set to ``stop - start``. In a Pipeline the steps before the last are fitted
+    on the first step only; later steps continue the last step alone.
     """
 
     keeps_state = True
 
-    def __init__(self, name, warm_start_name, start, stop, cumulative):
+    def __init__(self, name, start, stop, cumulative):
         self.name = name
-        self.warm_start_name = warm_start_name
         self.start = start
         self.stop = stop
         self.cumulative = cumulative
 
     def train(self, estimator, X, y, fit_params):
         value = self.stop if self.cumulative else self.stop - self.start
-        estimator.set_params(**{self.name: value, self.warm_start_name: True})
+        short = self.name.rpartition("__")[2]
+        if self.start == 0:
+            prefix = self.name[: len(self.name) - len(short)]
+            estimator.set_params(**{self.name: value, prefix + "warm_start": True})
+            final, params = estimator, fit_params
+        else:
+            final, X, params = _through_head(estimator, X, y, fit_params, fit=False)
+            final.set_params(**{short: value})
         with warnings.catch_warnings():
             # small budgets are not meant to converge
             warnings.simplefilter("ignore", ConvergenceWarning)
-            _fit(estimator, X, y, fit_params)
+            _fit(final, X, y, params)
 
 
 class PartialFitEpochs:
@@ -225,29 +233,55 @@ class PartialFitEpochs:
         self.classes = classes
 
     def train(self, estimator, X, y, fit_params):
-        final, fit_params = estimator, dict(fit_params)
-        if isinstance(estimator, Pipeline):
-            final = estimator.steps[-1][1]
-            prefix = estimator.steps[-1][0] + "__"
-            last = {
-                k[len(prefix) :]: v
-                for k, v in fit_params.items()
-                if k.startswith(prefix)
-            }
-            head = {k: v for k, v in fit_params.items() if not k.startswith(prefix)}
-            transformers = estimator[:-1]
-            if self.start == 0:
-                X = transformers.fit_transform(X, y, **head)
-            else:
-                X = transformers.transform(X)
-            fit_params = last
-        if self.classes is not None and "classes" not in fit_params:
-            fit_params["classes"] = self.classes
+        final, X, params = _through_head(
+            estimator, X, y, fit_params, fit=self.start == 0
+        )
+        params = dict(params)
+        if self.classes is not None and "classes" not in params:
+            params["classes"] = self.classes
         for _ in range(self.stop - self.start):
             if y is None:
-                final.partial_fit(X, **fit_params)
+                final.partial_fit(X, **params)
             else:
-                final.partial_fit(X, y, **fit_params)
+                final.partial_fit(X, y, **params)
+
+
+def _through_head(estimator, X, y, fit_params, *, fit):
+    """``(final step, its input, its fit parameters)`` of a (nested) Pipeline.
+
+    The steps before the final one are fitted on ``X`` (``fit=True``) or only
+    transform it. Fit parameters are split as the Pipeline would: by
+    ``step__param`` prefix, or by the steps' requests when metadata routing is
+    enabled.
+    """
+    while isinstance(estimator, Pipeline):
+        if _routing_enabled():
+            routed = process_routing(estimator, "fit", **fit_params)
+            step_params = {name: routed[name] for name, _ in estimator.steps}
+        else:
+            step_params = {name: {} for name, _ in estimator.steps}
+            for key, value in fit_params.items():
+                name, _, param = key.partition("__")
+                if name in step_params and param:
+                    step_params[name][param] = value
+        for name, step in estimator.steps[:-1]:
+            if step is None or step == "passthrough":
+                continue
+            params = step_params[name]
+            if fit and _routing_enabled():
+                method = "fit_transform" if hasattr(step, "fit_transform") else "fit"
+                params = params.get(method, {})
+            if not fit:
+                X = step.transform(X)
+            elif hasattr(step, "fit_transform"):
+                X = step.fit_transform(X, y, **params)
+            else:
+                X = step.fit(X, y, **params).transform(X)
+        name, estimator = estimator.steps[-1]
+        fit_params = step_params[name]
+        if _routing_enabled():
+            fit_params = fit_params.get("fit", {})
+    return estimator, X, fit_params
 
 
 class CandidateResult:
@@ -371,6 +405,12 @@ class Evaluator:
         self.results: list[CandidateResult] = []
         self._n_jobs_submitted = 0  # numbers the callbacks' tasks
 
+    def _backend_factory(self):
+        """See :func:`_backend_factory`; None (one joblib call at a time) when
+        callbacks are in use: a task's callback context is pickled with its
+        parent's map of children, which the driver must not change meanwhile."""
+        return None if self.callback_ctx is not None else _backend_factory()
+
     @property
     def n_splits(self):
         return len(self.splits)
@@ -439,7 +479,7 @@ class Evaluator:
         """
         lag = max(1, int(lag))
         sequential = self.n_workers() == 1
-        factory = None if sequential else _backend_factory()
+        factory = None if sequential else self._backend_factory()
         open_calls = lag if factory is not None else 1
         running = deque()  # results generators, oldest first
         start = len(self.proposed)
@@ -523,7 +563,7 @@ class Evaluator:
         """
         start = len(self.results)
         sequential = self.n_workers() == 1
-        factory = None if sequential else _backend_factory()
+        factory = None if sequential else self._backend_factory()
         done = queue.Queue()  # (job, outputs, exception) from driver threads
         abort = threading.Event()
         pending = deque()  # batches waiting their turn (one call at a time)

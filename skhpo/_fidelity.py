@@ -31,30 +31,62 @@ from ._engine import Job, PartialFitEpochs, WarmStart
 
 __all__ = ["Fidelity", "check_fidelity"]
 
-# parameters whose warm_start adds to what is trained (the value counts all of
-# it); any other parameter's warm_start runs that many more iterations
-_CUMULATIVE = ("n_estimators",)
-
 
 def _final_step(estimator):
-    return estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
+    while isinstance(estimator, Pipeline):
+        estimator = estimator.steps[-1][1]
+    return estimator
 
 
-def _owner(estimator, name):
-    """The (sub-)estimator that has parameter ``name`` and the prefix to reach it."""
-    prefix, _, short = name.rpartition("__")
-    if not prefix:
-        return estimator, "", short
-    return estimator.get_params(deep=True)[prefix], prefix + "__", short
+def _continuable():
+    """``[(class, parameter, cumulative)]``: the warm starts skhpo continues.
 
-
-def _is_cumulative(owner, short):
-    if short in _CUMULATIVE:
-        return True
-    # histogram gradient boosting counts its boosting iterations in max_iter
-    return short == "max_iter" and type(owner).__name__.startswith(
-        "HistGradientBoosting"
+    ``cumulative``: the parameter counts all that is trained (a warm ``fit``
+    adds the difference); otherwise a warm ``fit`` runs the parameter's value
+    more iterations from where the model stands.
+    """
+    from sklearn.ensemble import BaseEnsemble
+    from sklearn.ensemble._hist_gradient_boosting.gradient_boosting import (
+        BaseHistGradientBoosting,
     )
+    from sklearn.linear_model._stochastic_gradient import BaseSGD
+    from sklearn.neural_network._multilayer_perceptron import (
+        BaseMultilayerPerceptron,
+    )
+
+    return [
+        (BaseEnsemble, "n_estimators", True),
+        (BaseHistGradientBoosting, "max_iter", True),
+        (BaseSGD, "max_iter", False),
+        (BaseMultilayerPerceptron, "max_iter", False),
+    ]
+
+
+def _continuation(estimator, name):
+    """Whether a warm ``fit`` continues ``estimator``'s parameter ``name``, and
+    how: None (refit at every step), or ``cumulative`` (bool).
+
+    Only the owner of ``name`` is continued, and only when it is the estimator
+    itself or the final step of (nested) Pipelines: a wrapper that clones its
+    estimator (``OneVsRestClassifier``, bagging of a given model) would start
+    over. Other estimators can declare their own continuable parameters with a
+    class attribute ``_skhpo_warm_start = {"parameter": cumulative}``.
+    """
+    *path, short = name.split("__")
+    owner = estimator
+    for step in path:
+        if not isinstance(owner, Pipeline) or owner.steps[-1][0] != step:
+            return None
+        owner = owner.steps[-1][1]
+    if "warm_start" not in owner.get_params(deep=False):
+        return None
+    declared = getattr(type(owner), "_skhpo_warm_start", {})
+    if short in declared:
+        return bool(declared[short])
+    for cls, parameter, cumulative in _continuable():
+        if isinstance(owner, cls) and short == parameter:
+            return cumulative
+    return None
 
 
 def check_fidelity(estimator, resource, param_names):
@@ -110,14 +142,17 @@ def check_fidelity(estimator, resource, param_names):
             f"resource={resource!r} is also in the searched parameters; the search "
             "sets it rung by rung. Remove it from param_distributions."
         )
-    owner, prefix, short = _owner(estimator, resource)
-    warm = prefix + "warm_start" if "warm_start" in owner.get_params() else None
+    value = params[resource]
+    if isinstance(value, bool) or not (value is None or isinstance(value, Integral)):
+        raise ValueError(
+            f"resource={resource!r} must name an integer parameter of the estimator; "
+            f"its value is {value!r}."
+        )
     return Fidelity(
         "param",
         name=resource,
-        warm_start_name=warm,
-        cumulative=_is_cumulative(owner, short),
-        default_max=params[resource],
+        cumulative=_continuation(estimator, resource),
+        default_max=value,
     )
 
 
@@ -143,15 +178,13 @@ class Fidelity:
         kind,
         *,
         name=None,
-        warm_start_name=None,
-        cumulative=True,
+        cumulative=None,
         default_max=None,
         classes_needed=False,
     ):
         self.kind = kind
         self.name = name
-        self.warm_start_name = warm_start_name
-        self.cumulative = cumulative
+        self.cumulative = cumulative  # None: no continuation
         self.default_max = default_max
         self.classes_needed = classes_needed
         self.classes = None
@@ -162,7 +195,7 @@ class Fidelity:
     def continues(self):
         """Whether a candidate's models are kept and continued between steps."""
         return self.kind == "partial_fit" or (
-            self.kind == "param" and self.warm_start_name is not None
+            self.kind == "param" and self.cumulative is not None
         )
 
     def resolve_bounds(
@@ -239,15 +272,9 @@ class Fidelity:
             trainer = PartialFitEpochs(start if states else 0, stop, self.classes)
             return Job(params, extra, states=states, trainer=trainer)
         full = {**params, self.name: int(stop)}
-        if self.warm_start_name is None:
+        if self.cumulative is None:
             return Job(full, extra)
-        trainer = WarmStart(
-            self.name,
-            self.warm_start_name,
-            start if states else 0,
-            stop,
-            self.cumulative,
-        )
+        trainer = WarmStart(self.name, start if states else 0, stop, self.cumulative)
         return Job(full, extra, states=states, trainer=trainer)
 
     def _subsample(self, units):

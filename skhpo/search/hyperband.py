@@ -204,6 +204,15 @@ refit_time_, multimetric_ :
         "objective": [str, None],
     }
 
+    _fitted_extra = (
+        "budget_",
+        "n_resources_",
+        "n_candidates_",
+        "n_iterations_",
+        "min_resources_",
+        "max_resources_",
+    )
+
     def __init__(
         self,
         estimator,
@@ -279,6 +288,15 @@ refit_time_, multimetric_ :
         self.min_resources_, self.max_resources_, self._brackets = self._schedule(
             self._n_samples, len(splits), y
         )
+        if self._fidelity.kind == "n_samples":
+            least = min(b.rungs[0].n_resources for b in self._brackets)
+            fraction = least / self._n_samples
+            if any(int(fraction * len(part)) < 1 for split in splits for part in split):
+                raise ValueError(
+                    f"min_resources={self.min_resources_} leaves a fold's training "
+                    f"or test part empty at the first rung ({least} of "
+                    f"{self._n_samples} samples); raise min_resources."
+                )
 
     def plan(self, X=None, y=None):
         """The schedule ``fit`` will follow, without fitting anything.
@@ -299,10 +317,12 @@ refit_time_, multimetric_ :
         """
         self._validate_params()
         self._check_search_params()
-        if X is None and self._fidelity.kind == "n_samples":
+        if self._fidelity.kind == "n_samples" and (
+            X is None or (y is None and is_classifier(self.estimator))
+        ):
             raise ValueError(
                 "With resource='n_samples' the schedule depends on the data: "
-                "pass X (and y) to plan()."
+                "pass X (and, for a classifier, y) to plan()."
             )
         n_samples = None if X is None else _num_samples(X)
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
@@ -364,7 +384,9 @@ refit_time_, multimetric_ :
         """``n`` new candidates ``[(candidate, proposed_by)]``."""
         drawn = []
         if self.sampler == "model" and n > 0:
-            drawn = self._model_candidates(n - n // 3, rng, finished)
+            # a third of the candidates stay random; one at a time, by chance
+            n_model = n - n // 3 if n > 1 else int(rng.random() >= 1 / 3)
+            drawn = self._model_candidates(n_model, rng, finished)
         found = random_candidates(
             self._space, n - len(drawn), rng, exclude=self._seen + [c for c, _ in drawn]
         )

@@ -211,6 +211,8 @@ class GrowingEnsemble(ClassifierMixin, _FitRecorder):
     """
 
     log: list = []
+    # declares that a warm fit adds members up to n_estimators (cumulative)
+    _skhpo_warm_start = {"n_estimators": True}
 
     def __init__(self, quality=0.5, n_estimators=10, warm_start=False):
         self.quality = quality

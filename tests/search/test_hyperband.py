@@ -452,3 +452,176 @@ def test_bad_space_names_the_parameter():
         HyperbandSearchCV(LogisticRegression(), {"C": [1.0], "nope": [1]}).fit(
             X_IRIS, Y_IRIS
         )
+
+
+# ------------------------------------------------------------ continuation rules
+def test_which_warm_starts_are_continued():
+    from sklearn.ensemble import (
+        GradientBoostingClassifier,
+        HistGradientBoostingClassifier,
+    )
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.neural_network import MLPClassifier
+
+    from skhpo._fidelity import _continuation
+
+    class MyHGB(HistGradientBoostingClassifier):
+        pass
+
+    pipe = make_pipeline(StandardScaler(), RandomForestClassifier())
+    cases = [
+        (RandomForestClassifier(), "n_estimators", True),
+        (GradientBoostingClassifier(), "n_estimators", True),
+        (MyHGB(), "max_iter", True),
+        (SGDClassifier(), "max_iter", False),
+        (MLPClassifier(), "max_iter", False),
+        (pipe, "randomforestclassifier__n_estimators", True),
+        # no continuation: refit with the larger value at every rung
+        (RandomForestClassifier(), "max_depth", None),
+        (LogisticRegression(), "max_iter", None),
+        (OneVsRestClassifier(SGDClassifier()), "estimator__max_iter", None),
+        (make_pipeline(LinearSVC()), "linearsvc__max_iter", None),
+    ]
+    for estimator, name, expected in cases:
+        assert _continuation(estimator, name) is expected, (estimator, name)
+
+
+def test_non_integer_resource_is_refused():
+    for resource in ("C", "warm_start", "l1_ratio"):
+        search = HyperbandSearchCV(
+            LogisticRegression(),
+            {"tol": uniform(1e-4, 1e-3)},
+            resource=resource,
+            max_resources=9,
+        )
+        with pytest.raises(ValueError, match="must name an integer parameter"):
+            search.fit(X_IRIS, Y_IRIS)
+
+
+def test_refit_resource_trains_the_reported_value():
+    # max_depth cannot be continued: each rung refits with its own value
+    X, y = load_digits(return_X_y=True)
+    search = HyperbandSearchCV(
+        RandomForestClassifier(n_estimators=5, random_state=0),
+        {"max_features": Real(0.1, 1.0)},
+        resource="max_depth",
+        max_resources=9,
+        cv=3,
+        random_state=0,
+        n_brackets=1,
+    ).fit(X, y)
+    res = search.cv_results_
+    for row in np.flatnonzero(res["iter"] == 2):
+        cold = RandomForestClassifier(
+            n_estimators=5, random_state=0, **res["params"][row]
+        )
+        cv = check_cv(3, y, classifier=True)
+        expected = cross_val_score(cold, X, y, cv=cv).mean()
+        np.testing.assert_allclose(res["mean_test_score"][row], expected)
+    assert search.budget_["units"].sum() == 9 * 1 + 3 * 3 + 1 * 9
+
+
+def test_pipeline_warm_start_fits_earlier_steps_once_per_fold():
+    class CountingScaler(TransformerMixin, BaseEstimator):
+        fits = 0
+
+        def fit(self, X, y=None):
+            CountingScaler.fits += 1
+            self.mean_ = X.mean(axis=0)
+            return self
+
+        def transform(self, X):
+            return X - self.mean_
+
+    pipe = Pipeline([("scale", CountingScaler()), ("clf", GrowingEnsemble())])
+    search = HyperbandSearchCV(
+        pipe,
+        {"clf__quality": uniform(0, 1)},
+        resource="clf__n_estimators",
+        max_resources=27,
+        cv=3,
+        random_state=0,
+        refit=False,
+    ).fit(X_IRIS, Y_IRIS)
+    assert CountingScaler.fits == 49 * 3  # once per candidate and fold
+    assert sum(n for n, _ in GrowingEnsemble.log) == 357 * 3
+    assert search.budget_["units"].sum() == 357
+
+
+def test_partial_fit_pipeline_with_metadata_routing():
+    import sklearn
+    from sklearn.metrics import accuracy_score, make_scorer
+
+    weights = np.ones(len(Y_IRIS))
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipe = make_pipeline(
+            StandardScaler().set_fit_request(sample_weight=False),
+            SGDClassifier(random_state=0).set_fit_request(sample_weight=True),
+        )
+        search = HyperbandSearchCV(
+            pipe,
+            {"sgdclassifier__alpha": Real(1e-5, 1e-1, prior="log-uniform")},
+            resource="partial_fit",
+            max_resources=3,
+            cv=3,
+            random_state=0,
+            scoring=make_scorer(accuracy_score).set_score_request(sample_weight=True),
+        ).fit(X_IRIS, Y_IRIS, sample_weight=weights)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+# ------------------------------------------------------------ smaller contract points
+def test_verbose_asynchronous_prints(capsys):
+    _epoch_search(asynchronous=True, verbose=1).fit(X_IRIS, Y_IRIS)
+    assert "Fitting 3 folds for each candidate" in capsys.readouterr().out
+
+
+def test_asynchronous_model_sampler_keeps_a_random_third():
+    search = HyperbandSearchCV(
+        EpochClassifier(),
+        QUALITY,
+        resource="partial_fit",
+        max_resources=27,
+        cv=3,
+        sampler="model",
+        asynchronous=True,
+        random_state=0,
+    ).fit(X_IRIS, Y_IRIS)
+    first = search.cv_results_["iter"] == 0
+    sources = Counter(search.cv_results_["proposed_by"][first])
+    assert sources["model"] > 0
+    assert sources["random"] >= 0.2 * sum(sources.values())
+
+
+def test_failed_second_fit_drops_the_first_fits_attributes():
+    search = _epoch_search().fit(X_IRIS, Y_IRIS)
+    assert hasattr(search, "budget_")
+    search.set_params(
+        error_score="raise",
+        estimator=FailingClassifier(fail_on=(0,)),
+        param_distributions={"parameter": [0]},
+        resource="n_samples",
+        max_resources="auto",
+        min_resources=30,
+    )
+    with pytest.raises(ValueError, match="Failing classifier"):
+        search.fit(X_IRIS, Y_IRIS)
+    for name in ("budget_", "n_resources_", "n_iterations_", "cv_results_"):
+        assert not hasattr(search, name), name
+
+
+def test_plan_of_a_classifier_on_samples_needs_y():
+    search = HyperbandSearchCV(LogisticRegression(), {"C": uniform(0.1, 1)})
+    with pytest.raises(ValueError, match="for a classifier, y"):
+        search.plan(X_IRIS)
+    plan = search.plan(X_IRIS, Y_IRIS)
+    fitted = search.fit(X_IRIS, Y_IRIS)
+    assert plan["n_resources"].unique().tolist() == sorted(set(fitted.n_resources_))
+
+
+def test_min_resources_that_empties_a_fold_is_refused():
+    search = HyperbandSearchCV(
+        FailingClassifier(fail_on=()), {"parameter": [1, 2]}, min_resources=1, cv=3
+    )
+    with pytest.raises(ValueError, match="min_resources=1 leaves a fold"):
+        search.fit(X_IRIS, Y_IRIS)
