@@ -366,7 +366,7 @@ refit_time_, multimetric_ :
         )
         if self.asynchronous:
             scheduler = _AsyncHyperband(self, seed)
-            n_open = math.ceil(evaluator.n_workers() / evaluator.n_splits) + 1
+            n_open = math.ceil(evaluator.n_workers() / evaluator.n_splits) + 2
             evaluator.run_jobs(scheduler, max_open=n_open)
         else:
             evaluator.run_jobs(_SyncHyperband(self, seed))
