@@ -54,12 +54,14 @@ _FITTED = (
 
 def check_param_names(estimator, space, *, param_name="param_distributions"):
     """Raise, naming the parameter, if ``estimator`` cannot take a point of
-    ``space``: one point of each sub-space is set on a clone, as the search will
-    (so a searched step's own parameters, ``clf__svc__C``, are accepted)."""
+    ``space``. Names among ``get_params(deep=True)`` are accepted; otherwise one
+    point of the sub-space is set on a clone, as the search will (so a searched
+    step's own parameters, ``clf__svc__C``, are accepted)."""
     rng = np.random.default_rng(0)
+    known = estimator.get_params(deep=True)
     for sub in space.subspaces:
         example = sub.rvs(1, rng)[0]
-        if _sets(estimator, example):
+        if set(example) <= set(known) or _sets(estimator, example):
             continue
         for name in sorted(example):  # name the first one that cannot be set
             with_steps = {

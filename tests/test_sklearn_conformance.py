@@ -26,26 +26,20 @@ The tests not run are in :data:`DESELECTED`, the ones that run and must fail in
 extensions in :data:`ADAPTED`: each with its reason.
 """
 
-import ast
 import functools
-import linecache
 import os
-import sys
-import types
-from pathlib import Path
 
 import joblib
 import pytest
-import sklearn
-from _pytest.mark.structures import ParameterSet
 from sklearn.model_selection import RandomizedSearchCV
 from threadpoolctl import threadpool_limits
 
 from skhpo import BayesSearchCV
 
+from ._conformance import Tier
+
 REBOUND = "RandomizedSearchCV"
 BAYES = BayesSearchCV.__name__
-SKLEARN_DIR = Path(sklearn.__file__).parent
 SEARCH_TESTS = "model_selection/tests/test_search.py"
 ROUTING_TESTS = "tests/test_metaestimators_metadata_routing.py"
 DELEGATION_TESTS = "tests/test_metaestimators.py"
@@ -72,171 +66,25 @@ ADAPTED = {
     ),
 }
 
-# Every test of the three files that is not run, filled at collection:
-# KNOWN_DIFFERENCES and the tests that never involve RandomizedSearchCV.
-DESELECTED = {}
 
-
-# ------------------------------------------------------------------- loading
-def _rebind(source):
-    """``source`` with each use of the name ``RandomizedSearchCV`` renamed.
-
-    Only ``ast.Name`` nodes are renamed, in place, so line numbers are kept.
-    """
-    spans = sorted(
-        (
-            (node.lineno, node.col_offset, node.end_col_offset)
-            for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Name) and node.id == REBOUND
-        ),
-        reverse=True,
-    )
-    lines = source.splitlines(keepends=True)
-    for lineno, start, end in spans:
-        line = lines[lineno - 1]
-        lines[lineno - 1] = line[:start] + BAYES + line[end:]
-    return "".join(lines)
-
-
-def _compile(tree, source, filename):
-    try:  # pytest's assertion messages, as if pytest had imported the file
-        from _pytest.assertion.rewrite import rewrite_asserts
-
-        rewrite_asserts(tree, source.encode(), filename)
-    except Exception:  # pragma: no cover - private pytest API changed
-        tree = ast.parse(source, filename)
-    return compile(tree, filename, "exec")
-
-
-def _load(relative):
-    """Execute the rebound ``sklearn/<relative>``; return the module and its AST."""
-    source = _rebind((SKLEARN_DIR / relative).read_text(encoding="utf-8"))
-    filename = f"<{BAYES}-rebound sklearn/{relative}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    # a top-level name: pickle imports a class's module by name
-    name = "skhpo_conformance_" + Path(relative).stem
-    module = types.ModuleType(name)
-    module.__file__ = filename
-    module.BayesSearchCV = BayesSearchCV  # stands for `from skhpo import ...`
-    sys.modules[name] = module
-    # two trees: the assertion rewriting changes the one it compiles
-    exec(_compile(ast.parse(source, filename), source, filename), vars(module))
-    return module, ast.parse(source, filename)
-
-
-# ----------------------------------------------------------------- selection
-def _top_level_refs(tree):
-    """{top-level name: the names its definition refers to}."""
-    refs = {}
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            targets = [node.name]
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            nodes = node.targets if isinstance(node, ast.Assign) else [node.target]
-            targets = [
-                n.id for t in nodes for n in ast.walk(t) if isinstance(n, ast.Name)
-            ]
-        else:
-            continue
-        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-        for target in targets:
-            refs.setdefault(target, set()).update(names)
-    return refs
-
-
-def _closure(name, refs):
-    """The names ``name``'s definition reaches through top-level definitions."""
-    seen, todo = set(), [name]
-    while todo:
-        current = todo.pop()
-        for found in refs.get(current, ()):
-            if found not in seen:
-                seen.add(found)
-                todo.append(found)
-    return seen
-
-
-def _rebind_value(value):
+def _convert(value):
     """A RandomizedSearchCV instance as a BayesSearchCV with its parameters."""
     if type(value) is RandomizedSearchCV:
         return BayesSearchCV(**value.get_params(deep=False))
     return value
 
 
-def _holds_bayes(value, depth=0):
-    if isinstance(value, type):
-        return issubclass(value, BayesSearchCV)
-    if isinstance(value, BayesSearchCV):
-        return True
-    if depth > 3:
-        return False
-    if isinstance(value, ParameterSet):
-        value = value.values
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_holds_bayes(v, depth + 1) for v in value)
-    return False
-
-
-def _narrow_parametrize(func):
-    """Keep the BayesSearchCV cases of the parametrizations that hold one.
-
-    Returns whether any parametrization holds a BayesSearchCV.
-    """
-    marks, holds = [], False
-    for mark in getattr(func, "pytestmark", []):
-        if mark.name == "parametrize":
-            argnames, argvalues = mark.args[:2]
-            values = [_rebind_value(v) for v in argvalues]  # may be a generator
-            keep = [_holds_bayes(v) for v in values]
-            if any(keep):
-                holds = True
-            else:
-                keep = [True] * len(values)
-            kwargs = dict(mark.kwargs)
-            if isinstance(kwargs.get("ids"), (list, tuple)):
-                kwargs["ids"] = [i for i, k in zip(kwargs["ids"], keep) if k]
-            values = [v for v, k in zip(values, keep) if k]
-            mark = pytest.mark.parametrize(argnames, values, **kwargs).mark
-        marks.append(mark)
-    if marks:
-        func.pytestmark = marks
-    return holds
-
-
-def _why_not(names):
-    """Reason a test not involving RandomizedSearchCV is not run."""
-    searches = sorted(
-        n for n in names if n.endswith("SearchCV") or n.startswith("Parameter")
-    )
-    uses = f"uses {', '.join(searches)}" if searches else "uses no search class"
-    return f"not about BayesSearchCV: never involves RandomizedSearchCV ({uses})"
-
-
-def _expose(module, tree, namespace):
-    """Put ``module``'s tests that involve BayesSearchCV into ``namespace``."""
-    refs = _top_level_refs(tree)
-    for name, func in vars(module).items():
-        if not (name.startswith("test") and isinstance(func, types.FunctionType)):
-            continue
-        if func.__module__ != module.__name__:
-            continue  # imported, not defined here
-        closure = _closure(name, refs)
-        involved = _narrow_parametrize(func) or BAYES in closure
-        if not involved:
-            DESELECTED[name] = _why_not(closure)
-        elif name in KNOWN_DIFFERENCES:
-            DESELECTED[name] = KNOWN_DIFFERENCES[name]
-        elif name in namespace:
-            raise RuntimeError(f"two scikit-learn test files define {name}")
-        else:
-            if name in XFAIL:
-                xfail = pytest.mark.xfail(
-                    reason=XFAIL[name], raises=AssertionError, strict=True
-                )
-                func = xfail(func)
-            namespace[name] = func
+TIER = Tier(
+    BayesSearchCV,
+    REBOUND,
+    _convert,
+    "skhpo_conformance",
+    xfail=XFAIL,
+    known_differences=KNOWN_DIFFERENCES,
+)
+# Every test of the three files that is not run, filled at collection:
+# KNOWN_DIFFERENCES and the tests that never involve RandomizedSearchCV.
+DESELECTED = TIER.deselected
 
 
 def _adapt_search_tests(module):
@@ -253,17 +101,16 @@ def _adapt_delegation_tests(module):
     ]
 
 
-_MODULES = {}
+_MODULES = TIER.modules
 for _relative, _adapt in [
     (SEARCH_TESTS, _adapt_search_tests),
     (ROUTING_TESTS, None),
     (DELEGATION_TESTS, _adapt_delegation_tests),
 ]:
-    _module, _tree = _load(_relative)
+    _module, _tree = TIER.load(_relative)
     if _adapt is not None:
         _adapt(_module)
-    _expose(_module, _tree, globals())
-    _MODULES[_relative] = _module
+    TIER.expose(_module, _tree, globals())
 
 
 # ------------------------------------------------------------- environment
@@ -281,17 +128,7 @@ def _threads_per_worker():
 # ----------------------------------------------------------- the lists' care
 def test_conformance_lists_are_current():
     """Every listed name exists, and every rebinding took place."""
-    defined = {
-        name
-        for module in _MODULES.values()
-        for name in vars(module)
-        if name.startswith("test")
-    }
-    assert set(XFAIL) <= defined
-    assert set(KNOWN_DIFFERENCES) <= defined
-    assert not set(XFAIL) & set(KNOWN_DIFFERENCES)
-    assert set(XFAIL).isdisjoint(DESELECTED)
-    assert set(XFAIL) <= set(globals())
+    TIER.check_lists(globals())
     for name in ADAPTED:
         assert any(hasattr(module, name) for module in _MODULES.values())
     delegation = _MODULES[DELEGATION_TESTS]

@@ -16,6 +16,7 @@ from sklearn.utils.validation import _num_samples
 
 from .._base import BaseSearch, check_param_names
 from .._fidelity import check_fidelity
+from .._results import select_best_index
 from ..acquisition import propose, random_candidates
 from ..schedulers import ASHAPolicy, HalvingPolicy, hyperband_brackets
 from ..space import check_space
@@ -448,6 +449,22 @@ refit_time_, multimetric_ :
             results,
             key=lambda r: (r.extra["bracket"], r.extra["iter"], r.extra["candidate"]),
         )
+
+    @staticmethod
+    def _select_best_index(refit, refit_metric, results):
+        """The best row at the largest resource (scikit-learn's halving rule).
+
+        ``rank_test_*`` ranks rows resource-first, so its rank 1 is this row.
+        """
+        if callable(refit):
+            return select_best_index(refit, refit_metric, results)
+        levels = results["n_resources"] if "n_resources" in results else results["iter"]
+        top = np.flatnonzero(np.asarray(levels) == np.max(levels))
+        scores = np.asarray(results[f"mean_test_{refit_metric or 'score'}"], float)[top]
+        finite = np.isfinite(scores)
+        if not finite.any():
+            return int(top[0])
+        return int(top[np.flatnonzero(finite)[np.argmax(scores[finite])]])
 
     def _rank_first_by(self, results):
         return [r.extra["n_resources"] for r in results]
