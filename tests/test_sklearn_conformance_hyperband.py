@@ -1,13 +1,21 @@
 """scikit-learn's own halving tests, run against HyperbandSearchCV.
 
-Two test files of the installed scikit-learn are executed with every use of
-the name ``HalvingRandomSearchCV`` rebound to HyperbandSearchCV (see
+Test files of the installed scikit-learn, executed with every use of the name
+``HalvingRandomSearchCV`` rebound to HyperbandSearchCV (see
 ``tests/_conformance.py`` for how):
 
 - ``sklearn/model_selection/tests/test_successive_halving.py``;
 - ``sklearn/tests/test_metaestimators_metadata_routing.py``: its
   ``HalvingRandomSearchCV`` entry of ``METAESTIMATORS`` becomes a
-  HyperbandSearchCV entry.
+  HyperbandSearchCV entry;
+- ``sklearn/tests/test_metaestimators.py``: its delegation and data-validation
+  tests, run on HyperbandSearchCV instances built like the RandomizedSearchCV
+  ones of its lists (which take an ``n_iter`` HyperbandSearchCV has no use for).
+
+``sklearn/model_selection/tests/test_search.py`` is run against
+BayesSearchCV only (``tests/test_sklearn_conformance.py``): its
+RandomizedSearchCV tests are about ``n_iter`` candidates drawn by
+``ParameterSampler``.
 
 The rebound name is bound to :class:`HyperbandSearchCV` below, a test adapter
 that takes ``HalvingRandomSearchCV``'s signature and runs skhpo's search as
@@ -195,3 +203,37 @@ def test_conformance_lists_are_current():
     routing = TIER.modules[ROUTING_TESTS]
     rows = [row["metaestimator"] for row in routing.METAESTIMATORS]
     assert HyperbandSearchCV in rows and HalvingRandomSearchCV not in rows
+
+
+def test_metaestimator_delegation(monkeypatch):
+    """scikit-learn's delegation test, with HyperbandSearchCV as the delegator
+    (its list holds RandomizedSearchCV, whose n_iter HyperbandSearchCV lacks)."""
+    from sklearn.tests import test_metaestimators as module
+
+    entry = module.DelegatorData(
+        "HyperbandSearchCV",
+        lambda est: skhpo.HyperbandSearchCV(est, {"param": [5]}, cv=2),
+        skip_methods=["score"],
+    )
+    monkeypatch.setattr(module, "DELEGATING_METAESTIMATORS", [entry])
+    module.test_metaestimator_delegation()
+
+
+def test_meta_estimators_delegate_data_validation():
+    """scikit-learn's data-validation delegation test on HyperbandSearchCV, built
+    like the RandomizedSearchCV instance of its list (a text Pipeline)."""
+    from sklearn.model_selection import RandomizedSearchCV
+    from sklearn.tests import test_metaestimators as module
+
+    randoms = [
+        est
+        for est in module.DATA_VALIDATION_META_ESTIMATORS
+        if type(est) is RandomizedSearchCV
+    ]
+    assert randoms
+    for random in randoms:  # a regressor and a classifier pipeline
+        params = random.get_params(deep=False)
+        search = skhpo.HyperbandSearchCV(
+            params["estimator"], params["param_distributions"], cv=params["cv"]
+        )
+        module.test_meta_estimators_delegate_data_validation(search)
