@@ -56,12 +56,17 @@ class HyperbandSearchCV(BaseSearch):
           halving searches (nested subsamples; a model is refit per rung);
         - the name of an integer parameter of the estimator, such as
           ``"n_estimators"`` or ``"max_iter"`` (``"clf__max_iter"`` in a
-          Pipeline). If the estimator has ``warm_start``, each fold's model is
-          kept and only what is added is trained: ``n_estimators`` (and
-          ``max_iter`` of histogram gradient boosting) count everything trained,
-          any other parameter (``max_iter`` of SGD, MLP, linear models) counts
-          the iterations of one ``fit`` call, which then runs the difference.
-          Without ``warm_start`` the model is refit with the larger value;
+          Pipeline). Where a warm ``fit`` is known to continue, each fold's
+          model is kept and only what is added is trained: ``n_estimators`` of
+          scikit-learn's ensembles and ``max_iter`` of histogram gradient
+          boosting (which count everything trained), ``max_iter`` of SGD and
+          MLP models (one ``fit`` then runs the difference). Only the estimator
+          itself or the last step of a Pipeline is continued, the steps before
+          it fitted once per fold. Any other parameter or estimator (a
+          ``max_depth``, a wrapper such as ``OneVsRestClassifier``, a solver
+          that ignores ``warm_start``) is refit with the larger value at every
+          rung. A third-party estimator declares continuable parameters with a
+          class attribute ``_skhpo_warm_start = {"name": cumulative}``;
         - ``"partial_fit"``: epochs, one ``partial_fit`` call over the fold's
           training part per unit; each fold's model is kept and continued. In a
           Pipeline the steps before the last are fitted once per fold.
