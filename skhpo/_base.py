@@ -61,7 +61,10 @@ def check_param_names(estimator, space, *, param_name="param_distributions"):
     known = estimator.get_params(deep=True)
     for sub in space.subspaces:
         example = sub.rvs(1, rng)[0]
-        if set(example) <= set(known) or _sets(estimator, example):
+        # the shortcut holds only when no searched step is replaced together
+        # with its own parameters ({"clf": [SVC()], "clf__C": ...})
+        nested = any(n.startswith(k + "__") for k in example for n in example)
+        if (not nested and set(example) <= set(known)) or _sets(estimator, example):
             continue
         for name in sorted(example):  # name the first one that cannot be set
             with_steps = {

@@ -35,10 +35,9 @@ from traceback import format_exc
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from joblib.parallel import get_active_backend
-from sklearn.base import clone
+from sklearn.base import TransformerMixin, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
-from sklearn.utils._metadata_requests import _routing_enabled, process_routing
 
 from .utils._sklearn_compat import (
     MultimetricScorer,
@@ -250,38 +249,51 @@ def _through_head(estimator, X, y, fit_params, *, fit):
     """``(final step, its input, its fit parameters)`` of a (nested) Pipeline.
 
     The steps before the final one are fitted on ``X`` (``fit=True``) or only
-    transform it. Fit parameters are split as the Pipeline would: by
-    ``step__param`` prefix, or by the steps' requests when metadata routing is
-    enabled.
+    transform it, unless one of them transforms its training data differently
+    when fitting (``fit_transform`` is not ``fit`` then ``transform``, as in
+    ``TargetEncoder``): then they are fitted again, so that the final step
+    always trains on what a fit of the whole Pipeline would give it. Fit
+    parameters are checked and split as ``Pipeline.fit`` does (``step__param``,
+    or the steps' requests under metadata routing).
     """
     while isinstance(estimator, Pipeline):
-        if _routing_enabled():
-            routed = process_routing(estimator, "fit", **fit_params)
-            step_params = {name: routed[name] for name, _ in estimator.steps}
-        else:
-            step_params = {name: {} for name, _ in estimator.steps}
-            for key, value in fit_params.items():
-                name, _, param = key.partition("__")
-                if name in step_params and param:
-                    step_params[name][param] = value
+        routed = estimator._check_method_params(method="fit", props=fit_params)
+        refit_head = fit or not _plain_head(estimator)
         for name, step in estimator.steps[:-1]:
             if step is None or step == "passthrough":
                 continue
-            params = step_params[name]
-            if fit and _routing_enabled():
-                method = "fit_transform" if hasattr(step, "fit_transform") else "fit"
-                params = params.get(method, {})
-            if not fit:
+            params = _step_params(routed, name)
+            if not refit_head:
                 X = step.transform(X)
             elif hasattr(step, "fit_transform"):
-                X = step.fit_transform(X, y, **params)
+                X = step.fit_transform(X, y, **params.get("fit_transform", {}))
             else:
-                X = step.fit(X, y, **params).transform(X)
+                X = step.fit(X, y, **params.get("fit", {})).transform(X)
         name, estimator = estimator.steps[-1]
-        fit_params = step_params[name]
-        if _routing_enabled():
-            fit_params = fit_params.get("fit", {})
+        fit_params = _step_params(routed, name).get("fit", {})
     return estimator, X, fit_params
+
+
+def _step_params(routed, name):
+    try:
+        return routed[name]
+    except (KeyError, AttributeError):  # a passthrough step has no entry
+        return {}
+
+
+def _plain_head(pipeline):
+    """Whether the steps before the last transform their training data as they
+    transform new data (``fit_transform`` is ``fit`` then ``transform``)."""
+    return all(_plain_step(step) for _, step in pipeline.steps[:-1])
+
+
+def _plain_step(step):
+    if step is None or step == "passthrough":
+        return True
+    if isinstance(step, Pipeline):
+        return all(_plain_step(inner) for _, inner in step.steps)
+    method = getattr(type(step), "fit_transform", None)
+    return method is None or method is TransformerMixin.fit_transform
 
 
 class CandidateResult:

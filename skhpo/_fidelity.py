@@ -142,6 +142,12 @@ def check_fidelity(estimator, resource, param_names):
             f"resource={resource!r} is also in the searched parameters; the search "
             "sets it rung by rung. Remove it from param_distributions."
         )
+    replaced = [k for k in param_names if resource.startswith(k + "__")]
+    if replaced:
+        raise ValueError(
+            f"resource={resource!r} belongs to the step {replaced[0]!r}, which is "
+            "searched: the resource must be a parameter of a fixed estimator."
+        )
     value = params[resource]
     if isinstance(value, bool) or not (value is None or isinstance(value, Integral)):
         raise ValueError(

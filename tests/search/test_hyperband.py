@@ -625,3 +625,97 @@ def test_min_resources_that_empties_a_fold_is_refused():
     )
     with pytest.raises(ValueError, match="min_resources=1 leaves a fold"):
         search.fit(X_IRIS, Y_IRIS)
+
+
+def test_passthrough_step_with_metadata_routing():
+    import sklearn
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    weights = np.ones(len(Y_IRIS))
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipe = Pipeline(
+            [
+                ("p", "passthrough"),
+                (
+                    "clf",
+                    HistGradientBoostingClassifier(random_state=0)
+                    .set_fit_request(sample_weight=True)
+                    .set_score_request(sample_weight=True),
+                ),
+            ]
+        )
+        search = HyperbandSearchCV(
+            pipe,
+            {"clf__learning_rate": Real(0.01, 0.3, prior="log-uniform")},
+            resource="clf__max_iter",
+            max_resources=9,
+            cv=3,
+            random_state=0,
+            error_score="raise",
+        ).fit(X_IRIS, Y_IRIS, sample_weight=weights)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+def test_head_whose_fit_transform_differs_is_refit_to_match_a_cold_fit():
+    from sklearn.preprocessing import TargetEncoder
+
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 20, size=(300, 3))
+    y = (X[:, 0] % 3 == 0).astype(int) ^ (rng.rand(300) < 0.2)
+    pipe = Pipeline(
+        [
+            ("enc", TargetEncoder(random_state=0)),
+            ("clf", RandomForestClassifier(random_state=0)),
+        ]
+    )
+    search = HyperbandSearchCV(
+        pipe,
+        {"clf__max_features": Real(0.3, 1.0)},
+        resource="clf__n_estimators",
+        max_resources=9,
+        cv=3,
+        random_state=0,
+        n_brackets=1,
+    ).fit(X, y)
+    res = search.cv_results_
+    row = search.best_index_
+    cold = clone(pipe).set_params(**res["params"][row])
+    expected = cross_val_score(cold, X, y, cv=check_cv(3, y, classifier=True))
+    np.testing.assert_allclose(res["mean_test_score"][row], expected.mean())
+
+
+def test_unprefixed_fit_param_to_a_pipeline_is_an_error():
+    pipe = make_pipeline(StandardScaler(), SGDClassifier(random_state=0))
+    search = HyperbandSearchCV(
+        pipe,
+        {"sgdclassifier__alpha": Real(1e-5, 1e-1, prior="log-uniform")},
+        resource="partial_fit",
+        max_resources=3,
+        cv=3,
+        random_state=0,
+    )
+    with pytest.raises(ValueError, match="does not accept the sample_weight"):
+        search.fit(X_IRIS, Y_IRIS, sample_weight=np.ones(len(Y_IRIS)))
+
+
+def test_replaced_step_and_its_parameters_are_checked_before_any_fit():
+    from sklearn.svm import SVC
+
+    pipe = Pipeline([("clf", LogisticRegression())])
+    space = {"clf": [SVC()], "clf__l1_ratio": [0.1, 0.5]}
+    with pytest.raises(ValueError, match="param_distributions: invalid parameter"):
+        HyperbandSearchCV(pipe, space, min_resources=30, cv=3).fit(X_IRIS, Y_IRIS)
+
+
+def test_resource_of_a_searched_step_is_refused():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    pipe = Pipeline([("clf", SGDClassifier())])
+    search = HyperbandSearchCV(
+        pipe,
+        {"clf": [HistGradientBoostingClassifier()]},
+        resource="clf__max_iter",
+        max_resources=27,
+    )
+    with pytest.raises(ValueError, match="belongs to the step 'clf'"):
+        search.fit(X_IRIS, Y_IRIS)
