@@ -23,7 +23,7 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import is_classifier
+from sklearn.base import clone, is_classifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
@@ -243,6 +243,25 @@ class Fidelity:
                 f"samples ({n_samples}) with resource='n_samples'."
             )
         return int(min_resources), int(max_resources)
+
+    def check_values(self, estimator, values):
+        """Raise, naming the resource, if the estimator's own parameter
+        validation refuses one of ``values`` (before any fit)."""
+        if self.kind != "param":
+            return
+        for value in values:
+            probe = clone(estimator).set_params(**{self.name: value})
+            prefix = self.name.rpartition("__")[0]
+            owner = probe.get_params(deep=True)[prefix] if prefix else probe
+            validate = getattr(owner, "_validate_params", None)
+            if validate is None or not hasattr(owner, "_parameter_constraints"):
+                continue
+            try:
+                validate()
+            except (ValueError, TypeError) as exc:
+                raise ValueError(
+                    f"resource={self.name!r} cannot take the value {value}: {exc}"
+                ) from exc
 
     def bind(self, y, splits, n_samples, rng, *, classifier=False):
         """Fix what depends on the data: classes, the folds' permutations.

@@ -294,6 +294,9 @@ refit_time_, multimetric_ :
         self.min_resources_, self.max_resources_, self._brackets = self._schedule(
             self._n_samples, len(splits), y
         )
+        self._fidelity.check_values(
+            self.estimator, (self.min_resources_, self.max_resources_)
+        )
         if self._fidelity.kind == "n_samples":
             least = min(b.rungs[0].n_resources for b in self._brackets)
             fraction = least / self._n_samples

@@ -487,10 +487,10 @@ def test_which_warm_starts_are_continued():
 
 
 def test_non_integer_resource_is_refused():
-    for resource in ("C", "warm_start", "l1_ratio"):
+    for resource in ("C", "warm_start", "tol"):
         search = HyperbandSearchCV(
             LogisticRegression(),
-            {"tol": uniform(1e-4, 1e-3)},
+            {"fit_intercept": [True, False]},
             resource=resource,
             max_resources=9,
         )
@@ -630,6 +630,7 @@ def test_min_resources_that_empties_a_fold_is_refused():
 def test_passthrough_step_with_metadata_routing():
     import sklearn
     from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.metrics import accuracy_score, make_scorer
 
     weights = np.ones(len(Y_IRIS))
     with sklearn.config_context(enable_metadata_routing=True):
@@ -638,9 +639,9 @@ def test_passthrough_step_with_metadata_routing():
                 ("p", "passthrough"),
                 (
                     "clf",
-                    HistGradientBoostingClassifier(random_state=0)
-                    .set_fit_request(sample_weight=True)
-                    .set_score_request(sample_weight=True),
+                    HistGradientBoostingClassifier(random_state=0).set_fit_request(
+                        sample_weight=True
+                    ),
                 ),
             ]
         )
@@ -652,6 +653,7 @@ def test_passthrough_step_with_metadata_routing():
             cv=3,
             random_state=0,
             error_score="raise",
+            scoring=make_scorer(accuracy_score).set_score_request(sample_weight=True),
         ).fit(X_IRIS, Y_IRIS, sample_weight=weights)
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
 
@@ -705,6 +707,20 @@ def test_replaced_step_and_its_parameters_are_checked_before_any_fit():
     space = {"clf": [SVC()], "clf__l1_ratio": [0.1, 0.5]}
     with pytest.raises(ValueError, match="param_distributions: invalid parameter"):
         HyperbandSearchCV(pipe, space, min_resources=30, cv=3).fit(X_IRIS, Y_IRIS)
+
+
+def test_resource_value_refused_by_the_estimator_raises_before_any_fit():
+    # l1_ratio is None in some scikit-learn releases: accepted as a resource,
+    # but LogisticRegression refuses 9 for it
+    search = HyperbandSearchCV(
+        LogisticRegression(l1_ratio=None),
+        {"C": uniform(0.1, 1)},
+        resource="l1_ratio",
+        max_resources=9,
+        cv=3,
+    )
+    with pytest.raises(ValueError, match="resource='l1_ratio' cannot take the value"):
+        search.fit(X_IRIS, Y_IRIS)
 
 
 def test_resource_of_a_searched_step_is_refused():
