@@ -1,5 +1,6 @@
 """Drop-in scikit-learn hyperparameter searches."""
 
+from .nested import NestedCV
 from .search import BayesSearchCV, HyperbandSearchCV
 from .space import Categorical, Integer, Real
 
@@ -8,6 +9,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BayesSearchCV",
     "HyperbandSearchCV",
+    "NestedCV",
     "Categorical",
     "Integer",
     "Real",
