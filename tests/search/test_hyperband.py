@@ -34,11 +34,26 @@ QUALITY = {"quality": uniform(0, 1)}
 TIMING_KEYS = ("fit_time", "score_time")
 
 
+class CountingScaler(TransformerMixin, BaseEstimator):
+    """Centres X; records the size of every ``fit`` in ``CountingScaler.fits``."""
+
+    fits: list = []
+
+    def fit(self, X, y=None):
+        CountingScaler.fits.append(len(X))
+        self.mean_ = X.mean(axis=0)
+        return self
+
+    def transform(self, X):
+        return X - self.mean_
+
+
 @pytest.fixture(autouse=True)
 def _clear_records():
     EpochClassifier.calls.clear()
     GrowingEnsemble.log.clear()
     RefitEnsemble.log.clear()
+    CountingScaler.fits.clear()
 
 
 def _epoch_search(**kw):
@@ -281,17 +296,6 @@ def test_model_sampler_proposes_from_the_highest_rung_with_data():
 
 # ------------------------------------------------------------ contract
 def test_pipeline_with_partial_fit_fits_earlier_steps_once_per_fold():
-    class CountingScaler(TransformerMixin, BaseEstimator):
-        fits = []
-
-        def fit(self, X, y=None):
-            CountingScaler.fits.append(len(X))
-            self.mean_ = X.mean(axis=0)
-            return self
-
-        def transform(self, X):
-            return X - self.mean_
-
     pipe = Pipeline([("scale", CountingScaler()), ("clf", EpochClassifier())])
     search = HyperbandSearchCV(
         pipe,
@@ -522,17 +526,6 @@ def test_refit_resource_trains_the_reported_value():
 
 
 def test_pipeline_warm_start_fits_earlier_steps_once_per_fold():
-    class CountingScaler(TransformerMixin, BaseEstimator):
-        fits = 0
-
-        def fit(self, X, y=None):
-            CountingScaler.fits += 1
-            self.mean_ = X.mean(axis=0)
-            return self
-
-        def transform(self, X):
-            return X - self.mean_
-
     pipe = Pipeline([("scale", CountingScaler()), ("clf", GrowingEnsemble())])
     search = HyperbandSearchCV(
         pipe,
@@ -543,7 +536,7 @@ def test_pipeline_warm_start_fits_earlier_steps_once_per_fold():
         random_state=0,
         refit=False,
     ).fit(X_IRIS, Y_IRIS)
-    assert CountingScaler.fits == 49 * 3  # once per candidate and fold
+    assert len(CountingScaler.fits) == 49 * 3  # once per candidate and fold
     assert sum(n for n, _ in GrowingEnsemble.log) == 357 * 3
     assert search.budget_["units"].sum() == 357
 
