@@ -170,16 +170,21 @@ class ASHAPolicy:
         self.promoted: list[set[int]] = [set() for _ in bracket.rungs]
         self.running = 0
 
-    def next_job(self) -> tuple[str, int, int] | None:
-        """``("promote", candidate, rung)``, ``("new", None, 0)`` or None."""
+    def _promotable(self):
+        """``(rung, candidate)`` in the top ``1 / factor`` of those finished at
+        their rung and not yet promoted, from the highest rung down."""
         for rung in range(len(self.bracket.rungs) - 2, -1, -1):
             done = self.scores[rung]
-            k = len(done) // self.factor
-            for key in _top(done, k):
+            for key in _top(done, len(done) // self.factor):
                 if key not in self.promoted[rung]:
-                    self.promoted[rung].add(key)
-                    self.running += 1
-                    return ("promote", key, rung + 1)
+                    yield rung, key
+
+    def next_job(self) -> tuple[str, int, int] | None:
+        """``("promote", candidate, rung)``, ``("new", None, 0)`` or None."""
+        for rung, key in self._promotable():
+            self.promoted[rung].add(key)
+            self.running += 1
+            return ("promote", key, rung + 1)
         if self.started < self.bracket.n_candidates:
             self.started += 1
             self.running += 1
@@ -203,13 +208,7 @@ class ASHAPolicy:
         return self.running == 0 and self.next_job_possible() is False
 
     def next_job_possible(self) -> bool:
+        """Whether :meth:`next_job` would return a job now."""
         if self.started < self.bracket.n_candidates:
             return True
-        for rung in range(len(self.bracket.rungs) - 1):
-            done = self.scores[rung]
-            if any(
-                key not in self.promoted[rung]
-                for key in _top(done, len(done) // self.factor)
-            ):
-                return True
-        return False
+        return next(self._promotable(), None) is not None

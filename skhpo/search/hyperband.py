@@ -628,7 +628,7 @@ class _AsyncHyperband:
         policy.report(cid, rung, self.search._score(result))
         if rung == len(policy.bracket.rungs) - 1:
             result.states = None
-        if policy.running == 0 and not policy.next_job_possible():
+        if policy.finished:
             for (bb, _, _), r in self.at.items():
                 if bb == b:
                     r.states = None
