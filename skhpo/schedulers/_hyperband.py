@@ -64,17 +64,23 @@ class Bracket:
     def n_candidates(self) -> int:
         return self.rungs[0].n_candidates
 
+    def span(self, rung: int) -> tuple[int, int]:
+        """``(start, stop)``: a survivor reaching ``rung`` has trained
+        ``start`` units (the previous rung's resource, 0 for the first) and
+        trains up to ``stop``."""
+        start = self.rungs[rung - 1].n_resources if rung else 0
+        return start, self.rungs[rung].n_resources
+
     def units(self, *, continued: bool = True) -> int:
         """Resource units the bracket trains, summed over candidates.
 
         ``continued=True``: a survivor continues from the previous rung and
         trains only the difference; otherwise it is retrained from scratch.
         """
-        total, previous = 0, 0
-        for rung in self.rungs:
-            total += rung.n_candidates * (rung.n_resources - previous)
-            if continued:
-                previous = rung.n_resources
+        total = 0
+        for i, rung in enumerate(self.rungs):
+            start, stop = self.span(i)
+            total += rung.n_candidates * (stop - start if continued else stop)
         return total
 
 

@@ -340,21 +340,17 @@ refit_time_, multimetric_ :
         return self._plan_frame(brackets)
 
     def _plan_frame(self, brackets):
-        rows = []
-        for bracket in brackets:
-            previous = 0
-            for i, rung in enumerate(bracket.rungs):
-                units = self._fidelity.units(previous, rung.n_resources)
-                rows.append(
-                    {
-                        "bracket": bracket.index,
-                        "iter": i,
-                        "n_candidates": rung.n_candidates,
-                        "n_resources": rung.n_resources,
-                        "units": rung.n_candidates * units,
-                    }
-                )
-                previous = rung.n_resources
+        rows = [
+            {
+                "bracket": bracket.index,
+                "iter": i,
+                "n_candidates": rung.n_candidates,
+                "n_resources": rung.n_resources,
+                "units": rung.n_candidates * self._fidelity.units(*bracket.span(i)),
+            }
+            for bracket in brackets
+            for i, rung in enumerate(bracket.rungs)
+        ]
         return pd.DataFrame(rows)
 
     def _max_candidates(self):
@@ -435,9 +431,7 @@ refit_time_, multimetric_ :
         return cid
 
     def _job(self, bracket, rung, cid, states):
-        rungs = self._brackets[bracket].rungs
-        start = rungs[rung - 1].n_resources if rung else 0
-        stop = rungs[rung].n_resources
+        start, stop = self._brackets[bracket].span(rung)
         extra = {
             "bracket": bracket,
             "iter": rung,
@@ -483,13 +477,9 @@ refit_time_, multimetric_ :
         ran = {}
         for r in results:
             key = (r.extra["bracket"], r.extra["iter"])
-            rungs = self._brackets[key[0]].rungs
-            start = rungs[key[1] - 1].n_resources if key[1] else 0
             n, units = ran.get(key, (0, 0))
-            ran[key] = (
-                n + 1,
-                units + self._fidelity.units(start, r.extra["n_resources"]),
-            )
+            span = self._brackets[key[0]].span(key[1])
+            ran[key] = (n + 1, units + self._fidelity.units(*span))
         planned = planned.rename(
             columns={"n_candidates": "n_candidates_planned", "units": "units_planned"}
         )
