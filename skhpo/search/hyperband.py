@@ -369,12 +369,16 @@ refit_time_, multimetric_ :
             np.random.default_rng([seed, 1]),
             classifier=is_classifier(self.estimator),
         )
+        # every candidate drawn: (subspace, params), how, and all of them for
+        # the samplers to exclude
+        self._candidates, self._sources, self._seen = [], [], []
+        finished = evaluator.results  # what the model-based sampler learns from
         if self.asynchronous:
-            scheduler = _AsyncHyperband(self, seed)
+            scheduler = _AsyncHyperband(self, seed, finished)
             n_open = math.ceil(evaluator.n_workers() / evaluator.n_splits) + 2
             evaluator.run_jobs(scheduler, max_open=n_open)
         else:
-            evaluator.run_jobs(_SyncHyperband(self, seed))
+            evaluator.run_jobs(_SyncHyperband(self, seed, finished))
 
     def _score(self, result):
         """The objective's mean test score of a finished job (NaN if failed)."""
@@ -506,14 +510,13 @@ class _SyncHyperband:
     with model-based ones, one after the other.
     """
 
-    def __init__(self, search, seed):
+    def __init__(self, search, seed, finished):
         self.search = search
         self.seed = seed
+        self.finished = finished
         self.ready = deque()
         self.done = {}  # (bracket, rung) -> {candidate: result}
         self.expected = {}
-        self.finished = []
-        search._candidates, search._sources, search._seen = [], [], []
         brackets = search._brackets
         first = brackets if search.sampler == "random" else brackets[:1]
         for bracket in first:
@@ -549,7 +552,6 @@ class _SyncHyperband:
 
     def tell(self, job, result):
         b, rung, cid = job.key
-        self.finished.append(result)
         done = self.done[(b, rung)]
         done[cid] = result
         if len(done) < self.expected[(b, rung)]:
@@ -571,15 +573,14 @@ class _SyncHyperband:
 class _AsyncHyperband:
     """ASHA in every bracket; a free slot goes to the first bracket with work."""
 
-    def __init__(self, search, seed):
+    def __init__(self, search, seed, finished):
         self.search = search
+        self.finished = finished
         self.policies = [ASHAPolicy(b, search.factor) for b in search._brackets]
         self.rngs = [
             np.random.default_rng([seed, 100 + b.index]) for b in search._brackets
         ]
         self.at = {}  # (bracket, rung, candidate) -> result
-        self.finished = []
-        search._candidates, search._sources, search._seen = [], [], []
 
     def ask(self, n_free):
         search = self.search
@@ -612,7 +613,6 @@ class _AsyncHyperband:
 
     def tell(self, job, result):
         b, rung, cid = job.key
-        self.finished.append(result)
         self.at[(b, rung, cid)] = result
         policy = self.policies[b]
         policy.report(cid, rung, self.search._score(result))
