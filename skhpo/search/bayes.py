@@ -255,8 +255,7 @@ return_train_score :
             evaluator.run(propose_grid, space.cardinality, lag=lag)
             return
 
-        n_dims = sum(len(sub.names) for sub in space.subspaces)
-        n_init = self.n_initial_points or max(4, min(n_dims, 6))
+        n_init = self.n_initial_points or max(4, min(space.n_dims, 6))
         design = initial_design(
             space, min(n_init, self.n_iter), np.random.default_rng([seed, 2**31])
         )

@@ -405,7 +405,7 @@ refit_time_, multimetric_ :
 
     def _model_candidates(self, n, rng, finished):
         """Up to ``n`` candidates by EI on the highest resource with enough data."""
-        need = sum(len(sub.names) for sub in self._space.subspaces) + 2
+        need = self._space.n_dims + 2
         by_level = {}
         for result in finished:
             value = self._score(result)

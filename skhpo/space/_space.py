@@ -362,6 +362,11 @@ class SearchSpace:
         return 1 + max(sub.n_dims for sub in self._subspaces)
 
     @property
+    def n_dims(self) -> int:
+        """Searched dimensions over all sub-spaces (a name in two counts twice)."""
+        return sum(sub.n_dims for sub in self._subspaces)
+
+    @property
     def cardinality(self) -> int | None:
         sizes = [sub.cardinality for sub in self._subspaces]
         return None if None in sizes else sum(sizes)
