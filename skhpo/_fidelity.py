@@ -27,7 +27,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
-from ._engine import Job, PartialFitEpochs, WarmStart
+from ._engine import Job, PartialFitEpochs, Refit, WarmStart
 
 __all__ = ["Fidelity", "check_fidelity"]
 
@@ -323,7 +323,5 @@ class Fidelity:
         if self.kind == "partial_fit":
             classes = np.unique(y) if self.classes_needed and y is not None else None
             PartialFitEpochs(0, units, classes).train(estimator, X, y, fit_params)
-        elif y is None:
-            estimator.fit(X, **fit_params)
         else:
-            estimator.fit(X, y, **fit_params)
+            Refit().train(estimator, X, y, fit_params)

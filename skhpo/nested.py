@@ -17,7 +17,6 @@ from sklearn.base import (
     is_classifier,
 )
 from sklearn.metrics import check_scoring
-from sklearn.metrics._scorer import _MultimetricScorer
 from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import indexable
@@ -31,7 +30,8 @@ from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import _check_method_params, check_is_fitted
 
-from .utils._sklearn_compat import safe_split
+from ._engine import _failed_scores
+from .utils._sklearn_compat import MultimetricScorer, safe_split
 
 __all__ = ["NestedCV"]
 
@@ -207,7 +207,7 @@ class NestedCV(MetaEstimatorMixin, BaseEstimator):
             from sklearn.metrics._scorer import _check_multimetric_scoring
 
             scorers = _check_multimetric_scoring(self.estimator, self.scoring)
-            return _MultimetricScorer(scorers=scorers)
+            return MultimetricScorer(scorers=scorers)
         return check_scoring(self.estimator, self.scoring)
 
     def _split_params(self, params):
@@ -395,7 +395,7 @@ def _fit_and_score_search(
     except Exception:
         if error_score == "raise":
             raise
-        failed = _failed(scorer, error_score)
+        failed = _failed_scores(scorer, error_score)
         out.update(
             fit_time=time.time() - start, score_time=0.0, test=failed, train=failed
         )
@@ -418,12 +418,6 @@ def _score(scorer, estimator, X, y):
     if y is None:
         return scorer(estimator, X)
     return scorer(estimator, X, y)
-
-
-def _failed(scorer, error_score):
-    if isinstance(scorer, _MultimetricScorer):
-        return {name: error_score for name in scorer._scorers}
-    return error_score
 
 
 def _stability(best_params):
