@@ -1,0 +1,17 @@
+"""Which hyperparameters mattered, and is the best candidate really better?
+
+Functions of ``cv_results_``: they work for scikit-learn's searches as well
+as for skhpo's.
+
+- :func:`importance_report`: functional ANOVA of a tree surrogate (main
+  effects, pairwise interactions, marginal curves), in the measure each
+  hyperparameter was sampled in.
+- :func:`compare_candidates`: the corrected resampled t-test of the best
+  candidate against the runners-up, with the naive test beside it.
+"""
+
+from ._compare import compare_candidates
+from ._inputs import SearchRangeEdgeWarning
+from ._report import importance_report
+
+__all__ = ["SearchRangeEdgeWarning", "compare_candidates", "importance_report"]

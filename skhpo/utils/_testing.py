@@ -20,6 +20,7 @@ __all__ = [
     "GrowingEnsemble",
     "RefitEnsemble",
     "FailingClassifier",
+    "KnownEffectsRegressor",
     "InterruptingClassifier",
     "NaNScoringClassifier",
     "SleepingClassifier",
@@ -92,6 +93,39 @@ class AnalyticRegressor(RegressorMixin, _FitRecorder):
 
     def score(self, X, y=None, sample_weight=None):
         return self.objective()
+
+
+class KnownEffectsRegressor(RegressorMixin, _FitRecorder):
+    """``score`` returns ``function(c=c, n=n, kind=kind, d=d)``: known effects.
+
+    For checking importance analyses against the variance shares of a
+    function known in closed form.
+
+    Parameters
+    ----------
+    c : float
+        A hyperparameter meant to be searched on a log scale.
+    n : int
+        An integer hyperparameter.
+    kind : str
+        A categorical hyperparameter.
+    d : float
+        A hyperparameter meant to be searched on a linear scale.
+    function : callable, default=None
+        ``function(c=, n=, kind=, d=) -> float``; None scores 0.
+    """
+
+    def __init__(self, c=1.0, n=1, kind="a", d=0.5, function=None):
+        self.c = c
+        self.n = n
+        self.kind = kind
+        self.d = d
+        self.function = function
+
+    def score(self, X, y=None, sample_weight=None):
+        if self.function is None:
+            return 0.0
+        return float(self.function(c=self.c, n=self.n, kind=self.kind, d=self.d))
 
 
 class FailingClassifier(ClassifierMixin, _FitRecorder):
