@@ -20,7 +20,7 @@ gives the shares of the surrogate, the average of the trees (see
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
@@ -44,6 +44,7 @@ class LeafBoxes:
     high: np.ndarray
     value: np.ndarray
     volume: np.ndarray
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def mean(self) -> float:
@@ -111,12 +112,16 @@ def leaf_boxes(
 
 def _cells(boxes: LeafBoxes, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges of the cells of input ``i`` and each leaf's first/last cell index."""
-    edges = np.unique(np.concatenate([[0.0, 1.0], boxes.low[:, i], boxes.high[:, i]]))
-    return (
-        edges,
-        np.searchsorted(edges, boxes.low[:, i]),
-        np.searchsorted(edges, boxes.high[:, i]),
-    )
+    key = ("cells", i)
+    if key not in boxes._cache:
+        low, high = boxes.low[:, i], boxes.high[:, i]
+        edges = np.unique(np.concatenate([[0.0, 1.0], low, high]))
+        boxes._cache[key] = (
+            edges,
+            np.searchsorted(edges, low),
+            np.searchsorted(edges, high),
+        )
+    return boxes._cache[key]
 
 
 def marginal(boxes: LeafBoxes, i: int) -> tuple[np.ndarray, np.ndarray]:
@@ -129,15 +134,17 @@ def marginal(boxes: LeafBoxes, i: int) -> tuple[np.ndarray, np.ndarray]:
     values : ndarray of shape (n_cells,)
         The marginal on each cell.
     """
-    edges, a, b = _cells(boxes, i)
-    width = boxes.high[:, i] - boxes.low[:, i]
-    keep = width > 0
-    weight = np.zeros_like(width)
-    weight[keep] = boxes.value[keep] * boxes.volume[keep] / width[keep]
-    diff = np.zeros(len(edges))
-    np.add.at(diff, a, weight)
-    np.add.at(diff, b, -weight)
-    return edges, np.cumsum(diff)[:-1]
+    key = ("marginal", i)
+    if key not in boxes._cache:
+        edges, a, b = _cells(boxes, i)
+        width = boxes.high[:, i] - boxes.low[:, i]
+        keep = width > 0
+        weight = np.zeros_like(width)
+        weight[keep] = boxes.value[keep] * boxes.volume[keep] / width[keep]
+        m = len(edges)
+        diff = np.bincount(a, weight, m) - np.bincount(b, weight, m)
+        boxes._cache[key] = (edges, np.cumsum(diff)[:-1])
+    return boxes._cache[key]
 
 
 def pair_marginal(
@@ -158,11 +165,9 @@ def pair_marginal(
     keep = area > 0
     w = boxes.value[keep] * boxes.volume[keep] / area[keep]
     ai, bi, aj, bj = ai[keep], bi[keep], aj[keep], bj[keep]
-    diff = np.zeros((len(ei), len(ej)))
-    np.add.at(diff, (ai, aj), w)
-    np.add.at(diff, (bi, aj), -w)
-    np.add.at(diff, (ai, bj), -w)
-    np.add.at(diff, (bi, bj), w)
+    m, n = len(ei), len(ej)
+    flat = np.concatenate([ai * n + aj, bi * n + aj, ai * n + bj, bi * n + bj])
+    diff = np.bincount(flat, np.concatenate([w, -w, -w, w]), m * n).reshape(m, n)
     return ei, ej, np.cumsum(np.cumsum(diff, axis=0), axis=1)[:-1, :-1]
 
 
@@ -250,11 +255,18 @@ class ForestDecomposition:
     pairs : ndarray of shape (n_pairs,)
     variance : float
         Total variance of the surrogate over the unit cube.
+    tree_main : ndarray of shape (n_trees, n_features)
+        The same shares computed tree by tree (0 for a constant tree).
+    tree_pairs : ndarray of shape (n_trees, n_pairs)
+    tree_variance : ndarray of shape (n_trees,)
     """
 
     main: np.ndarray
     pairs: np.ndarray
     variance: float
+    tree_main: np.ndarray
+    tree_pairs: np.ndarray
+    tree_variance: np.ndarray
 
 
 def decompose_forest(
@@ -263,13 +275,15 @@ def decompose_forest(
     pairs: list[tuple[int, int]],
     variance: float,
 ) -> ForestDecomposition:
-    """Main-effect and pairwise shares of the average of ``trees``.
+    """Main-effect and pairwise shares of the average of ``trees``, and per tree.
 
     Marginals are linear in the function, so the surrogate's marginal is the
     average of the trees' marginals; they are evaluated at the midpoints of
     ``cells`` (for each input, edges on which the trees' marginals are
     constant or nearly so: a category's cells, or a fine regular grid). The
     total variance of the average is not a sum over leaves; it is given.
+    Each tree's own shares (exact, from its leaves) come out of the same
+    marginals.
 
     Parameters
     ----------
@@ -284,29 +298,54 @@ def decompose_forest(
     -------
     decomposition : ForestDecomposition
     """
-    d = len(cells)
-    mean = float(np.mean([t.mean for t in trees]))
-    if variance <= 1e-12 * max(1.0, mean * mean):
-        return ForestDecomposition(np.zeros(d), np.zeros(len(pairs)), 0.0)
+    d, n_trees, n_pairs = len(cells), len(trees), len(pairs)
     mids = [0.5 * (e[1:] + e[:-1]) for e in cells]
     widths = [np.diff(e) for e in cells]
-    main_var = np.empty(d)
-    for i in range(d):
-        curve = np.mean([marginal_at(t, i, mids[i]) for t in trees], axis=0)
-        main_var[i] = widths[i] @ (curve - mean) ** 2
-    pair_var = np.empty(len(pairs))
-    for k, (i, j) in enumerate(pairs):
-        surface = np.zeros((len(mids[i]), len(mids[j])))
-        for t in trees:
+    curves = [np.zeros(len(m)) for m in mids]
+    surfaces = [np.zeros((len(mids[i]), len(mids[j]))) for i, j in pairs]
+    tree_main = np.zeros((n_trees, d))
+    tree_pairs = np.zeros((n_trees, n_pairs))
+    tree_variance = np.array([t.variance for t in trees])
+    for k, t in enumerate(trees):
+        mean = t.mean
+        own = np.empty(d)
+        for i in range(d):
+            edges, values = marginal(t, i)
+            own[i] = np.diff(edges) @ (values - mean) ** 2
+            curves[i] += values[_at(edges, mids[i])]
+        for p, (i, j) in enumerate(pairs):
             ei, ej, values = pair_marginal(t, i, j)
-            surface += values[np.ix_(_at(ei, mids[i]), _at(ej, mids[j]))]
-        surface /= len(trees)
-        cell = np.outer(widths[i], widths[j])
-        pair_var[k] = np.sum(cell * (surface - mean) ** 2) - main_var[i] - main_var[j]
+            cell = np.outer(np.diff(ei), np.diff(ej))
+            tree_pairs[k, p] = np.sum(cell * (values - mean) ** 2) - own[i] - own[j]
+            surfaces[p] += values[np.ix_(_at(ei, mids[i]), _at(ej, mids[j]))]
+        tree_main[k] = own
+    varying = tree_variance > 1e-12 * np.maximum(1.0, [t.mean**2 for t in trees])
+    tree_main[varying] /= tree_variance[varying, None]
+    tree_pairs[varying] /= tree_variance[varying, None]
+    tree_main[~varying] = tree_pairs[~varying] = 0.0
+    tree_pairs = np.clip(tree_pairs, 0.0, None)
+
+    mean = float(np.mean([t.mean for t in trees]))
+    if variance <= 1e-12 * max(1.0, mean * mean):
+        zeros = np.zeros(d), np.zeros(n_pairs)
+        return ForestDecomposition(*zeros, 0.0, tree_main, tree_pairs, tree_variance)
+    main_var = np.array(
+        [widths[i] @ (curves[i] / n_trees - mean) ** 2 for i in range(d)]
+    )
+    pair_var = np.array(
+        [
+            np.sum(np.outer(widths[i], widths[j]) * (surfaces[p] / n_trees - mean) ** 2)
+            - main_var[i]
+            - main_var[j]
+            for p, (i, j) in enumerate(pairs)
+        ]
+    )
     main = main_var / variance
     pair = np.clip(pair_var, 0.0, None) / variance
     # A grid and a sampled total variance can leave the sum a hair above 1.
     total = main.sum() + pair.sum()
     if total > 1.0:
         main, pair = main / total, pair / total
-    return ForestDecomposition(main, pair, variance)
+    return ForestDecomposition(
+        main, pair, variance, tree_main, tree_pairs, tree_variance
+    )

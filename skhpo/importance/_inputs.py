@@ -358,9 +358,19 @@ def _n_distinct(values: list) -> int:
 
 
 def _distinct(values: list) -> list:
+    """Distinct values in order of appearance; hashable ones by (type, value)."""
     seen: list = []
+    keys: set = set()
     for v in values:
-        if not any(safe_equal(v, s) for s in seen):
+        try:
+            key = (type(v), v)
+            hash(key)
+        except TypeError:  # lists, arrays, estimators: compared one by one
+            if not any(safe_equal(v, s) for s in seen):
+                seen.append(v)
+            continue
+        if key not in keys:
+            keys.add(key)
             seen.append(v)
     return seen
 

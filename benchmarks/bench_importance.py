@@ -1,0 +1,278 @@
+"""Importance: accuracy against known variance shares and time, skhpo against Optuna.
+
+What is measured: on synthetic objectives whose functional ANOVA is known in
+closed form, the main-effect shares (and, for skhpo, the planted pairwise
+interaction) estimated from ``n`` random candidates, and the time to compute
+them on one core:
+
+- **skhpo**: ``skhpo.importance.importance_report`` on the candidates'
+  results (``cv_results_``-shaped, with the searched space, so each
+  hyperparameter is integrated over the measure it was sampled in).
+- **Optuna**: ``optuna.importance.get_param_importances`` with
+  ``FanovaImportanceEvaluator(seed=...)`` on a study holding the same
+  candidates as finished trials (``FloatDistribution(log=True)`` for the
+  log-uniform ones), ``normalize=False`` so that the values are shares of the
+  variance like skhpo's (with ``normalize=True`` they would be rescaled to sum
+  to 1 and could not be compared with the truth).
+
+Objectives (the score is a deterministic function of the hyperparameters):
+
+- ``eight``: 8 hyperparameters: ``C`` and ``gamma`` log-uniform, an integer
+  ``n`` on 1..50, a 4-way categorical ``kind``, ``a`` and ``b`` uniform on
+  [0, 1] with a planted ``a:b`` interaction, and two inert ones ``p``, ``q``;
+- ``log-C``: 3 hyperparameters, ``C`` log-uniform on [1e-3, 1e3] carrying
+  99.5 % of the variance, ``a`` and ``b`` uniform sharing the rest.
+
+Reported per objective and size (``--sizes``, default 200 and 1000), as the
+mean over ``--seeds`` draws of the candidates: the largest absolute error of
+the main-effect shares against the truth (and of the interaction share for
+skhpo), and the median time. Targets for skhpo: 1,000 candidates x 8
+hyperparameters in <= 5 s, 200 in <= 0.5 s; main effects within 0.05.
+
+Usage::
+
+    python benchmarks/bench_importance.py
+    python benchmarks/bench_importance.py --sizes 200 1000 --seeds 5
+"""
+
+from __future__ import annotations
+
+# `_common` must load before numpy (it caps BLAS/OpenMP threads).
+import argparse
+import math
+import statistics
+import time
+import types
+
+import _common
+import numpy as np
+
+KINDS = {"w": 0.0, "x": 1.0, "y": 2.5, "z": 0.5}
+
+
+def _kind_var(weight: float) -> float:
+    return float(np.var([weight * v for v in KINDS.values()]))
+
+
+# -- objectives: function, space, exact variance of each term ---------------------
+def eight_function(p):
+    u_c = (math.log10(p["C"]) + 3) / 6
+    u_g = (math.log10(p["gamma"]) + 4) / 5
+    return (
+        2.0 * u_c
+        + 1.2 * u_g
+        + 0.04 * p["n"]
+        + 0.5 * KINDS[p["kind"]]
+        + 0.8 * p["a"]
+        + 0.6 * p["b"]
+        + 3.0 * (p["a"] - 0.5) * (p["b"] - 0.5)
+    )
+
+
+EIGHT_VARS = {
+    "C": 4.0 / 12,
+    "gamma": 1.44 / 12,
+    "n": 0.04**2 * (50**2 - 1) / 12,
+    "kind": _kind_var(0.5),
+    "a": 0.64 / 12,
+    "b": 0.36 / 12,
+    "p": 0.0,
+    "q": 0.0,
+    "a:b": 9.0 / 144,
+}
+
+
+def log_c_function(p):
+    return math.log10(p["C"]) + 0.2 * p["a"] + 0.2 * p["b"]
+
+
+# C's share: 3 / (3 + 2 * 0.04 / 12) = 0.9978.
+LOG_C_VARS = {"C": 3.0, "a": 0.04 / 12, "b": 0.04 / 12}
+
+
+def shares(variances):
+    total = sum(variances.values())
+    return {k: v / total for k, v in variances.items()}
+
+
+def skhpo_space(name):
+    from skhpo.space import Integer, Real
+
+    if name == "eight":
+        return {
+            "C": Real(1e-3, 1e3, prior="log-uniform"),
+            "gamma": Real(1e-4, 1e1, prior="log-uniform"),
+            "n": Integer(1, 50),
+            "kind": list(KINDS),
+            "a": Real(0.0, 1.0),
+            "b": Real(0.0, 1.0),
+            "p": Real(0.0, 1.0),
+            "q": Real(0.0, 1.0),
+        }
+    return {
+        "C": Real(1e-3, 1e3, prior="log-uniform"),
+        "a": Real(0.0, 1.0),
+        "b": Real(0.0, 1.0),
+    }
+
+
+def optuna_distributions(name):
+    from optuna.distributions import (
+        CategoricalDistribution,
+        FloatDistribution,
+        IntDistribution,
+    )
+
+    if name == "eight":
+        return {
+            "C": FloatDistribution(1e-3, 1e3, log=True),
+            "gamma": FloatDistribution(1e-4, 1e1, log=True),
+            "n": IntDistribution(1, 50),
+            "kind": CategoricalDistribution(list(KINDS)),
+            "a": FloatDistribution(0.0, 1.0),
+            "b": FloatDistribution(0.0, 1.0),
+            "p": FloatDistribution(0.0, 1.0),
+            "q": FloatDistribution(0.0, 1.0),
+        }
+    return {
+        "C": FloatDistribution(1e-3, 1e3, log=True),
+        "a": FloatDistribution(0.0, 1.0),
+        "b": FloatDistribution(0.0, 1.0),
+    }
+
+
+OBJECTIVES = {
+    "eight": (eight_function, EIGHT_VARS),
+    "log-C": (log_c_function, LOG_C_VARS),
+}
+
+
+def candidates(name, n, seed):
+    from skhpo.space import check_space
+
+    space = check_space(skhpo_space(name))
+    rng = np.random.default_rng(seed)
+    params = [p for _, p in space.rvs(n, rng)]
+    function = OBJECTIVES[name][0]
+    return params, np.array([function(p) for p in params])
+
+
+def run_skhpo(name, params, scores, seed):
+    from skhpo.importance import importance_report
+
+    # A fitted search is what users pass; its space gives the measure.
+    search = types.SimpleNamespace(
+        cv_results_={"params": params, "mean_test_score": scores},
+        param_distributions=skhpo_space(name),
+    )
+    start = time.perf_counter()
+    report = importance_report(search, random_state=seed)
+    elapsed = time.perf_counter() - start
+    found = report["importance"].to_dict()
+    pairs = report.attrs["interactions"]["importance"].to_dict()
+    return found, pairs, elapsed
+
+
+def run_optuna(name, params, scores, seed):
+    import optuna
+    from optuna.importance import FanovaImportanceEvaluator, get_param_importances
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    distributions = optuna_distributions(name)
+    study = optuna.create_study(direction="maximize")
+    study.add_trials(
+        [
+            optuna.trial.create_trial(
+                params=p, distributions=distributions, value=float(s)
+            )
+            for p, s in zip(params, scores)
+        ]
+    )
+    start = time.perf_counter()
+    found = get_param_importances(
+        study, evaluator=FanovaImportanceEvaluator(seed=seed), normalize=False
+    )
+    elapsed = time.perf_counter() - start
+    return dict(found), elapsed
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200, 1000])
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--objectives", nargs="+", default=list(OBJECTIVES))
+    args = parser.parse_args(argv)
+    _common.quiet_warnings()
+    print(_common.header("Importance: accuracy and time, skhpo vs Optuna fANOVA"))
+    _common.check_single_threaded()
+    rows = []
+    for name in args.objectives:
+        truth = shares(OBJECTIVES[name][1])
+        mains = [k for k in truth if ":" not in k]
+        pair = next((k for k in truth if ":" in k), None)
+        for n in args.sizes:
+            acc = {"skhpo": [], "optuna": [], "pair": []}
+            times = {"skhpo": [], "optuna": []}
+            for seed in range(args.seeds):
+                params, scores = candidates(name, n, seed)
+                found, pairs, t = run_skhpo(name, params, scores, seed)
+                acc["skhpo"].append(max(abs(found[k] - truth[k]) for k in mains))
+                if pair is not None:
+                    acc["pair"].append(abs(pairs.get(pair, 0.0) - truth[pair]))
+                times["skhpo"].append(t)
+                found, t = run_optuna(name, params, scores, seed)
+                acc["optuna"].append(
+                    max(abs(found.get(k, 0.0) - truth[k]) for k in mains)
+                )
+                times["optuna"].append(t)
+                print(
+                    f"  {name} n={n} seed={seed}: max error skhpo "
+                    f"{acc['skhpo'][-1]:.3f} optuna {acc['optuna'][-1]:.3f}; "
+                    f"time skhpo {times['skhpo'][-1]:.2f} s optuna "
+                    f"{times['optuna'][-1]:.2f} s; C: truth {truth['C']:.3f} "
+                    f"optuna {found.get('C', 0.0):.3f}",
+                    flush=True,
+                )
+            t_s, t_o = statistics.median(times["skhpo"]), statistics.median(times["optuna"])
+            rows.append(
+                [
+                    name,
+                    n,
+                    float(np.mean(acc["skhpo"])),
+                    float(np.mean(acc["pair"])) if acc["pair"] else float("nan"),
+                    float(np.mean(acc["optuna"])),
+                    t_s,
+                    t_o,
+                    t_o / t_s,
+                ]
+            )
+    print()
+    print(
+        _common.format_table(
+            rows,
+            [
+                "objective",
+                "n",
+                "skhpo max err",
+                "skhpo pair err",
+                "optuna max err",
+                "skhpo s",
+                "optuna s",
+                "optuna/skhpo",
+            ],
+        )
+    )
+    print()
+    for row in rows:
+        if row[0] == "eight":
+            limit = 5.0 if row[1] >= 1000 else 0.5
+            ok = row[5] <= limit
+            print(
+                f"target: {row[1]} x 8 in <= {limit} s: skhpo {row[5]:.2f} s "
+                f"({'met' if ok else 'NOT met'}); main effects within 0.05: "
+                f"{row[2]:.3f} ({'met' if row[2] <= 0.05 else 'NOT met'})"
+            )
+
+
+if __name__ == "__main__":
+    main()
