@@ -78,12 +78,15 @@ def compare_candidates(
     Returns
     -------
     comparison : pandas.DataFrame
-        One row per runner-up, indexed by its position in ``cv_results_``,
+        One row per runner-up (fewer than ``n_runners_up`` when fewer
+        candidates finished at the compared level), indexed by its position
+        in ``cv_results_`` (by its label when a DataFrame is given),
         with its ``rank``, ``params``, ``mean_test_<metric>``, the mean and
         standard deviation of the differences, ``t_corrected``,
         ``p_corrected``, ``t_naive``, ``p_naive``. ``attrs`` holds ``best``
-        (the best candidate's index), ``best_params``, ``df``, ``n_splits``,
-        ``test_train_ratio`` and ``method`` (in words).
+        (the best candidate's index or label), ``best_params``, ``df``,
+        ``n_splits``, ``test_train_ratio``, ``n_resources`` (the level
+        compared, None for single-fidelity results) and ``method`` (in words).
 
     Raises
     ------
@@ -173,11 +176,11 @@ def compare_candidates(
     order = order[:n_runners_up]
     rows = []
     for i in order:
-        d = scores[best] - scores[i]
-        ok = np.isfinite(d)
-        rows.append(_paired_tests(d[ok], ratio, alternative))
+        # Finished candidates have a finite mean, hence a finite score per split.
+        rows.append(_paired_tests(scores[best] - scores[i], ratio, alternative))
     results = finished.cv_results
     index = finished.rows[order]
+    labels = finished.labels[index]
     rank_key = f"rank_test_{finished.metric}"
     table = pd.DataFrame(
         {
@@ -186,7 +189,9 @@ def compare_candidates(
                 if rank_key in results
                 else np.arange(2, len(order) + 2)
             ),
-            "params": pd.Series([finished.params[i] for i in order], dtype=object),
+            "params": pd.Series(
+                [finished.params[i] for i in order], index=labels, dtype=object
+            ),
             f"mean_test_{finished.metric}": finished.scores[order],
             "mean_difference": [r[0] for r in rows],
             "std_difference": [r[1] for r in rows],
@@ -195,10 +200,11 @@ def compare_candidates(
             "t_naive": [r[4] for r in rows],
             "p_naive": [r[5] for r in rows],
         },
-        index=pd.Index(index, name="candidate"),
+        index=pd.Index(labels, name="candidate"),
     )
     table.attrs.update(
-        best=int(finished.rows[best]),
+        best=finished.labels[finished.rows[best]].item(),
+        n_resources=finished.n_resources,
         best_params=finished.params[best],
         df=n - 1,
         n_splits=n,
@@ -249,7 +255,7 @@ def _best_level(obj: Any, metric: str | None, who: str) -> Any:
         return "auto"
     metric = choose_metric(results, search, metric, who)
     best = getattr(search, "best_index_", None)
-    if best is None:
+    if best is None or not _follows_refit(search, metric):
         means = np.asarray(results[f"mean_test_{metric}"], dtype=float)
         levels = np.asarray(results["n_resources"], dtype=float)
         finite = np.isfinite(means)
@@ -261,10 +267,19 @@ def _best_level(obj: Any, metric: str | None, who: str) -> Any:
     return np.asarray(results["n_resources"])[best].item()
 
 
+def _follows_refit(search: Any, metric: str) -> bool:
+    """Whether the search's ``best_index_`` was chosen by ``metric``."""
+    refit = getattr(search, "refit", None)
+    if callable(refit):
+        return True  # the user's own rule of choice
+    return refit == metric or (refit is True and metric == "score")
+
+
 def _best_position(finished) -> int:
-    """The best candidate among the used rows: the search's own choice if there."""
+    """The best candidate among the used rows: the search's own choice if made
+    by this metric, else the best mean score."""
     best_index = getattr(finished.search, "best_index_", None)
-    if best_index is not None:
+    if best_index is not None and _follows_refit(finished.search, finished.metric):
         hit = np.flatnonzero(finished.rows == best_index)
         if hit.size:
             return int(hit[0])
@@ -295,11 +310,12 @@ def _ratio(search: Any, n: int, given: float | None, who: str) -> tuple[float, s
         return 1.0 / (k - 1), f"{type(cv).__name__}(n_splits={k})"
     if isinstance(cv, (ShuffleSplit, StratifiedShuffleSplit)):
         test, train = cv.test_size, cv.train_size
-        if test is None and train is None:
-            test = 0.1
+        if test is None:  # scikit-learn's rule: the complement, else 0.1
+            test = 1.0 - train if isinstance(train, float) else 0.1
         if isinstance(test, float) and (train is None or isinstance(train, float)):
             train = 1.0 - test if train is None else train
-            return test / train, f"{type(cv).__name__}(test_size={test})"
+            name = type(cv).__name__
+            return test / train, f"{name}(test_size={test:g}, train_size={train:g})"
     raise ValueError(
         f"{who} cannot tell the test/train size ratio of cv={cv!r}; pass "
         "test_train_ratio=n_test / n_train"

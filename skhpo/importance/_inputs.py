@@ -20,12 +20,21 @@ import numpy as np
 from ..space import Categorical, Dimension, Integer, Real, check_space
 from ..space._utils import fmt, is_real_number, safe_equal, to_python
 
+#: Where the row labels of a DataFrame of results are kept.
+_LABELS = "__row_labels__"
 #: Spaces are read from these attributes of a fitted search, in this order.
 _SPACE_ATTRIBUTES = ("param_distributions", "param_grid", "search_spaces")
 #: A finite dimension with at most this many values draws its marginal per value.
 _MAX_GRID = 50
 #: Points at which a continuous marginal is drawn.
 _N_CURVE = 64
+#: Scales of the scipy.stats distributions whose cdf is a known scale.
+_SCIPY_SCALES = {
+    "loguniform": "log",
+    "reciprocal": "log",
+    "uniform": "linear",
+    "randint": "linear",
+}
 #: A best value this close to a bound (in the sampled measure) is at the edge.
 EDGE_TOLERANCE = 0.05
 
@@ -106,6 +115,9 @@ class Finished:
         Hyperparameters not analysed, and why.
     cv_results : dict
     search : object or None
+    labels : ndarray
+        The label of every row of the results: its position, or the index
+        of the DataFrame it came from (which may have been filtered).
     """
 
     params: list[dict]
@@ -117,6 +129,7 @@ class Finished:
     left_out: dict[str, str] = field(default_factory=dict)
     cv_results: Mapping = field(default_factory=dict)
     search: Any = None
+    labels: np.ndarray = field(default_factory=lambda: np.arange(0))
 
     @property
     def names(self) -> list[str]:
@@ -166,6 +179,7 @@ def read_cv_results(obj: Any, who: str) -> tuple[Mapping, Any]:
         results = {c: obj[c].to_numpy() for c in obj.columns}
         if "params" in results:
             results["params"] = list(results["params"])
+        results[_LABELS] = obj.index.to_numpy()
     elif isinstance(obj, Mapping):
         results = obj
     else:
@@ -175,6 +189,8 @@ def read_cv_results(obj: Any, who: str) -> tuple[Mapping, Any]:
         )
     params = results.get("params") if isinstance(results, Mapping) else None
     tests = [k for k in results if str(k).startswith("mean_test_")]
+    if params is not None and _LABELS not in results:
+        results = {**results, _LABELS: np.arange(len(params))}
     if params is None or isinstance(params, (str, bytes)) or not tests:
         missing = "'params'" if params is None else "any 'mean_test_<metric>' entry"
         raise ValueError(
@@ -202,6 +218,10 @@ def choose_metric(results: Mapping, search: Any, metric: str | None, who: str) -
     metrics = [
         str(k)[len("mean_test_") :] for k in results if str(k).startswith("mean_test_")
     ]
+    if metric is not None and not isinstance(metric, str):
+        raise TypeError(f"{who}: metric must be a str, got {metric!r}")
+    if metric is not None and metric.startswith("mean_test_"):
+        metric = metric[len("mean_test_") :]
     if metric is not None:
         if metric not in metrics:
             raise ValueError(
@@ -215,8 +235,9 @@ def choose_metric(results: Mapping, search: Any, metric: str | None, who: str) -
         return metrics[0]
     if "score" in metrics:
         return "score"
+    why = " (refit is a callable, which names none)" if callable(refit) else ""
     raise ValueError(
-        f"{who}: the results have several metrics {metrics}; name one with metric="
+        f"{who}: the results have several metrics {metrics}{why}; name one with metric="
     )
 
 
@@ -293,9 +314,24 @@ def read_finished(
         if _n_distinct(values) < 2:
             left_out[name] = "a single value in the candidates"
             continue
+        if any(
+            is_real_number(to_python(v)) and not np.isfinite(to_python(v))
+            for v in values
+        ):
+            left_out[name] = "NaN or infinite values in some candidates"
+            continue
         axes.append(_axis(name, values, scores, _dimension_of(space, name)))
     finished = Finished(
-        params, rows, scores, metric, level, axes, left_out, results, search
+        params,
+        rows,
+        scores,
+        metric,
+        level,
+        axes,
+        left_out,
+        results,
+        search,
+        np.asarray(results[_LABELS]),
     )
     if need_for is None:
         return finished
@@ -401,8 +437,8 @@ def _axis(name: str, values: list, scores: np.ndarray, dim: Dimension | None) ->
         try:
             axis = _axis_of_dimension(name, values, scores, dim)
             axis.to_unit(values)  # every value must map
-        except (TypeError, ValueError):
-            pass
+        except (TypeError, ValueError, AttributeError):
+            pass  # e.g. an object with rvs only: no cdf, no support
         else:
             axis.scale_inferred = False
             return axis
@@ -431,9 +467,26 @@ def _cells_axis(
         return out
 
     bounds = None
-    if numeric:
-        bounds = (float(min(cells)), float(max(cells)))
+    numbers = [float(to_python(c)) for c in cells if is_real_number(to_python(c))]
+    if numeric and numbers:
+        bounds = (min(numbers), max(numbers))
     return Axis(name, scale, to_unit, centres, list(cells), edges, bounds)
+
+
+def _value_order(cells: list, values: list, scores: np.ndarray) -> tuple[list, str]:
+    """How to order cells: numbers ascending (None first), else by mean score."""
+    plain = [to_python(c) for c in cells]
+    numbers = [c for c in plain if is_real_number(c)]
+    if len(numbers) >= 2 and all(c is None or is_real_number(c) for c in plain):
+        order = sorted(
+            range(len(plain)),
+            key=lambda k: (
+                plain[k] is not None,
+                plain[k] if plain[k] is not None else 0,
+            ),
+        )
+        return order, "discrete"
+    return _score_order(cells, values, scores), "categorical"
 
 
 def _score_order(cells: list, values: list, scores: np.ndarray) -> list[int]:
@@ -451,16 +504,9 @@ def _axis_of_dimension(
     if isinstance(dim, Categorical):
         cells = list(dim.categories)
         widths = np.ones(len(cells)) if dim.prior is None else np.asarray(dim.prior)
-        numeric = all(is_real_number(to_python(c)) for c in cells)
-        if not numeric:
-            order = _score_order(cells, values, scores)
-            cells, widths = [cells[k] for k in order], widths[order]
-        else:
-            order = np.argsort([float(c) for c in cells], kind="stable")
-            cells, widths = [cells[k] for k in order], widths[order]
-        return _cells_axis(
-            name, cells, widths, "discrete" if numeric else "categorical", numeric
-        )
+        order, scale = _value_order(cells, values, scores)
+        cells, widths = [cells[k] for k in order], widths[order]
+        return _cells_axis(name, cells, widths, scale, scale == "discrete")
     numeric = dim.is_numeric
     if not numeric:
         return _inferred_axis(name, values, scores)
@@ -469,7 +515,7 @@ def _axis_of_dimension(
         bounds = (float(dim.low), float(dim.high))
     else:  # a scipy.stats distribution: its cdf is the measure
         dist_name = getattr(getattr(dim.dist, "dist", None), "name", "")
-        scale = "log" if dist_name in ("loguniform", "reciprocal") else "quantile"
+        scale = _SCIPY_SCALES.get(dist_name, "quantile")
         low, high = (float(b) for b in dim.dist.support())
         bounds = (low, high) if np.isfinite([low, high]).all() else None
     if dim.cardinality is not None and dim.cardinality <= _MAX_GRID:
@@ -501,9 +547,9 @@ def _inferred_axis(name: str, values: list, scores: np.ndarray) -> Axis:
     cells = _distinct(plain)
     numeric = all(is_real_number(v) for v in plain)
     if not numeric:
-        order = _score_order(cells, plain, scores)
+        order, scale = _value_order(cells, plain, scores)
         cells = [cells[k] for k in order]
-        return _cells_axis(name, cells, np.ones(len(cells)), "categorical", False)
+        return _cells_axis(name, cells, np.ones(len(cells)), scale, scale == "discrete")
     if len(cells) <= len(values) / 2:
         cells = sorted(cells)
         return _cells_axis(name, cells, np.ones(len(cells)), "discrete", True)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 from sklearn.ensemble import ExtraTreesRegressor
+from sklearn.utils import check_random_state
 
 from ..space._utils import to_python
 from ._fanova import decompose, decompose_forest, leaf_boxes, marginal_at
@@ -71,25 +72,36 @@ def importance_report(
         Indexed by hyperparameter, sorted by importance, with columns:
 
         - ``importance``: share of the variance of the score explained by the
-          hyperparameter alone (mean over trees); shares sum to at most 1;
-        - ``importance_std``: its spread (standard deviation) across trees;
+          hyperparameter alone, for the surrogate (the average of the trees);
+          main effects and interactions sum to at most 1;
+        - ``importance_std``: its spread, the standard deviation of the same
+          share computed tree by tree;
         - ``interaction``: the summed shares of its reported pairwise
           interactions;
-        - ``scale``: the measure it was integrated over (``"log"``,
-          ``"linear"``, ``"discrete"``, ``"categorical"``, ``"quantile"``);
+        - ``scale``: the measure it was integrated over: ``"log"`` (uniform
+          in log space), ``"linear"``, ``"discrete"`` (ordered values of
+          equal weight, as in a grid), ``"categorical"`` (unordered values of
+          equal weight, or the prior's), ``"quantile"`` (a scipy.stats
+          distribution other than uniform or log-uniform, measured through
+          its cdf, so that each quantile weighs the same);
         - ``best_value``: its value in the best finished candidate;
         - ``at_edge``: ``"lower"`` or ``"upper"`` when that value lies at
           the edge of the searched range, else empty.
 
-        ``report.attrs`` holds the rest:
+        ``report.attrs`` holds the rest, as plain Python values (so that
+        reports can be concatenated and compared):
 
         - ``"method"``: the method, in words;
-        - ``"interactions"``: a DataFrame of the strongest pairs (index
-          ``"a:b"``; columns ``first``, ``second``, ``importance``,
-          ``importance_std``);
-        - ``"marginals"``: a dict from hyperparameter to a DataFrame with the
-          marginal curve of the score (``value``, ``mean``, ``std`` across
-          trees): the score averaged over every other hyperparameter;
+        - ``"interactions"``: the strongest pairs, strongest first, as a dict
+          from ``"a:b"`` to a dict with ``first``, ``second``,
+          ``importance`` and ``importance_std``
+          (``pd.DataFrame.from_dict(report.attrs["interactions"],
+          orient="index")`` makes it a table);
+        - ``"marginals"``: a dict from hyperparameter to its marginal curve,
+          the score averaged over every other hyperparameter, as a dict of
+          lists ``value``, ``mean`` and ``std`` (across trees)
+          (``pd.DataFrame(report.attrs["marginals"]["C"])`` makes it a
+          table);
         - ``"explained"``: the main effects and reported interactions summed;
         - ``"metric"``, ``"n_candidates"``, ``"n_resources"``, ``"left_out"``
           (hyperparameters not analysed, with the reason).
@@ -157,15 +169,24 @@ def importance_report(
     who = "importance_report"
     _check_positive_int(n_trees, "n_trees", who)
     _check_positive_int(max_pairs, "max_pairs", who, minimum=0)
+    try:
+        check_random_state(random_state)
+    except ValueError:
+        raise ValueError(
+            f"{who}: random_state must be an int, a numpy RandomState or None, "
+            f"got {random_state!r}"
+        ) from None
     finished = read_finished(
         search_or_cv_results, metric=metric, n_resources=n_resources, who=who
     )
     at_edge = warn_at_edges(finished, who)
-    axes, d = finished.axes, len(finished.axes)
-    X = finished.unit_matrix()
+    axes, d, names = finished.axes, len(finished.axes), finished.names
+    # Shares do not depend on the scale of the scores: fit standardised ones.
+    centre, spread = finished.scores.mean(), finished.scores.std()
+    spread = spread if spread > 0 else 1.0
     forest = ExtraTreesRegressor(
         n_estimators=n_trees, random_state=random_state, n_jobs=1
-    ).fit(X, finished.scores)
+    ).fit(finished.unit_matrix(), (finished.scores - centre) / spread)
     snap = {i: a.edges for i, a in enumerate(axes) if a.edges is not None}
     trees = [leaf_boxes(t.tree_, d, snap) for t in forest.estimators_]
 
@@ -175,40 +196,29 @@ def importance_report(
     else:
         top = list(range(d))
     pairs = list(combinations(top, 2))
-    # The shares of the surrogate (the average of the trees), and their spread
-    # computed tree by tree.
     cells = [
         a.edges if a.edges is not None else np.linspace(0.0, 1.0, _GRID + 1)
         for a in axes
     ]
     whole = decompose_forest(trees, cells, pairs, _variance(forest, axes, random_state))
-    per_tree = [decompose(t, pairs) for t in trees]
-    varying = [p for p in per_tree if p.variance > 0] or per_tree
-    main_std = np.array([p.main for p in varying]).std(axis=0)
-    pair_std = (
-        np.array([p.pairs for p in varying]).reshape(len(varying), -1).std(axis=0)
-    )
+    varying = whole.tree_variance > 0
+    if not varying.any():
+        varying[:] = True
+    main_std = whole.tree_main[varying].std(axis=0)
+    pair_std = whole.tree_pairs[varying].std(axis=0)
 
-    names = finished.names
-    pair_mean = whole.pairs
-    interactions = pd.DataFrame(
-        {
-            "first": [names[i] for i, _ in pairs],
-            "second": [names[j] for _, j in pairs],
-            "importance": pair_mean,
-            "importance_std": pair_std,
-        },
-        index=pd.Index([f"{names[i]}:{names[j]}" for i, j in pairs], name="pair"),
-    )
-    interactions = interactions.sort_values(
-        "importance", ascending=False, kind="stable"
-    )
-    interactions = interactions.head(max_pairs)
+    strongest = np.argsort(-whole.pairs, kind="stable")[:max_pairs]
+    interactions = {}
     involved = np.zeros(d)
-    for (i, j), share in zip(pairs, pair_mean):
-        if f"{names[i]}:{names[j]}" in interactions.index:
-            involved[i] += share
-            involved[j] += share
+    for p in strongest:
+        i, j = pairs[p]
+        interactions[f"{names[i]}:{names[j]}"] = {
+            "first": names[i],
+            "second": names[j],
+            "importance": float(whole.pairs[p]),
+            "importance_std": float(pair_std[p]),
+        }
+        involved[[i, j]] += whole.pairs[p]
 
     best = finished.params[finished.best]
     report = pd.DataFrame(
@@ -228,13 +238,13 @@ def importance_report(
     marginals = {}
     for i, axis in enumerate(axes):
         curves = np.array([marginal_at(t, i, axis.curve_unit) for t in trees])
-        marginals[axis.name] = pd.DataFrame(
-            {
-                "value": pd.Series(list(axis.curve_values), dtype=object),
-                "mean": curves.mean(axis=0),
-                "std": curves.std(axis=0),
-            }
-        )
+        curves = centre + spread * curves
+        marginals[axis.name] = {
+            "value": [to_python(v) for v in axis.curve_values],
+            "mean": curves.mean(axis=0).tolist(),
+            "std": curves.std(axis=0).tolist(),
+        }
+    # Plain Python values only: pandas compares attrs when frames are combined.
     report.attrs.update(
         method=_describe(finished, n_trees),
         metric=f"mean_test_{finished.metric}",
@@ -243,7 +253,7 @@ def importance_report(
         left_out=dict(finished.left_out),
         interactions=interactions,
         marginals=marginals,
-        explained=float(whole.main.sum() + interactions["importance"].sum()),
+        explained=float(whole.main.sum() + sum(whole.pairs[strongest])),
     )
     return report
 

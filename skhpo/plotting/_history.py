@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..importance._inputs import choose_metric, read_cv_results
+from ..importance._inputs import _LABELS, choose_metric, read_cv_results
 from ._base import check_matplotlib_support
 
 
@@ -23,7 +23,8 @@ def search_history(search_or_cv_results, *, metric=None):
     Returns
     -------
     history : pandas.DataFrame
-        One row per row of ``cv_results_``, in order: ``score`` (NaN for a
+        One row per row of ``cv_results_``, in order (indexed by position, or
+        by the DataFrame's index when one is given): ``score`` (NaN for a
         failed fit), ``best_so_far`` (the running maximum over finished
         rows) and, for multi-fidelity results, ``n_resources``; the running
         best then only counts rows at the highest resource level, since
@@ -31,6 +32,7 @@ def search_history(search_or_cv_results, *, metric=None):
     """
     who = "search_history"
     results, search = read_cv_results(search_or_cv_results, who)
+    labels = np.asarray(results[_LABELS])
     metric = choose_metric(results, search, metric, who)
     score = np.asarray(results[f"mean_test_{metric}"], dtype=float)
     counted = np.isfinite(score)
@@ -41,7 +43,7 @@ def search_history(search_or_cv_results, *, metric=None):
         counted &= levels == levels.max()
     best = np.fmax.accumulate(np.where(counted, score, np.nan))
     frame["best_so_far"] = best
-    history = pd.DataFrame(frame, index=pd.RangeIndex(len(score), name="candidate"))
+    history = pd.DataFrame(frame, index=pd.Index(labels, name="candidate"))
     history.attrs["metric"] = f"mean_test_{metric}"
     return history
 
@@ -96,10 +98,15 @@ class HistoryDisplay:
         check_matplotlib_support(f"{type(self).__name__}.plot")
         import matplotlib.pyplot as plt
 
-        if ax is None:
-            fig, ax = plt.subplots(figsize=(6, 3.5))
-        fig = ax.figure
         h = self.history
+        if not {"score", "best_so_far"} <= set(getattr(h, "columns", ())):
+            raise TypeError(
+                f"{type(self).__name__} takes the DataFrame returned by "
+                f"search_history, got {type(h).__name__}"
+            )
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(6.4, 4), layout="constrained")
+        fig = ax.figure
         x = np.arange(len(h))
         if "n_resources" in h:
             points = ax.scatter(x, h["score"], c=h["n_resources"], s=12, cmap="viridis")
@@ -111,6 +118,6 @@ class HistoryDisplay:
         )
         ax.set_xlabel("candidate (in the order of cv_results_)")
         ax.set_ylabel(h.attrs.get("metric", "mean_test_score"))
-        ax.legend(loc="lower right")
+        ax.legend(loc="best")
         self.ax_, self.figure_ = ax, fig
         return self

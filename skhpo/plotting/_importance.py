@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
+import pandas as pd
 
 from ..importance import importance_report
 from ._base import check_matplotlib_support
 
 
-def _axes(ax, n: int = 1, n_cols: int | None = None):
+def _axes(ax, n: int = 1, n_cols: int | None = None, size=None):
     """``(figure, axes)``: the given axes, or a new figure with ``n`` of them."""
     import matplotlib.pyplot as plt
 
@@ -20,11 +23,24 @@ def _axes(ax, n: int = 1, n_cols: int | None = None):
     n_cols = min(n, n_cols or 3)
     n_rows = -(-n // n_cols)
     fig, axes = plt.subplots(
-        n_rows, n_cols, figsize=(4 * n_cols, 3.2 * n_rows), squeeze=False
+        n_rows,
+        n_cols,
+        figsize=size or (4 * n_cols, 3.2 * n_rows),
+        squeeze=False,
+        layout="constrained",
     )
     for extra in axes.ravel()[n:]:
         extra.set_visible(False)
     return fig, axes.ravel()
+
+
+def _check_count(value, name: str, minimum: int) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or value < minimum
+    ):
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
 
 
 def _check_report(report, who: str) -> None:
@@ -89,7 +105,9 @@ class ImportanceDisplay:
         """
         check_matplotlib_support(f"{cls.__name__}.from_report")
         _check_report(report, f"{cls.__name__}.from_report")
-        pairs = report.attrs["interactions"].head(n_pairs)
+        _check_count(n_pairs, "n_pairs", minimum=0)
+        pairs = pd.DataFrame.from_dict(report.attrs["interactions"], orient="index")
+        pairs = pairs.head(n_pairs) if len(pairs) else None
         return cls(
             report["importance"],
             report["importance_std"],
@@ -129,7 +147,10 @@ class ImportanceDisplay:
         display : ImportanceDisplay
         """
         check_matplotlib_support(f"{type(self).__name__}.plot")
-        fig, (ax, *_) = _axes(ax)
+        n_bars = len(self.importance) + (
+            0 if self.interactions is None else len(self.interactions)
+        )
+        fig, (ax, *_) = _axes(ax, size=(6.4, 1.4 + 0.35 * n_bars))
         labels = list(self.importance.index)
         values = list(self.importance.to_numpy())
         errors = list(self.importance_std.to_numpy())
@@ -140,10 +161,13 @@ class ImportanceDisplay:
             errors += list(self.interactions["importance_std"])
             colours += ["C1"] * len(self.interactions)
         y = np.arange(len(labels))[::-1]
-        self.bars_ = ax.barh(y, values, xerr=errors, color=colours, capsize=3)
+        values, errors = np.asarray(values), np.asarray(errors)
+        # A share lies in [0, 1]: the spread is drawn inside it.
+        xerr = [np.minimum(errors, values), np.minimum(errors, 1.0 - values)]
+        self.bars_ = ax.barh(y, values, xerr=xerr, color=colours, capsize=3)
         ax.set_yticks(y, labels)
         ax.set_xlabel("share of the score's variance")
-        ax.set_xlim(0, max(1e-9, max(v + e for v, e in zip(values, errors))) * 1.1)
+        ax.set_xlim(0, min(1.0, max(1e-9, float(np.max(values + xerr[1])))) * 1.05)
         ax.set_title("Hyperparameter importance (functional ANOVA)")
         if "C1" in colours:
             from matplotlib.patches import Patch
@@ -205,6 +229,7 @@ class MarginalDisplay:
         """
         check_matplotlib_support(f"{cls.__name__}.from_report")
         _check_report(report, f"{cls.__name__}.from_report")
+        _check_count(max_params, "max_params", minimum=1)
         names = list(report.index[:max_params]) if params is None else list(params)
         unknown = [n for n in names if n not in report.attrs["marginals"]]
         if unknown:
@@ -213,7 +238,7 @@ class MarginalDisplay:
                 f"{list(report.attrs['marginals'])}"
             )
         return cls(
-            {n: report.attrs["marginals"][n] for n in names},
+            {n: pd.DataFrame(report.attrs["marginals"][n]) for n in names},
             {n: report.loc[n, "scale"] for n in names},
             metric=report.attrs.get("metric", "mean_test_score"),
         ).plot(ax=ax, n_cols=n_cols)
@@ -252,6 +277,9 @@ class MarginalDisplay:
     def plot(self, ax=None, n_cols=3):
         """Draw one panel per hyperparameter, the spread across trees shaded.
 
+        Every panel gets the same vertical range, so that the curves of
+        hyperparameters that matter little look flat beside those that matter.
+
         Parameters
         ----------
         ax : array of matplotlib Axes, default=None
@@ -278,6 +306,10 @@ class MarginalDisplay:
                     ax.set_xscale("log")
             ax.set_xlabel(name)
             ax.set_ylabel(self.metric)
-        fig.tight_layout()
+        # One vertical range for every panel: a flat curve must look flat.
+        low = min(ax.get_ylim()[0] for ax in axes[: len(self.marginals)])
+        high = max(ax.get_ylim()[1] for ax in axes[: len(self.marginals)])
+        for ax in axes[: len(self.marginals)]:
+            ax.set_ylim(low, high)
         self.axes_, self.figure_ = np.asarray(axes[: len(self.marginals)]), fig
         return self

@@ -3,9 +3,11 @@
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 from sklearn.datasets import load_iris, make_moons
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import (
     GridSearchCV,
     KFold,
@@ -122,7 +124,8 @@ def test_false_positive_rate_under_10x10_cv(record_property):
             ).iloc[0]
         rejected["corrected"] += row["p_corrected"] < 0.05
         rejected["naive"] += row["p_naive"] < 0.05
-    corrected, naive = rejected["corrected"] / 400, rejected["naive"] / 400
+    corrected = float(rejected["corrected"]) / 400
+    naive = float(rejected["naive"]) / 400
     record_property("false_positive_rate_corrected", corrected)
     record_property("false_positive_rate_naive", naive)
     print(f"false positives at 5 %: corrected {corrected:.3f}, naive {naive:.3f}")
@@ -193,3 +196,49 @@ def test_warns_when_the_best_value_is_at_the_edge():
     search = GridSearchCV(SVC(), {"C": [0.001, 0.01, 0.1], "kernel": ["rbf", "linear"]})
     with pytest.warns(SearchRangeEdgeWarning, match="C=0.1 lies at the upper edge"):
         compare_candidates(search.fit(X, y))
+
+
+def test_params_belong_to_their_rows_and_dataframes_keep_labels():
+    X, y = load_iris(return_X_y=True)
+    search = GridSearchCV(SVC(), {"C": [0.01, 0.1, 1, 10], "gamma": [0.01, 1]}).fit(
+        X, y
+    )
+    table = compare_candidates(search, n_runners_up=4)
+    for index, row in table.iterrows():
+        assert row["params"] == search.cv_results_["params"][index]
+    frame = pd.DataFrame(search.cv_results_)
+    kept = frame[frame["param_gamma"] == 1]  # labels 1, 3, 5, 7
+    table = compare_candidates(kept, test_train_ratio=0.25)
+    assert set(table.index) <= {1, 3, 5, 7}
+    assert table.attrs["best"] in {1, 3, 5, 7}
+    for index, row in table.iterrows():
+        assert row["params"] == frame.loc[index, "params"]
+    assert (
+        kept.loc[table.attrs["best"], "mean_test_score"]
+        == kept["mean_test_score"].max()
+    )
+
+
+def test_best_follows_the_compared_metric():
+    X, y = load_iris(return_X_y=True)
+    search = GridSearchCV(
+        LogisticRegression(max_iter=1000),
+        {"C": [0.001, 0.01, 0.1, 1, 10, 100]},
+        scoring=["accuracy", "neg_log_loss"],
+        refit="accuracy",
+        cv=3,
+    ).fit(X, y)
+    table = compare_candidates(search, metric="neg_log_loss")
+    losses = search.cv_results_["mean_test_neg_log_loss"]
+    assert table.attrs["best"] == int(np.argmax(losses))
+    assert (table["mean_difference"] >= 0).all()
+    assert compare_candidates(search).attrs["best"] == search.best_index_
+
+
+def test_shuffle_split_with_a_train_size_only():
+    X, y = load_iris(return_X_y=True)
+    cv = ShuffleSplit(4, train_size=0.6, random_state=0)
+    search = GridSearchCV(SVC(), {"C": [0.1, 1, 10]}, cv=cv).fit(X, y)
+    assert compare_candidates(search).attrs["test_train_ratio"] == pytest.approx(
+        0.4 / 0.6
+    )

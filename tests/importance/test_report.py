@@ -78,7 +78,8 @@ def test_additive_main_effects_within_005_of_the_truth(additive_search):
     assert report.loc["c", "scale"] == "log"
     assert report.loc["kind", "scale"] == "categorical"
     # An additive function has no interaction worth the name.
-    assert report.attrs["interactions"]["importance"].max() < 0.05
+    pairs = pd.DataFrame.from_dict(report.attrs["interactions"], orient="index")
+    assert pairs["importance"].max() < 0.05
 
 
 def test_skhpo_dimensions_give_the_same_measure():
@@ -124,7 +125,7 @@ def test_planted_interaction_recovered_within_005(sampling):
         }
         search = design_search(interacting, space)
     report = importance_report(search)
-    pairs = report.attrs["interactions"]
+    pairs = pd.DataFrame.from_dict(report.attrs["interactions"], orient="index")
     assert pairs.index[0] == "c:d"
     assert pairs.loc["c:d", "importance"] == pytest.approx(
         INTERACTION_TRUTH["c:d"], abs=0.05
@@ -153,15 +154,15 @@ def test_log_measure_matters_where_a_linear_one_is_wrong(additive_search):
 
 def test_marginal_curves_follow_the_function(additive_search):
     report = importance_report(additive_search)
-    curve = report.attrs["marginals"]["c"]
+    curve = pd.DataFrame(report.attrs["marginals"]["c"])
     assert list(curve.columns) == ["value", "mean", "std"]
     x = np.log10(curve["value"].astype(float))
     # Slope 1 in log10(c), up to the surrogate's steps.
     slope = np.polyfit(x, curve["mean"], 1)[0]
     assert slope == pytest.approx(1.0, abs=0.15)
-    kinds = report.attrs["marginals"]["kind"].set_index("value")["mean"]
+    kinds = pd.DataFrame(report.attrs["marginals"]["kind"]).set_index("value")["mean"]
     assert list(kinds.sort_values().index) == ["a", "c", "d", "b"]
-    n = report.attrs["marginals"]["n"]
+    n = pd.DataFrame(report.attrs["marginals"]["n"])
     assert list(n["value"]) == list(range(1, 10))
     assert np.all(np.diff(n["mean"].to_numpy()) > -0.1)
 
@@ -183,7 +184,7 @@ def test_works_for_grid_search_and_names_the_method():
     method = report.attrs["method"]
     assert "functional ANOVA" in method and "12 finished candidates" in method
     assert report.attrs["metric"] == "mean_test_score"
-    assert len(report.attrs["marginals"]["C"]) == 4
+    assert report.attrs["marginals"]["C"]["value"] == [0.1, 1, 10, 100]
 
 
 def peaked(c, n, kind, d):
@@ -340,3 +341,93 @@ def test_constant_scores_explain_nothing():
         report = importance_report(flat)
     assert np.all(report["importance"] == 0)
     assert "do not vary" in report.attrs["method"]
+
+
+def test_scale_of_the_scores_does_not_matter(additive_search):
+    base = importance_report(additive_search.cv_results_)
+    for factor in (1e-6, 1e6):
+        results = dict(additive_search.cv_results_)
+        results["mean_test_score"] = results["mean_test_score"] * factor
+        scaled = importance_report(results)
+        # Equal up to rounding, which can flip a tie between two splits.
+        np.testing.assert_allclose(scaled["importance"], base["importance"], atol=2e-3)
+        curve = np.asarray(scaled.attrs["marginals"]["c"]["mean"])
+        base_curve = np.asarray(base.attrs["marginals"]["c"]["mean"])
+        np.testing.assert_allclose(curve, base_curve * factor, rtol=2e-2)
+
+
+def test_reports_combine_like_frames(additive_search):
+    a = importance_report(additive_search)
+    b = importance_report(additive_search, random_state=1)
+    both = pd.concat([a, b], keys=["seed 0", "seed 1"])
+    assert len(both) == 6
+    assert pd.concat([a, b], axis=1).shape == (3, 12)
+
+
+def test_none_among_numbers_is_ordered_first():
+    X, y = load_iris(return_X_y=True)
+    from sklearn.tree import DecisionTreeClassifier
+
+    grid = GridSearchCV(
+        DecisionTreeClassifier(random_state=0),
+        {"max_depth": [4, None, 1, 2], "min_samples_leaf": [1, 5, 20]},
+        cv=3,
+    ).fit(X, y)
+    report = importance_report(grid)
+    assert report.attrs["marginals"]["max_depth"]["value"] == [None, 1, 2, 4]
+    assert report.loc["max_depth", "scale"] == "discrete"
+
+
+def test_values_a_space_cannot_measure_are_read_off():
+    class Choice:  # an object with rvs only, as scikit-learn accepts
+        def rvs(self, random_state=None):
+            return float(np.random.default_rng(random_state.randint(1000)).random())
+
+    X, y = load_iris(return_X_y=True)
+    search = RandomizedSearchCV(
+        SVC(),
+        {"C": Choice(), "gamma": loguniform(1e-3, 1e0)},
+        n_iter=12,
+        cv=3,
+        random_state=0,
+    ).fit(X, y)
+    report = importance_report(search)
+    assert set(report.index) == {"C", "gamma"}
+    assert "measure read off the values for ['C']" in report.attrs["method"]
+
+
+def test_nan_values_of_a_hyperparameter_are_left_out():
+    rng = np.random.default_rng(0)
+    params = [
+        {"a": float(x) if k % 5 else np.nan, "b": float(y), "c": float(z)}
+        for k, (x, y, z) in enumerate(rng.random((40, 3)))
+    ]
+    scores = [p["b"] + 0.5 * p["c"] for p in params]
+    report = importance_report({"params": params, "mean_test_score": scores})
+    assert "NaN" in report.attrs["left_out"]["a"]
+    assert list(report.index) == ["b", "c"]
+
+
+def test_dataframe_rows_keep_their_labels(additive_search):
+    frame = pd.DataFrame(additive_search.cv_results_)
+    kept = frame[frame["param_kind"] != "a"]
+    report = importance_report(kept)
+    assert report.attrs["n_candidates"] == len(kept)
+
+
+def test_metric_may_be_named_by_its_column_and_must_be_a_str():
+    X, y = load_iris(return_X_y=True)
+    grid = GridSearchCV(
+        SVC(),
+        {"C": [0.1, 1, 10], "gamma": [0.01, 0.1, 1]},
+        scoring=["accuracy", "balanced_accuracy"],
+        refit=lambda r: 0,
+    ).fit(X, y)
+    with pytest.raises(ValueError, match="refit is a callable"):
+        importance_report(grid)
+    report = importance_report(grid, metric="mean_test_accuracy")
+    assert report.attrs["metric"] == "mean_test_accuracy"
+    with pytest.raises(TypeError, match="metric must be a str"):
+        importance_report(grid, metric=3)
+    with pytest.raises(ValueError, match="random_state must be an int"):
+        importance_report(grid, metric="accuracy", random_state="x")

@@ -76,6 +76,7 @@ def test_importance_display(search, pyplot):
     assert len(disp.bars_) == len(report) + 2
     labels = [t.get_text() for t in disp.ax_.get_yticklabels()]
     assert labels[0] == report.index[0]  # the largest first, at the top
+    assert disp.ax_.get_xlim()[1] <= 1.05
     widths = [b.get_width() for b in disp.bars_]
     np.testing.assert_allclose(widths[: len(report)], report["importance"])
     disp2 = ImportanceDisplay.from_search(search, n_pairs=0, ax=disp.ax_)
@@ -91,12 +92,18 @@ def test_marginal_display(search, pyplot):
     assert by_name["kernel"].get_xscale() == "linear"
     line = by_name["C"].get_lines()[0]
     np.testing.assert_allclose(line.get_ydata(), report.attrs["marginals"]["C"]["mean"])
+    limits = {ax.get_ylim() for ax in disp.axes_}
+    assert len(limits) == 1  # one vertical range for every panel
     with pytest.raises(ValueError, match=r"params: \['degree'\] are not in the report"):
         MarginalDisplay.from_report(report, params=["degree"])
     with pytest.raises(TypeError, match="DataFrame returned by importance_report"):
         MarginalDisplay.from_report(search.cv_results_)
     one = MarginalDisplay.from_search(search, params=["gamma"])
     assert [ax.get_xlabel() for ax in one.axes_] == ["gamma"]
+    with pytest.raises(ValueError, match="max_params must be an int >= 1"):
+        MarginalDisplay.from_report(report, max_params=0)
+    with pytest.raises(ValueError, match="n_pairs must be an int >= 0"):
+        ImportanceDisplay.from_report(report, n_pairs=-1)
 
 
 def test_history_display(search, pyplot):
@@ -105,6 +112,8 @@ def test_history_display(search, pyplot):
         disp.line_.get_ydata(), search_history(search)["best_so_far"]
     )
     assert disp.ax_.get_ylabel() == "mean_test_score"
+    with pytest.raises(TypeError, match="returned by search_history"):
+        HistoryDisplay(search.cv_results_).plot()
 
 
 def test_grid_search_works_too(pyplot):
