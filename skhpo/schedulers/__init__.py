@@ -8,12 +8,15 @@ from ._hyperband import (
     hyperband_brackets,
     int_log,
 )
+from ._pbt import PBTPolicy, perturb
 
 __all__ = [
     "ASHAPolicy",
     "Bracket",
     "HalvingPolicy",
+    "PBTPolicy",
     "Rung",
     "hyperband_brackets",
     "int_log",
+    "perturb",
 ]
