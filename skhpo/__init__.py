@@ -1,7 +1,7 @@
 """Drop-in scikit-learn hyperparameter searches."""
 
 from .nested import NestedCV
-from .search import BayesSearchCV, HyperbandSearchCV
+from .search import BayesSearchCV, HyperbandSearchCV, PBTSearchCV
 from .space import Categorical, Integer, Real
 
 __version__ = "0.1.0"
@@ -10,6 +10,7 @@ __all__ = [
     "BayesSearchCV",
     "HyperbandSearchCV",
     "NestedCV",
+    "PBTSearchCV",
     "Categorical",
     "Integer",
     "Real",

@@ -24,7 +24,7 @@ from sklearn.base import _fit_context, clone, is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
-from sklearn.utils import indexable
+from sklearn.utils import get_tags, indexable
 from sklearn.utils.validation import _check_method_params
 
 from ._engine import Evaluator
@@ -127,6 +127,12 @@ class BaseSearch(BaseSearchCV):
         )
 
     # ----------------------------------------------------------- hooks
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # A search over an estimator that accepts missing values accepts them.
+        tags.input_tags.allow_nan = get_tags(self.estimator).input_tags.allow_nan
+        return tags
+
     def _check_search_params(self):
         """Validate the search's own parameters; raise before any fit."""
 
@@ -356,6 +362,19 @@ class BaseSearch(BaseSearchCV):
                 "metric only; leave `objective` to None."
             )
         return "score"
+
+    def _score(self, result):
+        """The objective's mean test score of a finished job (NaN if failed).
+
+        For searches that set ``self._objective`` with :meth:`_check_objective`
+        and decide from each job's score as it finishes.
+        """
+        if self._objective is None:
+            known = result.test_scores()
+            if known is None:
+                return np.nan
+            self._objective = self._resolve_objective(self.objective, known)
+        return result.mean_test(self._objective)
 
     def _resolve_objective(self, objective, test_scores):
         """The optimised metric once a callable ``scoring`` returned ``test_scores``."""

@@ -245,6 +245,28 @@ class PartialFitEpochs:
                 final.partial_fit(X, y, **params)
 
 
+class Continue:
+    """Change hyperparameters of a continued model, then train it on.
+
+    For population-based training: ``update`` is set on the model (and
+    passed on to its internals, see :func:`skhpo._mutable.apply_update`)
+    before ``trainer`` (a :class:`WarmStart` or :class:`PartialFitEpochs`)
+    trains the next step.
+    """
+
+    keeps_state = True
+
+    def __init__(self, update, trainer):
+        self.update = update
+        self.trainer = trainer
+
+    def train(self, estimator, X, y, fit_params):
+        from ._mutable import apply_update
+
+        apply_update(estimator, self.update)
+        self.trainer.train(estimator, X, y, fit_params)
+
+
 def _through_head(estimator, X, y, fit_params, *, fit):
     """``(final step, its input, its fit parameters)`` of a (nested) Pipeline.
 

@@ -171,3 +171,21 @@ def select_best_index(refit, refit_metric, results):
             raise IndexError("best_index_ index out of range")
         return int(best_index)
     return int(results[f"rank_test_{refit_metric}"].argmin())
+
+
+def select_best_at_highest_resource(refit, refit_metric, results):
+    """The best row among those at the largest resource (scikit-learn's halving
+    rule), for searches whose rows are candidates at several resources.
+
+    ``rank_test_*`` ranks such rows resource-first, so its rank 1 is this row.
+    A callable ``refit`` chooses freely, as in :func:`select_best_index`.
+    """
+    if callable(refit):
+        return select_best_index(refit, refit_metric, results)
+    levels = results["n_resources"] if "n_resources" in results else results["iter"]
+    top = np.flatnonzero(np.asarray(levels) == np.max(levels))
+    scores = np.asarray(results[f"mean_test_{refit_metric or 'score'}"], float)[top]
+    finite = np.isfinite(scores)
+    if not finite.any():
+        return int(top[0])
+    return int(top[np.flatnonzero(finite)[np.argmax(scores[finite])]])

@@ -7,12 +7,13 @@ grants those searches, with its reasons, and for NestedCV the one listed in
 """
 
 from sklearn.decomposition import PCA
+from sklearn.ensemble import RandomForestRegressor
 from sklearn.linear_model import LogisticRegression, Ridge, SGDClassifier
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skhpo import BayesSearchCV, HyperbandSearchCV, NestedCV
+from skhpo import BayesSearchCV, HyperbandSearchCV, NestedCV, PBTSearchCV
 
 EXPECTED_FAILED_CHECKS = {
     "check_supervised_y_2d": "DataConversionWarning not caught",
@@ -50,6 +51,23 @@ def _instances():
         resource="partial_fit",
         max_resources=3,
         **common,
+    )
+
+    # population-based training in partial_fit epochs, of a model and of the
+    # last step of a Pipeline, and by a warm start
+    pbt = dict(population_size=2, n_steps=2, **common)
+    yield PBTSearchCV(SGDClassifier(random_state=0), {"alpha": [1e-4, 1e-2]}, **pbt)
+    yield PBTSearchCV(
+        Pipeline([("pca", PCA()), ("sgd", SGDClassifier(random_state=0))]),
+        {"sgd__alpha": [1e-4, 1e-2]},
+        **pbt,
+    )
+    yield PBTSearchCV(
+        RandomForestRegressor(random_state=0),
+        {"max_depth": [2, 4]},
+        resource="n_estimators",
+        step_resource=2,
+        **pbt,
     )
 
     # NestedCV around a scikit-learn search and around skhpo's

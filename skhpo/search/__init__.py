@@ -2,5 +2,6 @@
 
 from .bayes import BayesSearchCV
 from .hyperband import HyperbandSearchCV
+from .pbt import PBTSearchCV
 
-__all__ = ["BayesSearchCV", "HyperbandSearchCV"]
+__all__ = ["BayesSearchCV", "HyperbandSearchCV", "PBTSearchCV"]

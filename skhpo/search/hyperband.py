@@ -16,7 +16,7 @@ from sklearn.utils.validation import _num_samples
 
 from .._base import BaseSearch, check_param_names
 from .._fidelity import check_fidelity
-from .._results import select_best_index
+from .._results import select_best_at_highest_resource
 from ..acquisition import propose, random_candidates
 from ..schedulers import ASHAPolicy, HalvingPolicy, hyperband_brackets
 from ..space import check_space
@@ -380,15 +380,6 @@ refit_time_, multimetric_ :
         else:
             evaluator.run_jobs(_SyncHyperband(self, seed, finished))
 
-    def _score(self, result):
-        """The objective's mean test score of a finished job (NaN if failed)."""
-        if self._objective is None:
-            known = result.test_scores()
-            if known is None:
-                return np.nan
-            self._objective = self._resolve_objective(self.objective, known)
-        return result.mean_test(self._objective)
-
     def _draw(self, n, rng, finished):
         """``n`` new candidates ``[(candidate, proposed_by)]``."""
         drawn = []
@@ -456,21 +447,8 @@ refit_time_, multimetric_ :
             key=lambda r: (r.extra["bracket"], r.extra["iter"], r.extra["candidate"]),
         )
 
-    @staticmethod
-    def _select_best_index(refit, refit_metric, results):
-        """The best row at the largest resource (scikit-learn's halving rule).
-
-        ``rank_test_*`` ranks rows resource-first, so its rank 1 is this row.
-        """
-        if callable(refit):
-            return select_best_index(refit, refit_metric, results)
-        levels = results["n_resources"] if "n_resources" in results else results["iter"]
-        top = np.flatnonzero(np.asarray(levels) == np.max(levels))
-        scores = np.asarray(results[f"mean_test_{refit_metric or 'score'}"], float)[top]
-        finite = np.isfinite(scores)
-        if not finite.any():
-            return int(top[0])
-        return int(top[np.flatnonzero(finite)[np.argmax(scores[finite])]])
+    # The best row at the largest resource; rank 1 of rank_test_* is that row.
+    _select_best_index = staticmethod(select_best_at_highest_resource)
 
     def _rank_first_by(self, results):
         return [r.extra["n_resources"] for r in results]

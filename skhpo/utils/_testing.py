@@ -19,6 +19,7 @@ __all__ = [
     "EpochClassifier",
     "GrowingEnsemble",
     "RefitEnsemble",
+    "ScheduleRegressor",
     "FailingClassifier",
     "KnownEffectsRegressor",
     "InterruptingClassifier",
@@ -235,6 +236,51 @@ class EpochClassifier(ClassifierMixin, _FitRecorder):
 
     def score(self, X, y=None, sample_weight=None):
         return self.quality * (1 - 0.5**self.n_epochs_)
+
+
+class ScheduleRegressor(RegressorMixin, _FitRecorder):
+    """A model whose best learning-rate schedule decays: PBT's known answer.
+
+    Every ``partial_fit`` call is an epoch ``e`` (1, 2, ...) that gains
+    ``exp(-((log10(lr) - log10(target(e))) / width) ** 2)``, where the ideal
+    rate ``target(e) = start * decay ** (e - 1)`` falls by ``decay`` per
+    epoch; ``score`` is the mean gain so far, 1 for a rate that followed the
+    target exactly. Any constant rate scores less: the best schedule decays.
+    ``lr`` is read at every epoch (it is mutable).
+    """
+
+    _skhpo_mutable = ("lr",)
+
+    def __init__(self, lr=0.1, start=0.1, decay=0.8, width=0.3):
+        self.lr = lr
+        self.start = start
+        self.decay = decay
+        self.width = width
+
+    def target(self, epoch):
+        """The ideal rate at ``epoch`` (1-based)."""
+        return self.start * self.decay ** (epoch - 1)
+
+    def gain(self, lr, epoch):
+        """What an epoch at rate ``lr`` adds."""
+        distance = (math.log10(lr) - math.log10(self.target(epoch))) / self.width
+        return math.exp(-(distance**2))
+
+    def partial_fit(self, X, y=None):
+        X = validate_data(self, X, reset=not hasattr(self, "n_epochs_"))
+        if not hasattr(self, "n_epochs_"):
+            self.n_epochs_ = 0
+            self.gains_ = []
+        self.n_epochs_ += 1
+        self.gains_.append(self.gain(self.lr, self.n_epochs_))
+        return self
+
+    def predict(self, X):
+        X = validate_data(self, X, reset=False)
+        return np.full(X.shape[0], self.score(X))
+
+    def score(self, X, y=None, sample_weight=None):
+        return float(np.mean(self.gains_))
 
 
 class GrowingEnsemble(ClassifierMixin, _FitRecorder):

@@ -1,0 +1,207 @@
+"""Which hyperparameters can change while a model trains, and how to change them.
+
+Population-based training changes hyperparameters between training steps of
+a model that keeps its fitted state. That is only meaningful for a
+hyperparameter the estimator reads again at every step: ``alpha`` of an
+``SGDClassifier`` (read by every ``partial_fit``), ``max_depth`` of a random
+forest (read for every tree a warm ``fit`` adds). Others are fixed once the
+model exists: the shape of a network (``hidden_layer_sizes``), the solver,
+anything of a Pipeline step before the last (fitted once, on the first step).
+
+The registry below lists, for scikit-learn's estimators that train in steps,
+the hyperparameters that take effect when changed between steps. Other
+estimators can declare theirs with a class attribute
+``_skhpo_mutable = ("name", ...)``. A few changes need more than
+``set_params``: a multi-layer perceptron builds its optimiser once and keeps
+its learning rate; :func:`apply_update` passes the new values on to it.
+"""
+
+from __future__ import annotations
+
+from sklearn.pipeline import Pipeline
+
+_SGD = ("alpha", "l1_ratio", "eta0", "power_t", "learning_rate", "penalty", "C")
+_MLP = ("alpha", "batch_size", "learning_rate_init", "momentum", "power_t")
+_TREES = (
+    "max_depth",
+    "min_samples_split",
+    "min_samples_leaf",
+    "min_weight_fraction_leaf",
+    "max_features",
+    "max_leaf_nodes",
+    "min_impurity_decrease",
+    "ccp_alpha",
+)
+
+
+def _registry():
+    """``[(class, mutable names, why the others are fixed)]``."""
+    from sklearn.cluster import MiniBatchKMeans
+    from sklearn.ensemble import (
+        BaseEnsemble,
+        GradientBoostingClassifier,
+        GradientBoostingRegressor,
+    )
+    from sklearn.ensemble._forest import BaseForest
+    from sklearn.ensemble._hist_gradient_boosting.gradient_boosting import (
+        BaseHistGradientBoosting,
+    )
+    from sklearn.linear_model._stochastic_gradient import BaseSGD
+    from sklearn.naive_bayes import GaussianNB, _BaseDiscreteNB
+    from sklearn.neural_network._multilayer_perceptron import (
+        BaseMultilayerPerceptron,
+    )
+
+    return [
+        (BaseSGD, _SGD, "every partial_fit reads it"),
+        (
+            BaseMultilayerPerceptron,
+            _MLP,
+            "the network's shape, activation and solver are fixed once it is "
+            "built; the optimiser takes the new learning rate and momentum",
+        ),
+        (_BaseDiscreteNB, ("alpha",), "the smoothing is applied at every update"),
+        (GaussianNB, ("var_smoothing",), "every partial_fit reads it"),
+        (MiniBatchKMeans, ("reassignment_ratio",), "every partial_fit reads it"),
+        (BaseForest, (*_TREES, "max_samples"), "it shapes the trees added next"),
+        (
+            (GradientBoostingClassifier, GradientBoostingRegressor),
+            (*_TREES, "learning_rate", "subsample"),
+            "it shapes the stages added next",
+        ),
+        (
+            BaseHistGradientBoosting,
+            (
+                "learning_rate",
+                "l2_regularization",
+                "max_leaf_nodes",
+                "max_depth",
+                "min_samples_leaf",
+                "max_features",
+            ),
+            "it shapes the trees added next",
+        ),
+        (BaseEnsemble, (), "an ensemble of given models refits them"),
+    ]
+
+
+def _final(estimator):
+    """``(the estimator a step continues, the prefix of its parameters)``."""
+    prefix = ""
+    while isinstance(estimator, Pipeline):
+        name, estimator = estimator.steps[-1]
+        prefix += name + "__"
+    return estimator, prefix
+
+
+def known_mutable(estimator):
+    """The names (``step__param`` in a Pipeline) that may change between steps.
+
+    Returns
+    -------
+    names : set of str or None
+        None when skhpo does not know the estimator (it neither is in the
+        registry nor declares ``_skhpo_mutable``).
+    why : str
+        Why these and not the others, for messages.
+    """
+    final, prefix = _final(estimator)
+    declared = getattr(type(final), "_skhpo_mutable", None)
+    if declared is not None:
+        return {prefix + n for n in declared}, f"{type(final).__name__} declares them"
+    for cls, names, why in _registry():
+        if isinstance(final, cls):
+            return {prefix + n for n in names}, why
+    return None, ""
+
+
+def check_mutable(estimator, searched, mutable, *, resource=None):
+    """The searched hyperparameters that explore may change, checked.
+
+    Parameters
+    ----------
+    estimator : estimator
+    searched : list of str
+        Every name in the searched space.
+    mutable : list of str or None
+        The user's choice; None takes every searched name that the registry
+        (or the class) says may change.
+    resource : str, optional
+        The warm-start parameter that grows step by step: never mutable.
+
+    Returns
+    -------
+    mutable : list of str
+    fixed : dict of str to str
+        The other searched names, each with the reason it stays fixed.
+    """
+    known, why = known_mutable(estimator)
+    final, prefix = _final(estimator)
+    name = type(final).__name__
+
+    def reason(param):
+        if param == resource:
+            return "the resource grows step by step"
+        if not param.startswith(prefix) or "__" in param[len(prefix) :]:
+            return "a Pipeline step before the last is fitted once, on the first step"
+        if known is None:
+            return (
+                f"skhpo does not know whether {name} reads it again at every step; "
+                "name it in mutable= if it does"
+            )
+        return f"{name} fixes it once trained ({why})"
+
+    if mutable is None:
+        chosen = [p for p in searched if known is not None and p in known]
+    else:
+        if isinstance(mutable, str) or not all(isinstance(m, str) for m in mutable):
+            raise ValueError(
+                f"mutable must be a list of searched parameter names, got {mutable!r}"
+            )
+        unknown = [m for m in mutable if m not in searched]
+        if unknown:
+            raise ValueError(
+                f"mutable names {unknown} that are not searched; searched: {searched}"
+            )
+        refused = [
+            m
+            for m in mutable
+            if m == resource
+            or not m.startswith(prefix)
+            or "__" in m[len(prefix) :]
+            or (known is not None and m not in known)
+        ]
+        if refused:
+            allowed = sorted(known) if known is not None else "its own parameters"
+            raise ValueError(
+                f"mutable={refused!r}: {'; '.join(reason(m) for m in refused)}. "
+                f"{name} can change: {allowed}"
+            )
+        chosen = [p for p in searched if p in mutable]
+    fixed = {p: reason(p) for p in searched if p not in chosen}
+    return chosen, fixed
+
+
+def apply_update(estimator, update):
+    """Set ``update`` on a model that is being continued, and on its internals.
+
+    A multi-layer perceptron's optimiser, built at the first step, keeps the
+    learning rate, momentum and schedule it was built with: they are passed
+    on to it, so that the change takes effect at the next step.
+    """
+    if not update:
+        return estimator
+    estimator.set_params(**update)
+    final, _ = _final(estimator)
+    optimizer = getattr(final, "_optimizer", None)
+    if optimizer is not None:
+        for attr, param in (
+            ("learning_rate_init", "learning_rate_init"),
+            ("momentum", "momentum"),
+            ("power_t", "power_t"),
+        ):
+            if hasattr(optimizer, attr):
+                setattr(optimizer, attr, getattr(final, param))
+        if hasattr(optimizer, "learning_rate") and hasattr(optimizer, "lr_schedule"):
+            optimizer.learning_rate = final.learning_rate_init  # sgd's current rate
+    return estimator

@@ -1,0 +1,444 @@
+"""PBTSearchCV: population-based training of scikit-learn estimators."""
+
+from __future__ import annotations
+
+import copy
+import time
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import is_classifier
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import _num_samples
+
+from .._base import BaseSearch, check_param_names
+from .._engine import Continue
+from .._fidelity import check_fidelity
+from .._mutable import apply_update, check_mutable
+from .._results import select_best_at_highest_resource
+from ..schedulers import PBTPolicy
+from ..space import check_space
+
+__all__ = ["PBTSearchCV"]
+
+
+class PBTSearchCV(BaseSearch):
+    """Population-based training: hyperparameter schedules found while training.
+
+    A population of ``population_size`` members, each one model per CV fold,
+    trains in ``n_steps`` steps of ``step_resource`` units (``partial_fit``
+    epochs, or trees/iterations added by a warm start). After every step the
+    members are scored on their folds' validation parts; a member in the
+    bottom ``exploit_fraction`` copies the fitted models and hyperparameters
+    of a member of the top fraction (*exploit*), then perturbs its mutable
+    hyperparameters (*explore*): numbers multiplied by 0.8 or 1.2 within
+    their range, a category moved to a neighbour, or, with
+    ``resample_probability``, a value drawn afresh from the space (Jaderberg
+    et al., 2017). The winner is a *schedule*: the hyperparameters its
+    lineage trained with, step by step.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        Trains in steps: it (or a Pipeline's last step) has ``partial_fit``
+        (``resource="partial_fit"``) or the named warm-start parameter.
+    param_distributions : dict or list of dicts
+        The space the initial population is drawn from and explore stays in:
+        lists, scipy.stats distributions or skhpo dimensions.
+    resource : str, default="partial_fit"
+        What a step trains: ``"partial_fit"`` epochs (one pass over the
+        fold's training part each), or the name of an integer warm-start
+        parameter (``"n_estimators"``, ``"max_iter"``) that grows by
+        ``step_resource`` per step.
+    population_size : int, default=8
+        Members, at least 2.
+    n_steps : int, default=10
+        Training steps; every member is scored after each.
+    step_resource : int, default=1
+        Units of the resource per step.
+    mutable : list of str, default=None
+        The hyperparameters explore may change. By default every searched
+        hyperparameter that the estimator reads again at every step (see
+        ``fixed_``); the others are drawn once and copied with the model.
+    exploit_fraction : float, default=0.25
+        Bottom (and top) fraction of the population, in (0, 0.5].
+    selection : {"truncation", "tournament"}, default="truncation"
+        How a member to copy is chosen: uniformly from the top fraction, or
+        the better of a binary tournament.
+    perturbation_factors : tuple of two floats, default=(0.8, 1.2)
+        Multipliers of a numeric hyperparameter in explore.
+    resample_probability : float, default=0.25
+        Chance that explore redraws a hyperparameter from the space.
+    scoring, n_jobs, refit, cv, verbose, pre_dispatch, error_score, \
+return_train_score
+        As in :class:`~sklearn.model_selection.RandomizedSearchCV`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the population, exploit and explore: the same seed gives the
+        same ``cv_results_`` whatever ``n_jobs``.
+    objective : str, default=None
+        With several metrics, the one that ranks members (default: ``refit``
+        when it names a metric).
+
+    Attributes
+    ----------
+    cv_results_ : dict of numpy (masked) ndarrays
+        One row per member and step: the hyperparameters in force during the
+        step, its scores after it, ``member``, ``step``, ``n_resources`` (units
+        trained so far) and ``parent`` (the member copied before this step,
+        -1 if none), with every standard key. Ranks are by step first, so
+        rank 1 is the best member at the last step.
+    best_index_, best_score_, best_params_ : int, float, dict
+        The best member at the last step and the hyperparameters it ended
+        with.
+    best_schedule_ : pandas.DataFrame
+        The best member's schedule: one row per step, the hyperparameters in
+        force, and ``member``, the member whose model trained that step (its
+        lineage: exploits switch to the copied member's past).
+    best_estimator_ : estimator
+        A model trained on all the data by replaying ``best_schedule_``:
+        each step's hyperparameters set before that step's training, the
+        same resource per step as in the search.
+    lineage_ : dict of int to list of int
+        For every member of the final population, whose model trained at each
+        step.
+    mutable_ : list of str
+        The hyperparameters explore changed.
+    fixed_ : dict of str to str
+        The other searched hyperparameters, each with the reason it stays
+        fixed.
+    copy_time_ : float
+        Seconds spent copying fitted models when members exploited.
+    n_exploits_ : int
+        How many times a member copied another.
+
+    See Also
+    --------
+    HyperbandSearchCV : Stops bad candidates early instead of replacing them.
+
+    Notes
+    -----
+    Generations are synchronous: every member finishes a step before the
+    population exploits and explores, so the results depend on
+    ``random_state`` only. A member whose fit fails scores ``error_score``
+    and ranks last; it is replaced by a copy of a good member at the next
+    exploit, and the failure stays in ``cv_results_``.
+
+    References
+    ----------
+    M. Jaderberg et al. "Population Based Training of Neural Networks".
+    arXiv:1711.09846 (2017).
+
+    Examples
+    --------
+    >>> from scipy.stats import loguniform
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.linear_model import SGDClassifier
+    >>> from skhpo.search import PBTSearchCV
+    >>> X, y = load_digits(return_X_y=True)
+    >>> search = PBTSearchCV(
+    ...     SGDClassifier(random_state=0),
+    ...     {"alpha": loguniform(1e-6, 1e-1), "eta0": loguniform(1e-4, 1e-1),
+    ...      "learning_rate": ["constant"]},
+    ...     population_size=4, n_steps=3, cv=3, random_state=0,
+    ... ).fit(X, y)
+    >>> search.best_schedule_.shape[0]
+    3
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSearch._parameter_constraints,
+        "param_distributions": "no_validation",  # check_space names what is wrong
+        "resource": [str],
+        "population_size": [Interval(Integral, 2, None, closed="left")],
+        "n_steps": [Interval(Integral, 1, None, closed="left")],
+        "step_resource": [Interval(Integral, 1, None, closed="left")],
+        "mutable": [list, tuple, None],
+        "exploit_fraction": [Interval(Real, 0, 0.5, closed="right")],
+        "selection": [StrOptions({"truncation", "tournament"})],
+        "perturbation_factors": [tuple, list],
+        "resample_probability": [Interval(Real, 0, 1, closed="both")],
+        "random_state": ["random_state"],
+        "objective": [str, None],
+    }
+
+    _fitted_extra = (
+        "best_schedule_",
+        "lineage_",
+        "mutable_",
+        "fixed_",
+        "copy_time_",
+        "n_exploits_",
+    )
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        resource="partial_fit",
+        population_size=8,
+        n_steps=10,
+        step_resource=1,
+        mutable=None,
+        exploit_fraction=0.25,
+        selection="truncation",
+        perturbation_factors=(0.8, 1.2),
+        resample_probability=0.25,
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+        objective=None,
+    ):
+        self.param_distributions = param_distributions
+        self.resource = resource
+        self.population_size = population_size
+        self.n_steps = n_steps
+        self.step_resource = step_resource
+        self.mutable = mutable
+        self.exploit_fraction = exploit_fraction
+        self.selection = selection
+        self.perturbation_factors = perturbation_factors
+        self.resample_probability = resample_probability
+        self.random_state = random_state
+        self.objective = objective
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+
+    # ------------------------------------------------------------ set-up
+    def _check_search_params(self):
+        space = check_space(self.param_distributions)
+        check_param_names(self.estimator, space)
+        names = space.param_names
+        if self.resource == "n_samples":
+            raise ValueError(
+                "resource='n_samples' cannot continue a model: population-based "
+                "training trains in steps. Use resource='partial_fit' or an "
+                "integer warm-start parameter such as 'n_estimators' or 'max_iter'."
+            )
+        fidelity = check_fidelity(self.estimator, self.resource, names)
+        if not fidelity.continues:
+            raise ValueError(
+                f"resource={self.resource!r}: {type(self.estimator).__name__} "
+                "cannot continue training with it (it has no warm_start that "
+                "continues this parameter). Use resource='partial_fit' with an "
+                "estimator that has partial_fit, or a warm-start parameter such as "
+                "'n_estimators' of a forest or 'max_iter' of SGD, MLP or "
+                "histogram gradient boosting."
+            )
+        factors = self.perturbation_factors
+        if len(factors) != 2 or not all(
+            isinstance(f, Real) and not isinstance(f, bool) and 0 < f < np.inf
+            for f in factors
+        ):
+            raise ValueError(
+                f"perturbation_factors must be two positive numbers, got {factors!r}"
+            )
+        resource = None if self.resource == "partial_fit" else self.resource
+        self.mutable_, self.fixed_ = check_mutable(
+            self.estimator, names, self.mutable, resource=resource
+        )
+        self._space = space
+        self._fidelity = fidelity
+        self._policy = PBTPolicy(
+            self.exploit_fraction,
+            self.selection,
+            tuple(factors),
+            self.resample_probability,
+        )
+        self._objective = self._check_objective(self.objective)
+
+    def _setup(self, X, y, splits):
+        self._n_samples = _num_samples(X)
+        if self._fidelity.kind == "param":
+            self._fidelity.check_values(
+                self.estimator, (self.step_resource, self.n_steps * self.step_resource)
+            )
+
+    def _max_candidates(self):
+        return self.population_size * self.n_steps
+
+    # ------------------------------------------------------------ search
+    def _run_search(self, evaluator):
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        self._fidelity.bind(
+            evaluator.y,
+            evaluator.splits,
+            self._n_samples,
+            np.random.default_rng([seed, 1]),
+            classifier=is_classifier(self.estimator),
+        )
+        self._population = _SyncPopulation(self, seed)
+        evaluator.run_jobs(self._population)
+
+    def _job(self, member, step, params, states, parent):
+        start, stop = step * self.step_resource, (step + 1) * self.step_resource
+        extra = {
+            "member": member,
+            "step": step,
+            "n_resources": stop,
+            "parent": -1 if parent is None else parent,
+        }
+        job = self._fidelity.job(params, start, stop, states=states, extra=extra)
+        if states is not None:
+            update = {name: params[name] for name in self.mutable_ if name in params}
+            job.trainer = Continue(update, job.trainer)
+        job.key = (step, member)
+        return job
+
+    # ----------------------------------------------------------- results
+    def _ordered_results(self, results):
+        return sorted(results, key=lambda r: (r.extra["step"], r.extra["member"]))
+
+    _select_best_index = staticmethod(select_best_at_highest_resource)
+
+    def _rank_first_by(self, results):
+        return [r.extra["n_resources"] for r in results]
+
+    def _store_results(self, results, refit_metric, warn=True):
+        refit_metric = super()._store_results(results, refit_metric, warn=warn)
+        population = self._population
+        member = int(self.cv_results_["member"][self.best_index_])
+        last = int(self.cv_results_["step"][self.best_index_])
+        schedule = population.schedule[member][: last + 1]
+        carriers = population.lineage[member][: last + 1]
+        frame = pd.DataFrame(
+            [dict(params) for params in schedule],
+            index=pd.RangeIndex(len(schedule), name="step"),
+        )
+        frame["member"] = carriers
+        self.best_schedule_ = frame
+        self._replay = [dict(params) for params in schedule]  # exact values
+        self.lineage_ = {m: list(c) for m, c in population.lineage.items()}
+        self.copy_time_ = population.copy_time
+        self.n_exploits_ = population.n_exploits
+        return refit_metric
+
+    def _refit(self, X, y, fit_params):
+        """Replay the best schedule on all the data."""
+        fidelity = self._fidelity
+        if fidelity.kind == "partial_fit":
+            fidelity.classes = (
+                np.unique(y) if fidelity.classes_needed and y is not None else None
+            )
+        model = self.best_estimator_
+        for step, params in enumerate(self._replay):
+            start = step * self.step_resource
+            stop = start + self.step_resource
+            if step == 0:
+                model.set_params(**params)
+                job = fidelity.job(params, 0, stop)
+                model.set_params(**job.params)
+            else:
+                update = {k: params[k] for k in self.mutable_ if k in params}
+                apply_update(model, update)
+                job = fidelity.job(params, start, stop, states=[model])
+            job.trainer.train(model, X, y, fit_params)
+
+
+class _SyncPopulation:
+    """Synchronous generations: all members train a step, then exploit/explore.
+
+    Every decision is taken on a complete generation with a generator seeded
+    by the generation's number, so the results do not depend on timing.
+    """
+
+    def __init__(self, search, seed):
+        self.search = search
+        self.seed = seed
+        size = search.population_size
+        drawn = search._space.rvs(size, np.random.default_rng([seed, 0]))
+        self.subspace = {m: k for m, (k, _) in enumerate(drawn)}
+        self.params = {m: dict(p) for m, (_, p) in enumerate(drawn)}
+        self.states = dict.fromkeys(range(size))
+        self.parent = dict.fromkeys(range(size))
+        self.schedule = {m: [] for m in range(size)}
+        self.lineage = {m: [] for m in range(size)}
+        self.done = {}
+        self.step = -1
+        self.copy_time = 0.0
+        self.n_exploits = 0
+        self.ready = []
+        self._submit(0)
+
+    def _submit(self, step):
+        self.step = step
+        self.done = {}
+        search = self.search
+        batch = []
+        for m in sorted(self.params):
+            self.schedule[m].append(dict(self.params[m]))
+            self.lineage[m].append(m)
+            batch.append(
+                search._job(m, step, self.params[m], self.states[m], self.parent[m])
+            )
+            self.states[m] = None
+        self.ready.append(batch)
+
+    def ask(self, n_free):
+        batches, self.ready = self.ready, []
+        return batches
+
+    def tell(self, job, result):
+        step, member = job.key
+        self.done[member] = result
+        search = self.search
+        if len(self.done) < search.population_size:
+            return
+        scores = {m: search._score(r) for m, r in self.done.items()}
+        if search.verbose > 0:
+            _print_generation(search, step, scores)
+        if step + 1 == search.n_steps:
+            for r in self.done.values():
+                r.states = None
+            return
+        rng = np.random.default_rng([self.seed, 2, step])
+        parents = search._policy.exploit(scores, rng)
+        for m, r in self.done.items():
+            self.states[m] = r.states
+            self.parent[m] = None
+        started = time.perf_counter()
+        copied = {p: copy.deepcopy(self.done[p].states) for p in set(parents.values())}
+        self.copy_time += time.perf_counter() - started
+        for m in sorted(parents):
+            p = parents[m]
+            k = self.subspace[p]
+            dims = search._space.subspaces[k].to_dict()
+            mutable = [n for n in search.mutable_ if n in dims]
+            self.subspace[m] = k
+            self.params[m] = search._policy.explore(self.params[p], dims, mutable, rng)
+            states = copied[p]
+            if list(parents.values()).count(p) > 1:
+                started = time.perf_counter()
+                states = copy.deepcopy(states)  # each copier gets its own
+                self.copy_time += time.perf_counter() - started
+            self.states[m] = states
+            self.parent[m] = p
+            self.schedule[m] = [dict(s) for s in self.schedule[p]]
+            self.lineage[m] = list(self.lineage[p])
+            self.n_exploits += 1
+        for r in self.done.values():
+            r.states = None
+        self._submit(step + 1)
+
+
+def _print_generation(search, step, scores):
+    finite = [v for v in scores.values() if np.isfinite(v)]
+    best = f"best {max(finite):.4f}" if finite else "no finite score"
+    print(f"[{type(search).__name__}] step {step}: {len(scores)} members, {best}")

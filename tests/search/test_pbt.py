@@ -1,0 +1,318 @@
+"""PBTSearchCV: schedules, exploit copies, determinism, failures, bad input."""
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import loguniform, randint
+from sklearn.datasets import load_digits, load_iris
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.exceptions import FitFailedWarning
+from sklearn.linear_model import SGDClassifier
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from skhpo import PBTSearchCV
+from skhpo._mutable import apply_update
+from skhpo.utils._testing import EpochClassifier, ScheduleRegressor
+
+X0 = np.zeros((40, 1))
+Y0 = np.zeros(40)
+LR = {"lr": loguniform(1e-3, 1.0)}
+
+
+def schedule_search(**kwargs):
+    params = dict(population_size=8, n_steps=10, cv=2, random_state=0)
+    params.update(kwargs)
+    return PBTSearchCV(ScheduleRegressor(), LR, **params)
+
+
+def test_finds_a_decaying_schedule_that_beats_every_constant_rate():
+    model = ScheduleRegressor()
+    rates = np.logspace(-3, 0, 3000)
+    best_constant = max(
+        np.mean([model.gain(r, e) for e in range(1, 11)]) for r in rates
+    )
+    search = schedule_search().fit(X0, Y0)
+    assert search.best_score_ > best_constant + 0.2
+    schedule = search.best_schedule_
+    assert list(schedule.index) == list(range(10))
+    assert list(schedule.columns) == ["lr", "member"]
+    lr = schedule["lr"].to_numpy()
+    assert lr[-1] < 0.5 * lr[0]  # it fell
+    assert np.all(np.diff(lr) <= 1e-12) or np.corrcoef(np.arange(10), lr)[0, 1] < -0.8
+    # The refit model replays the schedule on all the data: the same score.
+    assert search.best_estimator_.score(X0) == pytest.approx(search.best_score_)
+    assert search.best_estimator_.n_epochs_ == 10
+    assert search.best_params_["lr"] == pytest.approx(lr[-1])
+
+
+def test_cv_results_rows_and_columns():
+    search = schedule_search(population_size=4, n_steps=3).fit(X0, Y0)
+    results = search.cv_results_
+    frame = pd.DataFrame(results)
+    assert len(frame) == 12
+    assert list(frame["step"]) == [0] * 4 + [1] * 4 + [2] * 4
+    assert list(frame["member"]) == [0, 1, 2, 3] * 3
+    assert list(frame["n_resources"]) == [1] * 4 + [2] * 4 + [3] * 4
+    assert set(frame.loc[frame["step"] == 0, "parent"]) == {-1}
+    assert (frame["parent"] >= 0).sum() == search.n_exploits_ > 0
+    best = search.best_index_
+    assert frame.loc[best, "step"] == 2 and frame.loc[best, "rank_test_score"] == 1
+    assert (
+        frame.loc[best, "mean_test_score"]
+        == frame.loc[frame.step == 2, "mean_test_score"].max()
+    )
+    # The lineage of the best member ends with its own rows' carriers.
+    member = frame.loc[best, "member"]
+    assert search.lineage_[member] == list(search.best_schedule_["member"])
+    assert search.mutable_ == ["lr"] and search.fixed_ == {}
+
+
+def test_exploit_copies_the_fitted_state():
+    """Copied with the same hyperparameters, a member continues exactly as its
+    parent does: the same predictions, hence the same score on every fold."""
+    X, y = load_digits(return_X_y=True)
+    search = PBTSearchCV(
+        SGDClassifier(random_state=0),
+        {"alpha": loguniform(1e-6, 1e-1), "eta0": loguniform(1e-4, 1e-1)},
+        mutable=[],  # explore changes nothing: the copy is exact
+        population_size=4,
+        n_steps=3,
+        cv=3,
+        random_state=0,
+    ).set_params(estimator__learning_rate="constant")
+    search.fit(X, y)
+    frame = pd.DataFrame(search.cv_results_)
+    splits = [f"split{k}_test_score" for k in range(3)]
+    copies = frame[frame["parent"] >= 0]
+    assert len(copies) > 0
+    for _, row in copies.iterrows():
+        parent = frame[(frame.member == row.parent) & (frame.step == row.step)].iloc[0]
+        np.testing.assert_array_equal(row[splits].to_numpy(), parent[splits].to_numpy())
+        assert row["params"] == parent["params"]
+
+
+def test_exploit_continues_the_parents_epoch_counter():
+    EpochClassifier.calls.clear()
+    X, y = load_iris(return_X_y=True)
+    search = PBTSearchCV(
+        EpochClassifier(),
+        {"quality": [0.1, 0.3, 0.5, 0.7, 0.9]},
+        mutable=["quality"],  # a class skhpo does not know: the user says so
+        population_size=4,
+        n_steps=3,
+        cv=2,
+        refit=False,  # only the search's own models
+        random_state=0,
+    ).fit(X, y)
+    frame = pd.DataFrame(search.cv_results_)
+    assert (frame["parent"] >= 0).any()
+    calls = EpochClassifier.calls
+    # 4 members x 2 folds x 3 steps, each call one epoch further than the
+    # step before: no model restarted.
+    epochs = [epoch for _, epoch, _ in calls]
+    assert len(calls) == 24
+    assert [epochs.count(e) for e in (1, 2, 3)] == [8, 8, 8]
+    # No new model after the first step: a copy carries its parent's model
+    # (its id) and goes on counting from the parent's epoch.
+    assert len({model_id for model_id, _, _ in calls}) == 8
+    later = [(model_id, epoch) for model_id, epoch, _ in calls if epoch > 1]
+    assert len(set(later)) < len(later)  # a model trained on in two members
+
+
+def test_same_results_whatever_n_jobs():
+    X, y = load_digits(return_X_y=True)
+
+    def run(n_jobs):
+        return PBTSearchCV(
+            make_pipeline(StandardScaler(), SGDClassifier(random_state=0)),
+            {
+                "sgdclassifier__alpha": loguniform(1e-6, 1e-1),
+                "sgdclassifier__eta0": loguniform(1e-4, 1e-1),
+                "sgdclassifier__learning_rate": ["constant", "invscaling"],
+            },
+            population_size=4,
+            n_steps=3,
+            cv=3,
+            n_jobs=n_jobs,
+            random_state=1,
+        ).fit(X[:600], y[:600])
+
+    a, b = run(1), run(2)
+    np.testing.assert_array_equal(
+        a.cv_results_["mean_test_score"], b.cv_results_["mean_test_score"]
+    )
+    assert a.cv_results_["params"] == b.cv_results_["params"]
+    np.testing.assert_array_equal(a.cv_results_["parent"], b.cv_results_["parent"])
+    pd.testing.assert_frame_equal(a.best_schedule_, b.best_schedule_)
+    # The scaler is fitted once: its parameters are fixed, and said why.
+    assert set(a.mutable_) == {
+        "sgdclassifier__alpha",
+        "sgdclassifier__eta0",
+        "sgdclassifier__learning_rate",
+    }
+
+
+def test_warm_start_forest_grows_by_steps():
+    X, y = load_digits(return_X_y=True)
+    search = PBTSearchCV(
+        RandomForestClassifier(random_state=0),
+        {"max_depth": randint(2, 20), "max_features": [0.2, 0.5, 1.0]},
+        resource="n_estimators",
+        step_resource=4,
+        population_size=4,
+        n_steps=3,
+        cv=3,
+        random_state=0,
+    ).fit(X, y)
+    assert list(pd.DataFrame(search.cv_results_)["n_resources"].unique()) == [4, 8, 12]
+    model = search.best_estimator_
+    assert model.n_estimators == 12 and len(model.estimators_) == 12
+    depths = [t.max_depth for t in model.estimators_]
+    expected = [d for d in search.best_schedule_["max_depth"] for _ in range(4)]
+    assert depths == expected  # each step's trees grew with that step's depth
+
+
+def test_mlp_optimiser_takes_the_new_learning_rate():
+    X, y = load_iris(return_X_y=True)
+    mlp = MLPClassifier(
+        hidden_layer_sizes=(8,), learning_rate_init=0.01, random_state=0
+    )
+    mlp.partial_fit(X, y, classes=np.unique(y))
+    apply_update(mlp, {"learning_rate_init": 0.001})
+    assert mlp._optimizer.learning_rate_init == 0.001
+    sgd = MLPClassifier(solver="sgd", learning_rate_init=0.01, momentum=0.9)
+    sgd.partial_fit(X, y, classes=np.unique(y))
+    apply_update(make_pipeline(sgd), {"mlpclassifier__momentum": 0.5})
+    assert sgd._optimizer.momentum == 0.5
+
+
+class FailingSchedule(ScheduleRegressor):
+    def partial_fit(self, X, y=None):
+        if self.lr > 0.1:
+            raise ValueError("learning rate too high")
+        return super().partial_fit(X, y)
+
+
+def test_failed_members_are_replaced_and_recorded():
+    search = PBTSearchCV(
+        FailingSchedule(),
+        LR,
+        population_size=8,
+        n_steps=4,
+        exploit_fraction=0.5,
+        cv=2,
+        random_state=0,
+    )
+    with pytest.warns(FitFailedWarning):
+        search.fit(X0, Y0)
+    frame = pd.DataFrame(search.cv_results_)
+    failed = frame[(frame.step == 0) & frame["mean_test_score"].isna()]
+    assert len(failed) > 0
+    for member in failed["member"]:
+        after = frame[(frame.step == 1) & (frame.member == member)].iloc[0]
+        assert after["parent"] >= 0 and np.isfinite(after["mean_test_score"])
+    assert np.isfinite(search.best_score_)
+
+
+@pytest.mark.parametrize(
+    "estimator, space, kwargs, match",
+    [
+        (SVC(), {"C": [1, 2]}, {}, "has no partial_fit method"),
+        (SVC(), {"C": [1, 2]}, {"resource": "max_iter"}, "cannot continue training"),
+        (
+            SGDClassifier(),
+            {"alpha": [1e-4]},
+            {"resource": "n_samples"},
+            "cannot continue a model",
+        ),
+        (
+            MLPClassifier(),
+            {"hidden_layer_sizes": [(8,), (16,)], "alpha": [1e-4, 1e-3]},
+            {"mutable": ["hidden_layer_sizes"]},
+            "MLPClassifier fixes it once trained",
+        ),
+        (
+            SGDClassifier(),
+            {"alpha": [1e-4, 1e-3]},
+            {"mutable": ["eta0"]},
+            "not searched",
+        ),
+        (
+            make_pipeline(StandardScaler(), SGDClassifier()),
+            {
+                "standardscaler__with_mean": [True, False],
+                "sgdclassifier__alpha": [1e-4],
+            },
+            {"mutable": ["standardscaler__with_mean"]},
+            "a Pipeline step before the last is fitted once",
+        ),
+        (
+            SGDClassifier(),
+            {"alpha": [1e-4]},
+            {"population_size": 1},
+            "'population_size' parameter",
+        ),
+        (
+            SGDClassifier(),
+            {"alpha": [1e-4]},
+            {"exploit_fraction": 0.6},
+            "'exploit_fraction' parameter",
+        ),
+        (
+            SGDClassifier(),
+            {"alpha": [1e-4]},
+            {"exploit_fraction": 0.0},
+            "'exploit_fraction' parameter",
+        ),
+        (
+            SGDClassifier(),
+            {"alpha": [1e-4]},
+            {"perturbation_factors": (0.8, -1.2)},
+            "perturbation_factors must be two positive numbers",
+        ),
+        (
+            SGDClassifier(),
+            {"alpha": [1e-4]},
+            {"selection": "roulette"},
+            "'selection' parameter",
+        ),
+    ],
+)
+def test_bad_input_is_named_before_any_fit(estimator, space, kwargs, match):
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match=match):
+        PBTSearchCV(estimator, space, **kwargs).fit(X, y)
+
+
+def test_default_mutable_and_the_reasons_for_the_others():
+    X, y = load_iris(return_X_y=True)
+    search = PBTSearchCV(
+        MLPClassifier(max_iter=1),
+        {"hidden_layer_sizes": [(4,), (8,)], "alpha": loguniform(1e-5, 1e-2)},
+        population_size=2,
+        n_steps=2,
+        cv=2,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    assert search.mutable_ == ["alpha"]
+    assert "network's shape" in search.fixed_["hidden_layer_sizes"]
+    frame = pd.DataFrame(search.cv_results_)
+    # The shape never changes within a lineage.
+    for lineage in search.lineage_.values():
+        shapes = {
+            frame[(frame.member == m) & (frame.step == s)][
+                "param_hidden_layer_sizes"
+            ].iloc[0]
+            for s, m in enumerate(lineage)
+        }
+        assert len(shapes) == 1
+    assert not math.isnan(search.best_score_)
