@@ -23,6 +23,7 @@ def load(name):
         ("plot_nested_cv.py", "nested_cv.png"),
         ("plot_importance.py", "importance.png"),
         ("plot_hyperband_rungs.py", "hyperband_rungs.png"),
+        ("plot_pbt_schedules.py", "pbt_schedules.png"),
     ],
 )
 def test_example_runs(name, picture, tmp_path, monkeypatch, capsys):

@@ -1,0 +1,101 @@
+"""Population-based training: the schedules a population finds.
+
+``PBTSearchCV`` trains a population of ``SGDClassifier`` pipelines on the
+digits, one ``partial_fit`` epoch per step. After every step the weakest
+quarter copies the models of the strongest and perturbs their learning rate
+(``eta0``) and regularisation (``alpha``): the members' hyperparameters
+change *during* training. The figure (``pbt_schedules.png``) draws every
+member's learning rate and cross-validated score against the steps, the best
+member's lineage in bold; exploits show as jumps, where a member takes over
+another's model and rate.
+
+Needs matplotlib (``pip install "skhpo[plot]"``).
+"""
+
+import numpy as np
+import pandas as pd
+from scipy.stats import loguniform
+from sklearn.datasets import load_digits
+from sklearn.linear_model import SGDClassifier
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skhpo import PBTSearchCV
+
+
+def main(show=False):
+    import matplotlib
+
+    if not show:
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, stratify=y, random_state=0
+    )
+    search = PBTSearchCV(
+        make_pipeline(
+            StandardScaler(),
+            SGDClassifier(learning_rate="constant", random_state=0),
+        ),
+        {
+            "sgdclassifier__eta0": loguniform(1e-4, 1e0),
+            "sgdclassifier__alpha": loguniform(1e-6, 1e-1),
+        },
+        population_size=8,
+        n_steps=12,
+        cv=3,
+        n_jobs=2,
+        random_state=0,
+    )
+    search.fit(X_train, y_train)
+
+    print("Hyperparameters explore changed:", search.mutable_)
+    print(
+        f"Exploits: {search.n_exploits_}, time copying models {search.copy_time_:.3f} s"
+    )
+    print(f"Best cross-validated accuracy {search.best_score_:.4f}")
+    print(
+        f"Held-out accuracy of the replayed schedule {search.score(X_test, y_test):.4f}"
+    )
+    with pd.option_context(
+        "display.width", 120, "display.float_format", "{:.3g}".format
+    ):
+        print("\nBest schedule:")
+        print(search.best_schedule_.to_string())
+
+    results = pd.DataFrame(search.cv_results_)
+    fig, (ax_rate, ax_score) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    for _, rows in results.groupby("member"):
+        rows = rows.sort_values("step")
+        rate = rows["param_sgdclassifier__eta0"].astype(float)
+        ax_rate.plot(rows["step"], rate, color="0.7", lw=1)
+        ax_score.plot(rows["step"], rows["mean_test_score"], color="0.7", lw=1)
+    best = search.best_schedule_
+    steps = np.arange(len(best))
+    ax_rate.plot(
+        steps, best["sgdclassifier__eta0"], color="C3", lw=2.5, label="best lineage"
+    )
+    carried = [
+        results[(results.member == m) & (results.step == s)]["mean_test_score"].iloc[0]
+        for s, m in zip(steps, best["member"])
+    ]
+    ax_score.plot(steps, carried, color="C3", lw=2.5, label="best lineage")
+    ax_rate.set_yscale("log")
+    ax_rate.set_xlabel("step (epochs)")
+    ax_rate.set_ylabel("eta0 in force")
+    ax_score.set_xlabel("step (epochs)")
+    ax_score.set_ylabel("mean_test_score")
+    ax_rate.legend()
+    ax_score.legend(loc="lower right")
+    fig.suptitle("Population-based training: members' learning rates and scores")
+    fig.savefig("pbt_schedules.png", dpi=90)
+    if show:
+        plt.show()
+    return search
+
+
+if __name__ == "__main__":
+    main()
