@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import time
 from numbers import Integral, Real
 
@@ -71,6 +72,16 @@ class PBTSearchCV(BaseSearch):
         Multipliers of a numeric hyperparameter in explore.
     resample_probability : float, default=0.25
         Chance that explore redraws a hyperparameter from the space.
+    asynchronous : bool, default=False
+        False: generations. Every member finishes a step before the
+        population exploits and explores, so the results depend on
+        ``random_state`` only, whatever ``n_jobs``. True: a member that
+        finishes a step compares itself at once with the members that have
+        reached that step, exploits or explores, and goes on, so no worker
+        waits for the slowest member; which members have reached a step
+        depends on timing, so with ``n_jobs > 1`` the results can differ
+        from run to run (with ``n_jobs=1`` they do not). A member that
+        copies one further ahead takes over its model and step count.
     scoring, n_jobs, refit, cv, verbose, pre_dispatch, error_score, \
 return_train_score
         As in :class:`~sklearn.model_selection.RandomizedSearchCV`.
@@ -119,9 +130,7 @@ return_train_score
 
     Notes
     -----
-    Generations are synchronous: every member finishes a step before the
-    population exploits and explores, so the results depend on
-    ``random_state`` only. A member whose fit fails scores ``error_score``
+    A member whose fit fails scores ``error_score``
     and ranks last; it is replaced by a copy of a good member at the next
     exploit, and the failure stays in ``cv_results_``.
 
@@ -159,6 +168,7 @@ return_train_score
         "selection": [StrOptions({"truncation", "tournament"})],
         "perturbation_factors": [tuple, list],
         "resample_probability": [Interval(Real, 0, 1, closed="both")],
+        "asynchronous": ["boolean"],
         "random_state": ["random_state"],
         "objective": [str, None],
     }
@@ -186,6 +196,7 @@ return_train_score
         selection="truncation",
         perturbation_factors=(0.8, 1.2),
         resample_probability=0.25,
+        asynchronous=False,
         scoring=None,
         n_jobs=None,
         refit=True,
@@ -207,6 +218,7 @@ return_train_score
         self.selection = selection
         self.perturbation_factors = perturbation_factors
         self.resample_probability = resample_probability
+        self.asynchronous = asynchronous
         self.random_state = random_state
         self.objective = objective
         super().__init__(
@@ -272,7 +284,7 @@ return_train_score
             )
 
     def _max_candidates(self):
-        return self.population_size * self.n_steps
+        return None if self.asynchronous else self.population_size * self.n_steps
 
     # ------------------------------------------------------------ search
     def _run_search(self, evaluator):
@@ -284,8 +296,13 @@ return_train_score
             np.random.default_rng([seed, 1]),
             classifier=is_classifier(self.estimator),
         )
-        self._population = _SyncPopulation(self, seed)
-        evaluator.run_jobs(self._population)
+        if self.asynchronous:
+            self._population = _AsyncPopulation(self, seed)
+            n_open = math.ceil(evaluator.n_workers() / evaluator.n_splits) + 1
+            evaluator.run_jobs(self._population, max_open=n_open)
+        else:
+            self._population = _SyncPopulation(self, seed)
+            evaluator.run_jobs(self._population)
 
     def _job(self, member, step, params, states, parent):
         start, stop = step * self.step_resource, (step + 1) * self.step_resource
@@ -352,12 +369,8 @@ return_train_score
             job.trainer.train(model, X, y, fit_params)
 
 
-class _SyncPopulation:
-    """Synchronous generations: all members train a step, then exploit/explore.
-
-    Every decision is taken on a complete generation with a generator seeded
-    by the generation's number, so the results do not depend on timing.
-    """
+class _Population:
+    """The members: their hyperparameters, models, schedules and lineages."""
 
     def __init__(self, search, seed):
         self.search = search
@@ -370,26 +383,54 @@ class _SyncPopulation:
         self.parent = dict.fromkeys(range(size))
         self.schedule = {m: [] for m in range(size)}
         self.lineage = {m: [] for m in range(size)}
-        self.done = {}
-        self.step = -1
         self.copy_time = 0.0
         self.n_exploits = 0
+
+    def _copy(self, states):
+        started = time.perf_counter()
+        copied = copy.deepcopy(states)
+        self.copy_time += time.perf_counter() - started
+        return copied
+
+    def _take_over(self, m, p, states, upto, rng):
+        """Member ``m`` copies member ``p``'s model (``states``) and its past
+        up to step ``upto``, then explores."""
+        search = self.search
+        k = self.subspace[p]
+        dims = search._space.subspaces[k].to_dict()
+        mutable = [n for n in search.mutable_ if n in dims]
+        self.subspace[m] = k
+        self.params[m] = search._policy.explore(self.params[p], dims, mutable, rng)
+        self.states[m] = states
+        self.parent[m] = p
+        self.schedule[m] = [dict(s) for s in self.schedule[p][: upto + 1]]
+        self.lineage[m] = list(self.lineage[p][: upto + 1])
+        self.n_exploits += 1
+
+    def _job(self, m, step):
+        self.schedule[m].append(dict(self.params[m]))
+        self.lineage[m].append(m)
+        job = self.search._job(m, step, self.params[m], self.states[m], self.parent[m])
+        self.states[m] = None
+        return job
+
+
+class _SyncPopulation(_Population):
+    """Synchronous generations: all members train a step, then exploit/explore.
+
+    Every decision is taken on a complete generation with a generator seeded
+    by the generation's number, so the results do not depend on timing.
+    """
+
+    def __init__(self, search, seed):
+        super().__init__(search, seed)
+        self.done = {}
         self.ready = []
         self._submit(0)
 
     def _submit(self, step):
-        self.step = step
         self.done = {}
-        search = self.search
-        batch = []
-        for m in sorted(self.params):
-            self.schedule[m].append(dict(self.params[m]))
-            self.lineage[m].append(m)
-            batch.append(
-                search._job(m, step, self.params[m], self.states[m], self.parent[m])
-            )
-            self.states[m] = None
-        self.ready.append(batch)
+        self.ready.append([self._job(m, step) for m in sorted(self.params)])
 
     def ask(self, n_free):
         batches, self.ready = self.ready, []
@@ -413,29 +454,62 @@ class _SyncPopulation:
         for m, r in self.done.items():
             self.states[m] = r.states
             self.parent[m] = None
-        started = time.perf_counter()
-        copied = {p: copy.deepcopy(self.done[p].states) for p in set(parents.values())}
-        self.copy_time += time.perf_counter() - started
         for m in sorted(parents):
-            p = parents[m]
-            k = self.subspace[p]
-            dims = search._space.subspaces[k].to_dict()
-            mutable = [n for n in search.mutable_ if n in dims]
-            self.subspace[m] = k
-            self.params[m] = search._policy.explore(self.params[p], dims, mutable, rng)
-            states = copied[p]
-            if list(parents.values()).count(p) > 1:
-                started = time.perf_counter()
-                states = copy.deepcopy(states)  # each copier gets its own
-                self.copy_time += time.perf_counter() - started
-            self.states[m] = states
-            self.parent[m] = p
-            self.schedule[m] = [dict(s) for s in self.schedule[p]]
-            self.lineage[m] = list(self.lineage[p])
-            self.n_exploits += 1
+            # each copier gets its own copy, read before anyone trains on
+            states = self._copy(self.done[parents[m]].states)
+            self._take_over(m, parents[m], states, step, rng)
         for r in self.done.values():
             r.states = None
         self._submit(step + 1)
+
+
+class _AsyncPopulation(_Population):
+    """Members go on as soon as their step is scored: no worker waits.
+
+    A member that finishes step ``k`` is compared with the members that have
+    a score at step ``k``; if it exploits, it copies the latest model of its
+    parent (further ahead, perhaps) and goes on from the parent's step.
+    """
+
+    def __init__(self, search, seed):
+        super().__init__(search, seed)
+        self.history = {m: {} for m in self.params}  # member -> {step: score}
+        self.latest = dict.fromkeys(self.params)  # member -> its latest models
+        self.ready = list(sorted(self.params))
+        self.next_step = dict.fromkeys(self.params, 0)
+
+    def ask(self, n_free):
+        batches = []
+        while self.ready and (n_free is None or len(batches) < n_free):
+            m = self.ready.pop(0)
+            batches.append([self._job(m, self.next_step[m])])
+        return batches
+
+    def tell(self, job, result):
+        step, m = job.key
+        search = self.search
+        score = search._score(result)
+        self.history[m][step] = score
+        self.latest[m], result.states = result.states, None
+        if search.verbose > 1:
+            print(f"[{type(search).__name__}] member {m} step {step}: {score:.4f}")
+        if step + 1 >= search.n_steps:
+            return
+        peers = {o: h[step] for o, h in self.history.items() if step in h}
+        rng = np.random.default_rng([self.seed, 3, m, step])
+        parent = search._policy.exploit_one(m, peers, rng)
+        if parent is not None:
+            upto = max(self.history[parent])
+            if upto + 1 >= search.n_steps:
+                parent = None  # it has finished: nothing to go on with
+        if parent is None:
+            self.states[m], self.parent[m] = self.latest[m], None
+            self.next_step[m] = step + 1
+        else:
+            states = self._copy(self.latest[parent])
+            self._take_over(m, parent, states, upto, rng)
+            self.next_step[m] = upto + 1
+        self.ready.append(m)
 
 
 def _print_generation(search, step, scores):

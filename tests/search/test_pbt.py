@@ -316,3 +316,28 @@ def test_default_mutable_and_the_reasons_for_the_others():
         }
         assert len(shapes) == 1
     assert not math.isnan(search.best_score_)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_asynchronous_members_go_on_at_their_own_pace(n_jobs):
+    search = schedule_search(asynchronous=True, n_jobs=n_jobs).fit(X0, Y0)
+    frame = pd.DataFrame(search.cv_results_)
+    assert len(frame) <= 8 * 10
+    assert search.n_exploits_ > 0
+    for member, rows in frame.groupby("member"):
+        steps = rows.sort_values("step")["step"].to_numpy()
+        assert np.all(np.diff(steps) > 0)  # never back: a copy jumps ahead
+        assert steps[-1] == 9  # every member finishes
+        assert len(search.lineage_[member]) == 10
+    assert list(frame["n_resources"]) == list(frame["step"] + 1)
+    assert len(search.best_schedule_) == 10
+    assert search.best_estimator_.score(X0) == pytest.approx(search.best_score_)
+
+
+def test_asynchronous_with_one_worker_is_reproducible():
+    a = schedule_search(asynchronous=True).fit(X0, Y0)
+    b = schedule_search(asynchronous=True).fit(X0, Y0)
+    np.testing.assert_array_equal(
+        a.cv_results_["mean_test_score"], b.cv_results_["mean_test_score"]
+    )
+    assert a.cv_results_["params"] == b.cv_results_["params"]
