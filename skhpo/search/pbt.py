@@ -120,7 +120,12 @@ return_train_score
         The other searched hyperparameters, each with the reason it stays
         fixed.
     copy_time_ : float
-        Seconds spent copying fitted models when members exploited.
+        Seconds spent copying fitted models when members exploited (the
+        models move to the workers and back with every step's task as the
+        backend requires; this is the copying PBT adds).
+    exploit_time_ : float
+        Seconds the search spent deciding exploits and explores, copies
+        included: PBT's overhead over training the members.
     n_exploits_ : int
         How many times a member copied another.
 
@@ -179,6 +184,7 @@ return_train_score
         "mutable_",
         "fixed_",
         "copy_time_",
+        "exploit_time_",
         "n_exploits_",
     )
 
@@ -344,6 +350,7 @@ return_train_score
         self._replay = [dict(params) for params in schedule]  # exact values
         self.lineage_ = {m: list(c) for m, c in population.lineage.items()}
         self.copy_time_ = population.copy_time
+        self.exploit_time_ = population.exploit_time
         self.n_exploits_ = population.n_exploits
         return refit_metric
 
@@ -384,6 +391,7 @@ class _Population:
         self.schedule = {m: [] for m in range(size)}
         self.lineage = {m: [] for m in range(size)}
         self.copy_time = 0.0
+        self.exploit_time = 0.0
         self.n_exploits = 0
 
     def _copy(self, states):
@@ -449,6 +457,7 @@ class _SyncPopulation(_Population):
             for r in self.done.values():
                 r.states = None
             return
+        started = time.perf_counter()
         rng = np.random.default_rng([self.seed, 2, step])
         parents = search._policy.exploit(scores, rng)
         for m, r in self.done.items():
@@ -458,6 +467,7 @@ class _SyncPopulation(_Population):
             # each copier gets its own copy, read before anyone trains on
             states = self._copy(self.done[parents[m]].states)
             self._take_over(m, parents[m], states, step, rng)
+        self.exploit_time += time.perf_counter() - started
         for r in self.done.values():
             r.states = None
         self._submit(step + 1)
@@ -495,6 +505,7 @@ class _AsyncPopulation(_Population):
             print(f"[{type(search).__name__}] member {m} step {step}: {score:.4f}")
         if step + 1 >= search.n_steps:
             return
+        started = time.perf_counter()
         peers = {o: h[step] for o, h in self.history.items() if step in h}
         rng = np.random.default_rng([self.seed, 3, m, step])
         parent = search._policy.exploit_one(m, peers, rng)
@@ -509,6 +520,7 @@ class _AsyncPopulation(_Population):
             states = self._copy(self.latest[parent])
             self._take_over(m, parent, states, upto, rng)
             self.next_step[m] = upto + 1
+        self.exploit_time += time.perf_counter() - started
         self.ready.append(m)
 
 
