@@ -25,13 +25,19 @@ their own task functions and reuse :meth:`Evaluator.run`.
 
 from __future__ import annotations
 
+import functools
+import os
 import queue
+import shutil
+import tempfile
 import threading
 import time
 import warnings
 from collections import deque
+from contextlib import contextmanager
 from traceback import format_exc
 
+import joblib
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from joblib.parallel import get_active_backend
@@ -382,6 +388,25 @@ def _backend_factory():
     )
 
 
+#: Backends whose workers are processes of this machine: they can share a
+#: memory-mapped file.
+_LOCAL_PROCESS_BACKENDS = ("LokyBackend", "MultiprocessingBackend")
+#: Arrays from this size on are memory-mapped once per search (joblib's own
+#: threshold for memory-mapping per call).
+_SHARE_NBYTES = 1_000_000
+
+
+def _with_shared_data(method):
+    """Run ``method`` with the evaluator's arrays memory-mapped once."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._shared_data():
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class Evaluator:
     """Evaluates candidates on frozen CV splits through joblib.
 
@@ -449,6 +474,44 @@ class Evaluator:
     def n_splits(self):
         return len(self.splits)
 
+    @contextmanager
+    def _shared_data(self):
+        """``X`` and ``y`` memory-mapped once, for process workers of this machine.
+
+        joblib memory-maps a large array for its workers, but anew for every
+        call: it hashes and dumps it each time. A search makes one call per
+        batch or job, many of them small, so the arrays are written once to a
+        temporary folder and passed as read-only memory maps (what joblib
+        would pass), which workers open by name. The folder is removed after.
+        """
+        backend, _ = get_active_backend()
+        if self.n_workers() == 1 or type(backend).__name__ not in (
+            _LOCAL_PROCESS_BACKENDS
+        ):
+            yield
+            return
+        arrays = {
+            name: value
+            for name in ("X", "y")
+            if type(value := getattr(self, name)) is np.ndarray
+            and value.nbytes >= _SHARE_NBYTES
+            and not value.dtype.hasobject
+        }
+        if not arrays:
+            yield
+            return
+        folder = tempfile.mkdtemp(prefix="skhpo-shared-")
+        try:
+            for name, value in arrays.items():
+                path = os.path.join(folder, f"{name}.pkl")
+                joblib.dump(value, path)
+                setattr(self, name, joblib.load(path, mmap_mode="r"))
+            yield
+        finally:
+            for name, value in arrays.items():
+                setattr(self, name, value)
+            shutil.rmtree(folder, ignore_errors=True)
+
     def n_workers(self):
         """Number of workers of the active joblib backend for ``n_jobs``."""
         return effective_n_jobs(self.n_jobs)
@@ -487,6 +550,7 @@ class Evaluator:
                 trainer=trainer,
             )
 
+    @_with_shared_data
     def run(self, propose, n_candidates, lag=1):
         """Evaluate up to ``n_candidates`` more candidates with a fixed lag.
 
@@ -561,6 +625,7 @@ class Evaluator:
         self.results.append(_result(params, out, extra))
 
     # ------------------------------------------------------------ jobs
+    @_with_shared_data
     def run_jobs(self, scheduler, max_open=None):
         """Evaluate the jobs a scheduler asks for, as workers free.
 

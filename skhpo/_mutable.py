@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from sklearn.pipeline import Pipeline
 
-_SGD = ("alpha", "l1_ratio", "eta0", "power_t", "learning_rate", "penalty", "C")
+_SGD = ("alpha", "l1_ratio", "eta0", "power_t", "learning_rate", "penalty", "nu")
 _MLP = ("alpha", "batch_size", "learning_rate_init", "momentum", "power_t")
+#: MLP parameters only the ``sgd`` solver reads.
+_MLP_SGD_ONLY = ("momentum", "power_t")
 _TREES = (
     "max_depth",
     "min_samples_split",
@@ -63,11 +65,15 @@ def _registry():
         (_BaseDiscreteNB, ("alpha",), "the smoothing is applied at every update"),
         (GaussianNB, ("var_smoothing",), "every partial_fit reads it"),
         (MiniBatchKMeans, ("reassignment_ratio",), "every partial_fit reads it"),
-        (BaseForest, (*_TREES, "max_samples"), "it shapes the trees added next"),
+        (BaseForest, _TREES, "it shapes the trees added next"),
         (
+            # not learning_rate: prediction multiplies every stage by the
+            # current one, so a change rescales the past; not subsample: the
+            # out-of-bag bookkeeping of the past stages breaks
             (GradientBoostingClassifier, GradientBoostingRegressor),
-            (*_TREES, "learning_rate", "subsample"),
-            "it shapes the stages added next",
+            _TREES,
+            "it shapes the stages added next (learning_rate would rescale the "
+            "stages already built)",
         ),
         (
             BaseHistGradientBoosting,
@@ -109,8 +115,12 @@ def known_mutable(estimator):
     declared = getattr(type(final), "_skhpo_mutable", None)
     if declared is not None:
         return {prefix + n for n in declared}, f"{type(final).__name__} declares them"
+    own = final.get_params(deep=False)
     for cls, names, why in _registry():
         if isinstance(final, cls):
+            names = [n for n in names if n in own]
+            if getattr(final, "solver", "sgd") != "sgd":  # adam, lbfgs
+                names = [n for n in names if n not in _MLP_SGD_ONLY]
             return {prefix + n for n in names}, why
     return None, ""
 
@@ -185,23 +195,30 @@ def check_mutable(estimator, searched, mutable, *, resource=None):
 def apply_update(estimator, update):
     """Set ``update`` on a model that is being continued, and on its internals.
 
-    A multi-layer perceptron's optimiser, built at the first step, keeps the
-    learning rate, momentum and schedule it was built with: they are passed
-    on to it, so that the change takes effect at the next step.
+    ``update`` holds only the values that change. They are validated as a
+    fresh ``fit`` would (a continued ``partial_fit`` skips the validation). A
+    multi-layer perceptron's optimiser, built at the first step, keeps the
+    learning rate, momentum and decay it was built with: what changes is
+    passed on to it, so that it takes effect at the next step.
     """
     if not update:
         return estimator
     estimator.set_params(**update)
-    final, _ = _final(estimator)
+    final, prefix = _final(estimator)
+    validate = getattr(final, "_validate_params", None)
+    if validate is not None and hasattr(final, "_parameter_constraints"):
+        validate()
     optimizer = getattr(final, "_optimizer", None)
-    if optimizer is not None:
-        for attr, param in (
-            ("learning_rate_init", "learning_rate_init"),
-            ("momentum", "momentum"),
-            ("power_t", "power_t"),
-        ):
-            if hasattr(optimizer, attr):
-                setattr(optimizer, attr, getattr(final, param))
-        if hasattr(optimizer, "learning_rate") and hasattr(optimizer, "lr_schedule"):
-            optimizer.learning_rate = final.learning_rate_init  # sgd's current rate
+    if optimizer is None:
+        return estimator
+    changed = {name[len(prefix) :] for name in update if name.startswith(prefix)}
+    for name in ("learning_rate_init", "momentum", "power_t"):
+        if name in changed and hasattr(optimizer, name):
+            setattr(optimizer, name, getattr(final, name))
+    if "learning_rate_init" in changed and getattr(optimizer, "lr_schedule", None) in (
+        "constant",
+        "adaptive",
+    ):
+        # sgd's current rate; invscaling recomputes it at the epoch's end
+        optimizer.learning_rate = final.learning_rate_init
     return estimator

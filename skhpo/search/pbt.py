@@ -18,9 +18,9 @@ from .._base import BaseSearch, check_param_names
 from .._engine import Continue
 from .._fidelity import check_fidelity
 from .._mutable import apply_update, check_mutable
-from .._results import select_best_at_highest_resource
 from ..schedulers import PBTPolicy
 from ..space import check_space
+from ..space._utils import safe_equal
 
 __all__ = ["PBTSearchCV"]
 
@@ -67,7 +67,9 @@ class PBTSearchCV(BaseSearch):
         Bottom (and top) fraction of the population, in (0, 0.5].
     selection : {"truncation", "tournament"}, default="truncation"
         How a member to copy is chosen: uniformly from the top fraction, or
-        the better of a binary tournament.
+        the better of a binary tournament (every member meets another drawn
+        at random and copies it if it scored better; ``exploit_fraction``
+        plays no part).
     perturbation_factors : tuple of two floats, default=(0.8, 1.2)
         Multipliers of a numeric hyperparameter in explore.
     resample_probability : float, default=0.25
@@ -304,13 +306,13 @@ return_train_score
         )
         if self.asynchronous:
             self._population = _AsyncPopulation(self, seed)
-            n_open = math.ceil(evaluator.n_workers() / evaluator.n_splits) + 1
+            n_open = math.ceil(evaluator.n_workers() / evaluator.n_splits) + 2
             evaluator.run_jobs(self._population, max_open=n_open)
         else:
             self._population = _SyncPopulation(self, seed)
             evaluator.run_jobs(self._population)
 
-    def _job(self, member, step, params, states, parent):
+    def _job(self, member, step, params, states, parent, update):
         start, stop = step * self.step_resource, (step + 1) * self.step_resource
         extra = {
             "member": member,
@@ -320,7 +322,6 @@ return_train_score
         }
         job = self._fidelity.job(params, start, stop, states=states, extra=extra)
         if states is not None:
-            update = {name: params[name] for name in self.mutable_ if name in params}
             job.trainer = Continue(update, job.trainer)
         job.key = (step, member)
         return job
@@ -329,29 +330,30 @@ return_train_score
     def _ordered_results(self, results):
         return sorted(results, key=lambda r: (r.extra["step"], r.extra["member"]))
 
-    _select_best_index = staticmethod(select_best_at_highest_resource)
-
     def _rank_first_by(self, results):
         return [r.extra["n_resources"] for r in results]
 
     def _store_results(self, results, refit_metric, warn=True):
         refit_metric = super()._store_results(results, refit_metric, warn=warn)
         population = self._population
-        member = int(self.cv_results_["member"][self.best_index_])
-        last = int(self.cv_results_["step"][self.best_index_])
-        schedule = population.schedule[member][: last + 1]
-        carriers = population.lineage[member][: last + 1]
-        frame = pd.DataFrame(
-            [dict(params) for params in schedule],
-            index=pd.RangeIndex(len(schedule), name="step"),
-        )
-        frame["member"] = carriers
-        self.best_schedule_ = frame
-        self._replay = [dict(params) for params in schedule]  # exact values
+        if hasattr(self, "best_index_"):
+            key = (
+                int(self.cv_results_["step"][self.best_index_]),
+                int(self.cv_results_["member"][self.best_index_]),
+            )
+            schedule, carriers = population.history_of[key]
+            frame = pd.DataFrame(
+                [dict(params) for params in schedule],
+                index=pd.RangeIndex(len(schedule), name="step"),
+            )
+            frame["member"] = carriers
+            self.best_schedule_ = frame
+            self._replay = [dict(params) for params in schedule]  # exact values
         self.lineage_ = {m: list(c) for m, c in population.lineage.items()}
         self.copy_time_ = population.copy_time
         self.exploit_time_ = population.exploit_time
         self.n_exploits_ = population.n_exploits
+        del self._population  # its models: the search keeps none of them
         return refit_metric
 
     def _refit(self, X, y, fit_params):
@@ -362,6 +364,7 @@ return_train_score
                 np.unique(y) if fidelity.classes_needed and y is not None else None
             )
         model = self.best_estimator_
+        previous = None
         for step, params in enumerate(self._replay):
             start = step * self.step_resource
             stop = start + self.step_resource
@@ -370,10 +373,20 @@ return_train_score
                 job = fidelity.job(params, 0, stop)
                 model.set_params(**job.params)
             else:
-                update = {k: params[k] for k in self.mutable_ if k in params}
-                apply_update(model, update)
+                apply_update(model, _changes(params, previous, self.mutable_))
                 job = fidelity.job(params, start, stop, states=[model])
             job.trainer.train(model, X, y, fit_params)
+            previous = params
+
+
+def _changes(params, previous, mutable):
+    """The mutable values of ``params`` that differ from ``previous``."""
+    return {
+        name: params[name]
+        for name in mutable
+        if name in params
+        and (previous is None or not safe_equal(params[name], previous.get(name)))
+    }
 
 
 class _Population:
@@ -390,6 +403,7 @@ class _Population:
         self.parent = dict.fromkeys(range(size))
         self.schedule = {m: [] for m in range(size)}
         self.lineage = {m: [] for m in range(size)}
+        self.history_of = {}  # (step, member) -> (schedule, lineage) of that row
         self.copy_time = 0.0
         self.exploit_time = 0.0
         self.n_exploits = 0
@@ -416,9 +430,14 @@ class _Population:
         self.n_exploits += 1
 
     def _job(self, m, step):
+        previous = self.schedule[m][-1] if self.schedule[m] else None
         self.schedule[m].append(dict(self.params[m]))
         self.lineage[m].append(m)
-        job = self.search._job(m, step, self.params[m], self.states[m], self.parent[m])
+        self.history_of[(step, m)] = (list(self.schedule[m]), list(self.lineage[m]))
+        update = _changes(self.params[m], previous, self.search.mutable_)
+        job = self.search._job(
+            m, step, self.params[m], self.states[m], self.parent[m], update
+        )
         self.states[m] = None
         return job
 
@@ -485,6 +504,7 @@ class _AsyncPopulation(_Population):
         super().__init__(search, seed)
         self.history = {m: {} for m in self.params}  # member -> {step: score}
         self.latest = dict.fromkeys(self.params)  # member -> its latest models
+        self.reached = dict.fromkeys(self.params, -1)  # ... and their step
         self.ready = list(sorted(self.params))
         self.next_step = dict.fromkeys(self.params, 0)
 
@@ -501,6 +521,7 @@ class _AsyncPopulation(_Population):
         score = search._score(result)
         self.history[m][step] = score
         self.latest[m], result.states = result.states, None
+        self.reached[m] = step
         if search.verbose > 1:
             print(f"[{type(search).__name__}] member {m} step {step}: {score:.4f}")
         if step + 1 >= search.n_steps:
@@ -510,7 +531,7 @@ class _AsyncPopulation(_Population):
         rng = np.random.default_rng([self.seed, 3, m, step])
         parent = search._policy.exploit_one(m, peers, rng)
         if parent is not None:
-            upto = max(self.history[parent])
+            upto = self.reached[parent]
             if upto + 1 >= search.n_steps:
                 parent = None  # it has finished: nothing to go on with
         if parent is None:
@@ -519,6 +540,8 @@ class _AsyncPopulation(_Population):
         else:
             states = self._copy(self.latest[parent])
             self._take_over(m, parent, states, upto, rng)
+            # what another member copying m now gets: this model, this far
+            self.latest[m], self.reached[m] = states, upto
             self.next_step[m] = upto + 1
         self.exploit_time += time.perf_counter() - started
         self.ready.append(m)

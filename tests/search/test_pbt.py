@@ -341,3 +341,81 @@ def test_asynchronous_with_one_worker_is_reproducible():
         a.cv_results_["mean_test_score"], b.cv_results_["mean_test_score"]
     )
     assert a.cv_results_["params"] == b.cv_results_["params"]
+
+
+@pytest.mark.parametrize("selection", ["truncation", "tournament"])
+def test_asynchronous_lineage_is_the_model_it_carries(selection):
+    """The replayed schedule reproduces the best row's score exactly: the
+    recorded lineage is the one whose model the member carried."""
+    for seed in range(6):
+        search = schedule_search(
+            asynchronous=True, selection=selection, random_state=seed
+        ).fit(X0, Y0)
+        assert search.best_estimator_.score(X0) == pytest.approx(search.best_score_)
+
+
+def test_callable_refit_gets_the_schedule_of_the_row_it_picks():
+    def first_row_of_member_2(results):
+        return int(np.flatnonzero((results["member"] == 2) & (results["step"] == 0))[0])
+
+    search = schedule_search(population_size=4, n_steps=4, refit=first_row_of_member_2)
+    search.fit(X0, Y0)
+    assert len(search.best_schedule_) == 1
+    assert search.best_schedule_["lr"].iloc[0] == search.best_params_["lr"]
+    assert search.best_estimator_.lr == search.best_params_["lr"]
+    assert search.best_estimator_.n_epochs_ == 1
+
+
+def test_multimetric_without_refit():
+    X, y = load_iris(return_X_y=True)
+    search = PBTSearchCV(
+        SGDClassifier(random_state=0),
+        {"alpha": loguniform(1e-5, 1e-1)},
+        scoring=["accuracy", "f1_macro"],
+        refit=False,
+        objective="accuracy",
+        population_size=4,
+        n_steps=2,
+        cv=2,
+        random_state=0,
+    ).fit(X, y)
+    assert not hasattr(search, "best_schedule_")
+    assert len(search.lineage_) == 4
+
+
+def test_updates_are_validated_and_only_what_changes_moves_the_optimiser():
+    X, y = load_iris(return_X_y=True)
+    sgd = SGDClassifier(random_state=0).partial_fit(X, y, classes=np.unique(y))
+    with pytest.raises(ValueError, match="'alpha' parameter of SGDClassifier"):
+        apply_update(sgd, {"alpha": -1.0})
+    mlp = MLPClassifier(
+        solver="sgd", learning_rate="invscaling", learning_rate_init=0.1, random_state=0
+    )
+    for _ in range(3):
+        mlp.partial_fit(X, y, classes=np.unique(y))
+    decayed = mlp._optimizer.learning_rate
+    assert decayed < 0.1
+    apply_update(mlp, {})
+    assert mlp._optimizer.learning_rate == decayed
+    apply_update(mlp, {"momentum": 0.5})
+    assert mlp._optimizer.learning_rate == decayed and mlp._optimizer.momentum == 0.5
+
+
+def test_registry_matches_the_estimator():
+    from sklearn.ensemble import GradientBoostingClassifier
+    from sklearn.linear_model import SGDOneClassSVM
+
+    from skhpo._mutable import known_mutable
+
+    assert "nu" not in known_mutable(SGDClassifier())[0]
+    assert "nu" in known_mutable(SGDOneClassSVM())[0]
+    assert "momentum" not in known_mutable(MLPClassifier())[0]  # adam
+    assert "momentum" in known_mutable(MLPClassifier(solver="sgd"))[0]
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match="rescale the stages already built"):
+        PBTSearchCV(
+            GradientBoostingClassifier(),
+            {"learning_rate": [0.05, 0.1]},
+            resource="n_estimators",
+            mutable=["learning_rate"],
+        ).fit(X, y)
