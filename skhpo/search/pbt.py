@@ -9,7 +9,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from sklearn.base import is_classifier
+from sklearn.base import clone, is_classifier
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _num_samples
@@ -369,11 +369,12 @@ return_train_score
             start = step * self.step_resource
             stop = start + self.step_resource
             if step == 0:
-                model.set_params(**params)
+                # clone the values too: estimators may be searched over
                 job = fidelity.job(params, 0, stop)
-                model.set_params(**job.params)
+                model.set_params(**clone(job.params, safe=False))
             else:
-                apply_update(model, _changes(params, previous, self.mutable_))
+                update = _changes(params, previous, self.mutable_)
+                apply_update(model, clone(update, safe=False))
                 job = fidelity.job(params, start, stop, states=[model])
             job.trainer.train(model, X, y, fit_params)
             previous = params
