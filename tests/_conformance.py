@@ -17,14 +17,18 @@ Each tier module (``tests/test_sklearn_conformance*.py``) builds a
 from __future__ import annotations
 
 import ast
+import functools
 import linecache
+import os
 import sys
 import types
 from pathlib import Path
 
+import joblib
 import pytest
 import sklearn
 from _pytest.mark.structures import ParameterSet
+from threadpoolctl import threadpool_limits
 
 SKLEARN_DIR = Path(sklearn.__file__).parent
 
@@ -229,3 +233,52 @@ class Tier:
         assert not set(self.xfail) & set(self.known_differences)
         assert set(self.xfail).isdisjoint(self.deselected)
         assert set(self.xfail) <= set(namespace)
+
+    def load_search_tier(self, namespace, extra_columns, rebound="RandomizedSearchCV"):
+        """Load and expose the three files of the foundation's tier.
+
+        ``test_search.py`` (its ``check_cv_results_keys`` told the target's
+        documented extra columns), the routing tests, and the delegation tests
+        narrowed to the (rebound) ``rebound`` entry.
+        """
+
+        def adapt_search(module):
+            module.check_cv_results_keys = functools.partial(
+                module.check_cv_results_keys, extra_keys=tuple(extra_columns)
+            )
+
+        def adapt_delegation(module):
+            module.DELEGATING_METAESTIMATORS = [
+                module.DelegatorData(
+                    self.name, data.construct, skip_methods=data.skip_methods
+                )
+                for data in module.DELEGATING_METAESTIMATORS
+                if data.name == rebound
+            ]
+
+        for relative, adapt in [
+            (SEARCH_TESTS, adapt_search),
+            (ROUTING_TESTS, None),
+            (DELEGATION_TESTS, adapt_delegation),
+        ]:
+            module, tree = self.load(relative)
+            if adapt is not None:
+                adapt(module)
+            self.expose(module, tree, namespace)
+
+
+SEARCH_TESTS = "model_selection/tests/test_search.py"
+ROUTING_TESTS = "tests/test_metaestimators_metadata_routing.py"
+DELEGATION_TESTS = "tests/test_metaestimators.py"
+
+
+@pytest.fixture(autouse=True)
+def threads_per_worker():
+    """One core's share of BLAS/OpenMP threads per xdist worker, as scikit-learn's
+    conftest sets for these tests (oversubscribed OpenMP makes the gradient
+    boosting of ``test_n_features_in`` tens of times slower). Import it into a
+    tier module to use it."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", 1))
+    limit = max(joblib.cpu_count(only_physical_cores=True) // workers, 1)
+    with threadpool_limits(limit):
+        yield

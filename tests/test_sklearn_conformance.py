@@ -26,23 +26,19 @@ The tests not run are in :data:`DESELECTED`, the ones that run and must fail in
 extensions in :data:`ADAPTED`: each with its reason.
 """
 
-import functools
-import os
-
-import joblib
-import pytest
 from sklearn.model_selection import RandomizedSearchCV
-from threadpoolctl import threadpool_limits
 
 from skhpo import BayesSearchCV
 
-from ._conformance import Tier
+from ._conformance import (
+    DELEGATION_TESTS,
+    ROUTING_TESTS,
+    Tier,
+    threads_per_worker,  # noqa: F401 - autouse fixture
+)
 
 REBOUND = "RandomizedSearchCV"
 BAYES = BayesSearchCV.__name__
-SEARCH_TESTS = "model_selection/tests/test_search.py"
-ROUTING_TESTS = "tests/test_metaestimators_metadata_routing.py"
-DELEGATION_TESTS = "tests/test_metaestimators.py"
 EXTRA_COLUMNS = ("batch", "propose_time", "proposed_by")
 
 # Tests that name BayesSearchCV but check what it does differently by design:
@@ -87,42 +83,7 @@ TIER = Tier(
 DESELECTED = TIER.deselected
 
 
-def _adapt_search_tests(module):
-    module.check_cv_results_keys = functools.partial(
-        module.check_cv_results_keys, extra_keys=EXTRA_COLUMNS
-    )
-
-
-def _adapt_delegation_tests(module):
-    module.DELEGATING_METAESTIMATORS = [
-        module.DelegatorData(BAYES, data.construct, skip_methods=data.skip_methods)
-        for data in module.DELEGATING_METAESTIMATORS
-        if data.name == REBOUND
-    ]
-
-
-_MODULES = TIER.modules
-for _relative, _adapt in [
-    (SEARCH_TESTS, _adapt_search_tests),
-    (ROUTING_TESTS, None),
-    (DELEGATION_TESTS, _adapt_delegation_tests),
-]:
-    _module, _tree = TIER.load(_relative)
-    if _adapt is not None:
-        _adapt(_module)
-    TIER.expose(_module, _tree, globals())
-
-
-# ------------------------------------------------------------- environment
-@pytest.fixture(autouse=True)
-def _threads_per_worker():
-    """One core's share of BLAS/OpenMP threads per xdist worker, as scikit-learn's
-    conftest sets for these tests (oversubscribed OpenMP makes the gradient
-    boosting of ``test_n_features_in`` tens of times slower)."""
-    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", 1))
-    limit = max(joblib.cpu_count(only_physical_cores=True) // workers, 1)
-    with threadpool_limits(limit):
-        yield
+TIER.load_search_tier(globals(), EXTRA_COLUMNS)
 
 
 # ----------------------------------------------------------- the lists' care
@@ -130,10 +91,10 @@ def test_conformance_lists_are_current():
     """Every listed name exists, and every rebinding took place."""
     TIER.check_lists(globals())
     for name in ADAPTED:
-        assert any(hasattr(module, name) for module in _MODULES.values())
-    delegation = _MODULES[DELEGATION_TESTS]
+        assert any(hasattr(module, name) for module in TIER.modules.values())
+    delegation = TIER.modules[DELEGATION_TESTS]
     assert [d.name for d in delegation.DELEGATING_METAESTIMATORS] == [BAYES]
-    routing = _MODULES[ROUTING_TESTS]
+    routing = TIER.modules[ROUTING_TESTS]
     assert BayesSearchCV in [row["metaestimator"] for row in routing.METAESTIMATORS]
     assert RandomizedSearchCV not in [
         row["metaestimator"] for row in routing.METAESTIMATORS

@@ -19,16 +19,11 @@ them (see ``tests/_conformance.py``). The tests not run are in
 reasons.
 """
 
-import functools
-import os
 from numbers import Integral
 
-import joblib
 import numpy as np
-import pytest
 from sklearn.model_selection import RandomizedSearchCV
 from sklearn.utils._param_validation import Interval
-from threadpoolctl import threadpool_limits
 
 import skhpo
 from skhpo._base import check_param_names
@@ -36,12 +31,13 @@ from skhpo._engine import Job, Refit
 from skhpo.schedulers import PBTPolicy
 from skhpo.space import check_space
 
-from ._conformance import Tier
+from ._conformance import (
+    ROUTING_TESTS,
+    Tier,
+    threads_per_worker,  # noqa: F401 - autouse fixture
+)
 
 REBOUND = "RandomizedSearchCV"
-SEARCH_TESTS = "model_selection/tests/test_search.py"
-ROUTING_TESTS = "tests/test_metaestimators_metadata_routing.py"
-DELEGATION_TESTS = "tests/test_metaestimators.py"
 EXTRA_COLUMNS = ("member", "step", "n_resources", "parent")
 
 
@@ -168,40 +164,7 @@ TIER = Tier(
 DESELECTED = TIER.deselected
 
 
-def _adapt_search_tests(module):
-    module.check_cv_results_keys = functools.partial(
-        module.check_cv_results_keys, extra_keys=EXTRA_COLUMNS
-    )
-
-
-def _adapt_delegation_tests(module):
-    module.DELEGATING_METAESTIMATORS = [
-        module.DelegatorData(
-            PBTSearchCV.__name__, data.construct, skip_methods=data.skip_methods
-        )
-        for data in module.DELEGATING_METAESTIMATORS
-        if data.name == REBOUND
-    ]
-
-
-for _relative, _adapt in [
-    (SEARCH_TESTS, _adapt_search_tests),
-    (ROUTING_TESTS, None),
-    (DELEGATION_TESTS, _adapt_delegation_tests),
-]:
-    _module, _tree = TIER.load(_relative)
-    if _adapt is not None:
-        _adapt(_module)
-    TIER.expose(_module, _tree, globals())
-
-
-@pytest.fixture(autouse=True)
-def _threads_per_worker():
-    """One core's share of BLAS/OpenMP threads per xdist worker."""
-    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", 1))
-    limit = max(joblib.cpu_count(only_physical_cores=True) // workers, 1)
-    with threadpool_limits(limit):
-        yield
+TIER.load_search_tier(globals(), EXTRA_COLUMNS)
 
 
 def test_conformance_lists_are_current():
