@@ -26,7 +26,9 @@ Budget: every method trains the same number of epochs per fold,
 Reported per task, over ``--seeds`` seeds (default 5): held-out accuracy of
 each method's refit model, PBT against random search's median; PBT's
 overhead (time spent deciding exploits/explores and copying models, over the
-time of a generation's training); and, in a separate run with
+time of a generation's training); what moving the members' models to the
+workers and back costs (``model_transfer_``: their pickled size, and the
+estimated serialisation time over PBT's wall time); and, in a separate run with
 ``asynchronous=True`` and ``n_jobs=2``, the workers' utilisation
 (fit + score time over 2 x wall time).
 
@@ -178,6 +180,9 @@ def run(name, seed, population, n_steps):
         "hyperband wall": hb_wall,
         "exploits": pbt.n_exploits_,
         "overhead": overhead,
+        # moving the members' models to the workers and back, against the wall
+        "model KB": pbt.model_transfer_["bytes"] / 1e3,
+        "transfer": pbt.model_transfer_["seconds"] / pbt_wall,
     }
 
 

@@ -56,6 +56,11 @@ def main(show=False):
     print(
         f"Exploits: {search.n_exploits_}, time copying models {search.copy_time_:.3f} s"
     )
+    moved = search.model_transfer_
+    print(
+        f"Models moved to the workers and back {moved['n_moves']} times, "
+        f"{moved['bytes'] / 1e3:.0f} KB each, about {moved['seconds']:.3f} s in all"
+    )
     print(f"Best cross-validated accuracy {search.best_score_:.4f}")
     print(
         f"Held-out accuracy of the replayed schedule {search.score(X_test, y_test):.4f}"

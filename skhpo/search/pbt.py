@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import math
+import pickle
 import time
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+from joblib.parallel import get_active_backend
 from sklearn.base import clone, is_classifier
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -130,6 +132,14 @@ return_train_score
         included: PBT's overhead over training the members.
     n_exploits_ : int
         How many times a member copied another.
+    model_transfer_ : dict
+        What moving members' models between the search and its workers cost:
+        ``n_moves`` (steps that sent a member's models to a process or
+        cluster worker and got them back; 0 with threads or one worker, where
+        models stay in place), ``bytes`` (the pickled size of one member's
+        models, all folds, measured at the first move) and ``seconds``
+        (``n_moves`` times twice the time to pickle and unpickle them then:
+        an estimate of the serialisation the moves cost, network excluded).
 
     See Also
     --------
@@ -188,6 +198,7 @@ return_train_score
         "copy_time_",
         "exploit_time_",
         "n_exploits_",
+        "model_transfer_",
     )
 
     def __init__(
@@ -304,6 +315,12 @@ return_train_score
             np.random.default_rng([seed, 1]),
             classifier=is_classifier(self.estimator),
         )
+        backend, _ = get_active_backend()
+        # process and cluster workers receive a member's models with every
+        # step's task and send them back; threads and one worker share them
+        self._moves_models = evaluator.n_workers() > 1 and type(
+            backend
+        ).__name__ not in ("ThreadingBackend", "SequentialBackend")
         if self.asynchronous:
             self._population = _AsyncPopulation(self, seed)
             n_open = math.ceil(evaluator.n_workers() / evaluator.n_splits) + 2
@@ -353,6 +370,11 @@ return_train_score
         self.copy_time_ = population.copy_time
         self.exploit_time_ = population.exploit_time
         self.n_exploits_ = population.n_exploits
+        self.model_transfer_ = {
+            "n_moves": population.n_moves,
+            "bytes": population.move_bytes,
+            "seconds": 2 * population.n_moves * population.move_seconds,
+        }
         del self._population  # its models: the search keeps none of them
         return refit_metric
 
@@ -408,6 +430,7 @@ class _Population:
         self.copy_time = 0.0
         self.exploit_time = 0.0
         self.n_exploits = 0
+        self.n_moves, self.move_bytes, self.move_seconds = 0, 0, 0.0
 
     def _copy(self, states):
         started = time.perf_counter()
@@ -436,6 +459,14 @@ class _Population:
         self.lineage[m].append(m)
         self.history_of[(step, m)] = (list(self.schedule[m]), list(self.lineage[m]))
         update = _changes(self.params[m], previous, self.search.mutable_)
+        if self.states[m] is not None and self.search._moves_models:
+            if not self.n_moves:  # measured once: the models' size barely moves
+                started = time.perf_counter()
+                data = pickle.dumps(self.states[m], protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.loads(data)
+                self.move_seconds = time.perf_counter() - started
+                self.move_bytes = len(data)
+            self.n_moves += 1
         job = self.search._job(
             m, step, self.params[m], self.states[m], self.parent[m], update
         )

@@ -419,3 +419,23 @@ def test_registry_matches_the_estimator():
             resource="n_estimators",
             mutable=["learning_rate"],
         ).fit(X, y)
+
+
+def test_model_transfer_is_measured_where_models_move():
+    X, y = load_digits(return_X_y=True)
+
+    def run(n_jobs):
+        return PBTSearchCV(
+            SGDClassifier(random_state=0),
+            {"alpha": loguniform(1e-5, 1e-1)},
+            population_size=4,
+            n_steps=3,
+            cv=2,
+            n_jobs=n_jobs,
+            random_state=0,
+        ).fit(X[:400], y[:400])
+
+    moved = run(2).model_transfer_
+    assert moved["n_moves"] == 4 * 2  # every member, at steps 1 and 2
+    assert moved["bytes"] > 1000 and moved["seconds"] > 0
+    assert run(1).model_transfer_ == {"n_moves": 0, "bytes": 0, "seconds": 0.0}
