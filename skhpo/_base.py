@@ -348,10 +348,11 @@ class BaseSearch(BaseSearchCV):
             if isinstance(self.refit, str):
                 return self.refit
             if needed:
+                refit = "a callable" if callable(self.refit) else repr(self.refit)
                 raise ValueError(
-                    "With several metrics in `scoring` and `refit` set to "
-                    f"{self.refit!r}, set `objective` to the name of the metric to "
-                    "optimise."
+                    f"With several metrics in `scoring` and `refit` {refit}, set "
+                    "`objective` to the name of the metric to optimise (the "
+                    "search needs one to decide which candidates to pursue)."
                 )
             return None
         if callable(self.scoring):

@@ -140,7 +140,7 @@ def check_fidelity(estimator, resource, param_names):
     if resource in set(param_names):
         raise ValueError(
             f"resource={resource!r} is also in the searched parameters; the search "
-            "sets it rung by rung. Remove it from param_distributions."
+            "sets it as it trains. Remove it from param_distributions."
         )
     replaced = [k for k in param_names if resource.startswith(k + "__")]
     if replaced:

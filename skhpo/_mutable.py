@@ -36,6 +36,49 @@ _TREES = (
 )
 
 
+def _harm(final, short):
+    """Why changing ``short`` mid-training would do harm to ``final``, or None."""
+    from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor
+    from sklearn.ensemble._forest import BaseForest
+    from sklearn.neural_network._multilayer_perceptron import (
+        BaseMultilayerPerceptron,
+    )
+
+    boosting = (GradientBoostingClassifier, GradientBoostingRegressor)
+    reasons = [
+        (
+            BaseMultilayerPerceptron,
+            "hidden_layer_sizes",
+            "the network's shape is fixed once it is built",
+        ),
+        (
+            boosting,
+            "learning_rate",
+            "its prediction multiplies every stage already built by the current "
+            "learning_rate: a change would rescale the past",
+        ),
+        (
+            boosting,
+            "subsample",
+            "the out-of-bag bookkeeping of the stages already built would break",
+        ),
+        (
+            BaseForest,
+            "max_samples",
+            "the out-of-bag samples of the trees already grown would be "
+            "recomputed with the new value",
+        ),
+    ]
+    return next(
+        (
+            text
+            for cls, name, text in reasons
+            if name == short and isinstance(final, cls)
+        ),
+        None,
+    )
+
+
 def _registry():
     """``[(class, mutable names, why the others are fixed)]``."""
     from sklearn.cluster import MiniBatchKMeans
@@ -55,25 +98,16 @@ def _registry():
     )
 
     return [
-        (BaseSGD, _SGD, "every partial_fit reads it"),
+        (BaseSGD, _SGD, "the model it started is built with it"),
+        (BaseMultilayerPerceptron, _MLP, "the network is built with it"),
+        (_BaseDiscreteNB, ("alpha",), "the model it started is built with it"),
+        (GaussianNB, ("var_smoothing",), "the model it started is built with it"),
+        (MiniBatchKMeans, ("reassignment_ratio",), "the clusters are built with it"),
+        (BaseForest, _TREES, "the trees already grown are built with it"),
         (
-            BaseMultilayerPerceptron,
-            _MLP,
-            "the network's shape, activation and solver are fixed once it is "
-            "built; the optimiser takes the new learning rate and momentum",
-        ),
-        (_BaseDiscreteNB, ("alpha",), "the smoothing is applied at every update"),
-        (GaussianNB, ("var_smoothing",), "every partial_fit reads it"),
-        (MiniBatchKMeans, ("reassignment_ratio",), "every partial_fit reads it"),
-        (BaseForest, _TREES, "it shapes the trees added next"),
-        (
-            # not learning_rate: prediction multiplies every stage by the
-            # current one, so a change rescales the past; not subsample: the
-            # out-of-bag bookkeeping of the past stages breaks
             (GradientBoostingClassifier, GradientBoostingRegressor),
             _TREES,
-            "it shapes the stages added next (learning_rate would rescale the "
-            "stages already built)",
+            "the stages already built are built with it",
         ),
         (
             BaseHistGradientBoosting,
@@ -85,7 +119,7 @@ def _registry():
                 "min_samples_leaf",
                 "max_features",
             ),
-            "it shapes the trees added next",
+            "the trees already grown are built with it",
         ),
         (BaseEnsemble, (), "an ensemble of given models refits them"),
     ]
@@ -109,12 +143,15 @@ def known_mutable(estimator):
         None when skhpo does not know the estimator (it neither is in the
         registry nor declares ``_skhpo_mutable``).
     why : str
-        Why these and not the others, for messages.
+        Why the others stay fixed, for messages.
     """
     final, prefix = _final(estimator)
     declared = getattr(type(final), "_skhpo_mutable", None)
     if declared is not None:
-        return {prefix + n for n in declared}, f"{type(final).__name__} declares them"
+        return (
+            {prefix + n for n in declared},
+            f"{type(final).__name__} declares the others fixed",
+        )
     own = final.get_params(deep=False)
     for cls, names, why in _registry():
         if isinstance(final, cls):
@@ -159,7 +196,12 @@ def check_mutable(estimator, searched, mutable, *, resource=None):
                 f"skhpo does not know whether {name} reads it again at every step; "
                 "name it in mutable= if it does"
             )
-        return f"{name} fixes it once trained ({why})"
+        if param in known:
+            return "not named in mutable="
+        harm = _harm(final, param[len(prefix) :])
+        if harm is not None:
+            return f"{name} cannot change it mid-training: {harm}"
+        return f"{name} does not read it again at each step: {why}"
 
     if mutable is None:
         chosen = [p for p in searched if known is not None and p in known]

@@ -263,6 +263,18 @@ return_train_score
                 "training trains in steps. Use resource='partial_fit' or an "
                 "integer warm-start parameter such as 'n_estimators' or 'max_iter'."
             )
+        final = self.estimator
+        while hasattr(final, "steps"):
+            final = final.steps[-1][1]
+        if self.resource == "partial_fit" and not hasattr(final, "partial_fit"):
+            raise ValueError(
+                f"resource='partial_fit' trains in partial_fit epochs, but "
+                f"{type(final).__name__} has no partial_fit method. Use an "
+                "estimator (or a Pipeline's last step) with partial_fit, or "
+                "resource= an integer warm-start parameter that grows step by step "
+                "('n_estimators' of a forest, 'max_iter' of SGD, MLP or histogram "
+                "gradient boosting)."
+            )
         fidelity = check_fidelity(self.estimator, self.resource, names)
         if not fidelity.continues:
             raise ValueError(
@@ -400,6 +412,18 @@ return_train_score
                 job = fidelity.job(params, start, stop, states=[model])
             job.trainer.train(model, X, y, fit_params)
             previous = params
+        if fidelity.kind == "param":
+            # the resource as trained in all, warm_start as it was given
+            prefix = fidelity.name[
+                : len(fidelity.name) - len(fidelity.name.rpartition("__")[2])
+            ]
+            given = self.estimator.get_params()[prefix + "warm_start"]
+            model.set_params(
+                **{
+                    fidelity.name: self.n_steps * self.step_resource,
+                    prefix + "warm_start": given,
+                }
+            )
 
 
 def _changes(params, previous, mutable):

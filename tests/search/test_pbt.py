@@ -235,7 +235,7 @@ def test_failed_members_are_replaced_and_recorded():
             MLPClassifier(),
             {"hidden_layer_sizes": [(8,), (16,)], "alpha": [1e-4, 1e-3]},
             {"mutable": ["hidden_layer_sizes"]},
-            "MLPClassifier fixes it once trained",
+            "MLPClassifier cannot change it mid-training",
         ),
         (
             SGDClassifier(),
@@ -412,7 +412,7 @@ def test_registry_matches_the_estimator():
     assert "momentum" not in known_mutable(MLPClassifier())[0]  # adam
     assert "momentum" in known_mutable(MLPClassifier(solver="sgd"))[0]
     X, y = load_iris(return_X_y=True)
-    with pytest.raises(ValueError, match="rescale the stages already built"):
+    with pytest.raises(ValueError, match="would rescale the past"):
         PBTSearchCV(
             GradientBoostingClassifier(),
             {"learning_rate": [0.05, 0.1]},
@@ -439,3 +439,37 @@ def test_model_transfer_is_measured_where_models_move():
     assert moved["n_moves"] == 4 * 2  # every member, at steps 1 and 2
     assert moved["bytes"] > 1000 and moved["seconds"] > 0
     assert run(1).model_transfer_ == {"n_moves": 0, "bytes": 0, "seconds": 0.0}
+
+
+def test_reasons_for_fixed_hyperparameters_and_a_clean_best_estimator():
+    from sklearn.ensemble import GradientBoostingRegressor
+
+    X, y = load_iris(return_X_y=True)
+    sgd = PBTSearchCV(
+        SGDClassifier(random_state=0),
+        {"loss": ["hinge", "log_loss"], "alpha": loguniform(1e-5, 1e-1)},
+        mutable=["alpha"],
+        resource="max_iter",
+        population_size=2,
+        n_steps=3,
+        cv=2,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SGD's convergence warnings
+        sgd.fit(X, y)
+    assert "does not read it again at each step" in sgd.fixed_["loss"]
+    # The refit model says what it trained, with warm_start as given.
+    assert sgd.best_estimator_.max_iter == 3
+    assert sgd.best_estimator_.warm_start is False
+    boosting = PBTSearchCV(
+        GradientBoostingRegressor(random_state=0),
+        {"learning_rate": [0.1, 0.2], "max_depth": [2, 3]},
+        resource="n_estimators",
+        population_size=2,
+        n_steps=2,
+        cv=2,
+        random_state=0,
+    ).fit(X, y)
+    assert boosting.mutable_ == ["max_depth"]
+    assert "would rescale the past" in boosting.fixed_["learning_rate"]
