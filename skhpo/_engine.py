@@ -391,8 +391,8 @@ def _backend_factory():
 #: Backends whose workers are processes of this machine: they can share a
 #: memory-mapped file.
 _LOCAL_PROCESS_BACKENDS = ("LokyBackend", "MultiprocessingBackend")
-#: Arrays from this size on are memory-mapped once per search (joblib's own
-#: threshold for memory-mapping per call).
+#: Arrays from this size on are memory-mapped once per search, unless
+#: joblib's parallel_config sets another threshold (joblib's own default).
 _SHARE_NBYTES = 1_000_000
 
 
@@ -483,6 +483,8 @@ class Evaluator:
         batch or job, many of them small, so the arrays are written once to a
         temporary folder and passed as read-only memory maps (what joblib
         would pass), which workers open by name. The folder is removed after.
+        joblib's settings in force are followed: ``max_nbytes`` (None turns
+        this off), ``mmap_mode`` and ``temp_folder`` of ``parallel_config``.
         """
         backend, _ = get_active_backend()
         if self.n_workers() == 1 or type(backend).__name__ not in (
@@ -490,22 +492,32 @@ class Evaluator:
         ):
             yield
             return
+        # joblib's settings in force (parallel_config): a user who turned its
+        # memory-mapping off (max_nbytes=None) keeps it off
+        settings = Parallel(n_jobs=self.n_jobs)._backend_kwargs
+        max_nbytes = settings.get("max_nbytes", _SHARE_NBYTES)
+        mmap_mode = settings.get("mmap_mode") or "r"
+        if max_nbytes is None:
+            yield
+            return
         arrays = {
             name: value
             for name in ("X", "y")
             if type(value := getattr(self, name)) is np.ndarray
-            and value.nbytes >= _SHARE_NBYTES
+            and value.nbytes >= max_nbytes
             and not value.dtype.hasobject
         }
         if not arrays:
             yield
             return
-        folder = tempfile.mkdtemp(prefix="skhpo-shared-")
+        folder = tempfile.mkdtemp(
+            prefix="skhpo-shared-", dir=settings.get("temp_folder")
+        )
         try:
             for name, value in arrays.items():
                 path = os.path.join(folder, f"{name}.pkl")
                 joblib.dump(value, path)
-                setattr(self, name, joblib.load(path, mmap_mode="r"))
+                setattr(self, name, joblib.load(path, mmap_mode=mmap_mode))
             yield
         finally:
             for name, value in arrays.items():

@@ -163,3 +163,37 @@ def test_backends_with_their_own_pools(backend):
     with parallel_config(backend=backend):
         other = BayesSearchCV(SVC(), space, n_jobs=2, **kwargs).fit(X, Y)
     assert other.cv_results_["params"] == sequential.cv_results_["params"]
+
+
+def test_large_arrays_are_memory_mapped_once_as_joblib_would():
+    """Process workers get X as one read-only memory map for the whole search;
+    joblib's parallel_config still decides (max_nbytes=None turns it off)."""
+    big = np.random.default_rng(0).random((5000, 40))  # 1.6 MB
+    labels = (big[:, 0] > 0.5).astype(int)
+    splits = list(KFold(2).split(big))
+    evaluator = Evaluator(
+        SVC(),
+        big,
+        labels,
+        splits,
+        scorer=check_scoring(SVC()),
+        fit_params={},
+        score_params={},
+        return_train_score=False,
+        error_score=np.nan,
+        n_jobs=2,
+    )
+    with evaluator._shared_data():
+        assert isinstance(evaluator.X, np.memmap) and not evaluator.X.flags.writeable
+        np.testing.assert_array_equal(evaluator.X, big)
+        assert type(evaluator.y) is np.ndarray  # small: left to joblib
+    assert evaluator.X is big
+    with parallel_config(max_nbytes=None):
+        with evaluator._shared_data():
+            assert evaluator.X is big
+    with parallel_config(backend="threading"):
+        with evaluator._shared_data():
+            assert evaluator.X is big
+    one = _evaluator(SVC(), n_jobs=1)
+    with one._shared_data():
+        assert one.X is X
