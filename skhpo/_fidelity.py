@@ -20,6 +20,7 @@ continuing the candidate's models where the estimator allows it:
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -244,9 +245,10 @@ class Fidelity:
             )
         return int(min_resources), int(max_resources)
 
-    def check_values(self, estimator, values):
+    def check_values(self, estimator, values, n_train=None):
         """Raise, naming the resource, if the estimator's own parameter
-        validation refuses one of ``values`` (before any fit)."""
+        validation refuses one of ``values`` (before any fit); warn if the
+        estimator may stop early on ``n_train`` training samples."""
         if self.kind != "param":
             return
         for value in values:
@@ -262,6 +264,36 @@ class Fidelity:
                 raise ValueError(
                     f"resource={self.name!r} cannot take the value {value}: {exc}"
                 ) from exc
+        self._warn_early_stopping(estimator, n_train)
+
+    def _warn_early_stopping(self, estimator, n_train):
+        """Warn when the resource's owner may stop training before the units
+        asked: ``n_resources`` would then count what was asked."""
+        prefix = self.name.rpartition("__")[0]
+        owner = estimator.get_params(deep=True)[prefix] if prefix else estimator
+        own = owner.get_params(deep=False)
+        # "auto": histogram gradient boosting stops early above 10,000 samples
+        auto = n_train is not None and n_train > 10_000
+        stops = (
+            own.get("early_stopping") is True
+            or (own.get("early_stopping") == "auto" and auto)
+            or (
+                "n_iter_no_change" in own
+                and own["n_iter_no_change"] is not None
+                and "early_stopping" not in own  # gradient boosting's switch
+            )
+        )
+        if stops:
+            warnings.warn(
+                f"{type(owner).__name__} stops early (early_stopping="
+                f"{own.get('early_stopping')!r}, n_iter_no_change="
+                f"{own.get('n_iter_no_change')!r}): it may train fewer than the "
+                f"{self.name!r} units a step asks for, while n_resources in "
+                "cv_results_ counts the units asked. Turn early stopping off to "
+                "compare candidates on the resource they were given.",
+                UserWarning,
+                stacklevel=4,
+            )
 
     def bind(self, y, splits, n_samples, rng, *, classifier=False):
         """Fix what depends on the data: classes, the folds' permutations.

@@ -295,7 +295,9 @@ refit_time_, multimetric_ :
             self._n_samples, len(splits), y
         )
         self._fidelity.check_values(
-            self.estimator, (self.min_resources_, self.max_resources_)
+            self.estimator,
+            (self.min_resources_, self.max_resources_),
+            n_train=max(len(train) for train, _ in splits),
         )
         if self._fidelity.kind == "n_samples":
             least = min(b.rungs[0].n_resources for b in self._brackets)

@@ -311,7 +311,9 @@ return_train_score
         self._n_samples = _num_samples(X)
         if self._fidelity.kind == "param":
             self._fidelity.check_values(
-                self.estimator, (self.step_resource, self.n_steps * self.step_resource)
+                self.estimator,
+                (self.step_resource, self.n_steps * self.step_resource),
+                n_train=max(len(train) for train, _ in splits),
             )
 
     def _max_candidates(self):

@@ -473,3 +473,27 @@ def test_reasons_for_fixed_hyperparameters_and_a_clean_best_estimator():
     ).fit(X, y)
     assert boosting.mutable_ == ["max_depth"]
     assert "would rescale the past" in boosting.fixed_["learning_rate"]
+
+
+def test_warns_when_the_resource_owner_stops_early():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    X, y = load_iris(return_X_y=True)
+
+    def fit(estimator):
+        return PBTSearchCV(
+            estimator,
+            {"max_depth": [2, 3]},
+            resource="max_iter",
+            population_size=2,
+            n_steps=2,
+            step_resource=2,
+            cv=2,
+            random_state=0,
+        ).fit(X, y)
+
+    with pytest.warns(UserWarning, match="stops early.*n_resources in cv_results_"):
+        fit(HistGradientBoostingClassifier(early_stopping=True))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "auto" does not stop on 75 samples
+        fit(HistGradientBoostingClassifier())
