@@ -26,11 +26,12 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.pipeline import Pipeline
+from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from ._engine import Job, PartialFitEpochs, Refit, WarmStart
 
-__all__ = ["Fidelity", "check_fidelity"]
+__all__ = ["Fidelity", "bind_search", "check_fidelity"]
 
 
 def _final_step(estimator):
@@ -357,3 +358,28 @@ class Fidelity:
             PartialFitEpochs(0, units, classes).train(estimator, X, y, fit_params)
         else:
             Refit().train(estimator, X, y, fit_params)
+
+
+def bind_search(search, evaluator):
+    """Draw a search's seed and bind its fidelity to the evaluator's data.
+
+    Parameters
+    ----------
+    search : HyperbandSearchCV or PBTSearchCV
+        With ``random_state``, ``_fidelity`` and ``_n_samples`` set.
+    evaluator : skhpo._engine.Evaluator
+
+    Returns
+    -------
+    seed : int
+        The search's seed, from which every generator of the search derives.
+    """
+    seed = check_random_state(search.random_state).randint(np.iinfo(np.int32).max)
+    search._fidelity.bind(
+        evaluator.y,
+        evaluator.splits,
+        search._n_samples,
+        np.random.default_rng([seed, 1]),
+        classifier=is_classifier(search.estimator),
+    )
+    return seed

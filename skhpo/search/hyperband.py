@@ -10,12 +10,11 @@ import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier
 from sklearn.model_selection import check_cv
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _num_samples
 
 from .._base import BaseSearch, check_param_names
-from .._fidelity import check_fidelity
+from .._fidelity import bind_search, check_fidelity
 from .._results import select_best_at_highest_resource
 from ..acquisition import propose, random_candidates
 from ..schedulers import ASHAPolicy, HalvingPolicy, hyperband_brackets
@@ -363,14 +362,7 @@ refit_time_, multimetric_ :
 
     # ------------------------------------------------------------ search
     def _run_search(self, evaluator):
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        self._fidelity.bind(
-            evaluator.y,
-            evaluator.splits,
-            self._n_samples,
-            np.random.default_rng([seed, 1]),
-            classifier=is_classifier(self.estimator),
-        )
+        seed = bind_search(self, evaluator)
         # every candidate drawn: (subspace, params), how, and all of them for
         # the samplers to exclude
         self._candidates, self._sources, self._seen = [], [], []

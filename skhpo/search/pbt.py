@@ -11,14 +11,13 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from joblib.parallel import get_active_backend
-from sklearn.base import clone, is_classifier
-from sklearn.utils import check_random_state
+from sklearn.base import clone
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _num_samples
 
 from .._base import BaseSearch, check_param_names
 from .._engine import Continue
-from .._fidelity import check_fidelity
+from .._fidelity import bind_search, check_fidelity
 from .._mutable import apply_update, check_mutable
 from ..schedulers import PBTPolicy
 from ..space import check_space
@@ -321,14 +320,7 @@ return_train_score
 
     # ------------------------------------------------------------ search
     def _run_search(self, evaluator):
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        self._fidelity.bind(
-            evaluator.y,
-            evaluator.splits,
-            self._n_samples,
-            np.random.default_rng([seed, 1]),
-            classifier=is_classifier(self.estimator),
-        )
+        seed = bind_search(self, evaluator)
         backend, _ = get_active_backend()
         # process and cluster workers receive a member's models with every
         # step's task and send them back; threads and one worker share them
