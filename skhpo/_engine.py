@@ -45,6 +45,7 @@ from sklearn.base import TransformerMixin, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
 
+from ._mutable import apply_update
 from .utils._sklearn_compat import (
     MultimetricScorer,
     check_method_params,
@@ -209,8 +210,9 @@ class WarmStart:
         value = self.stop if self.cumulative else self.stop - self.start
         short = self.name.rpartition("__")[2]
         if self.start == 0:
-            prefix = self.name[: len(self.name) - len(short)]
-            estimator.set_params(**{self.name: value, prefix + "warm_start": True})
+            estimator.set_params(
+                **{self.name: value, sibling(self.name, "warm_start"): True}
+            )
             final, params = estimator, fit_params
         else:
             final, X, params = _through_head(estimator, X, y, fit_params, fit=False)
@@ -251,6 +253,13 @@ class PartialFitEpochs:
                 final.partial_fit(X, y, **params)
 
 
+def sibling(name, param):
+    """The name of ``param`` of the estimator that owns parameter ``name``
+    (``step__warm_start`` for ``step__n_estimators``)."""
+    owner = name.rpartition("__")[0]
+    return f"{owner}__{param}" if owner else param
+
+
 class Continue:
     """Change hyperparameters of a continued model, then train it on.
 
@@ -267,8 +276,6 @@ class Continue:
         self.trainer = trainer
 
     def train(self, estimator, X, y, fit_params):
-        from ._mutable import apply_update
-
         apply_update(estimator, self.update)
         self.trainer.train(estimator, X, y, fit_params)
 

@@ -253,9 +253,7 @@ class Fidelity:
         if self.kind != "param":
             return
         for value in values:
-            probe = clone(estimator).set_params(**{self.name: value})
-            prefix = self.name.rpartition("__")[0]
-            owner = probe.get_params(deep=True)[prefix] if prefix else probe
+            owner = self._owner(clone(estimator).set_params(**{self.name: value}))
             validate = getattr(owner, "_validate_params", None)
             if validate is None or not hasattr(owner, "_parameter_constraints"):
                 continue
@@ -267,11 +265,15 @@ class Fidelity:
                 ) from exc
         self._warn_early_stopping(estimator, n_train)
 
+    def _owner(self, estimator):
+        """The estimator (or Pipeline step) whose parameter the resource is."""
+        prefix = self.name.rpartition("__")[0]
+        return estimator.get_params(deep=True)[prefix] if prefix else estimator
+
     def _warn_early_stopping(self, estimator, n_train):
         """Warn when the resource's owner may stop training before the units
         asked: ``n_resources`` would then count what was asked."""
-        prefix = self.name.rpartition("__")[0]
-        owner = estimator.get_params(deep=True)[prefix] if prefix else estimator
+        owner = self._owner(estimator)
         own = owner.get_params(deep=False)
         # "auto": histogram gradient boosting stops early above 10,000 samples
         auto = n_train is not None and n_train > 10_000

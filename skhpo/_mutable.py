@@ -186,10 +186,18 @@ def check_mutable(estimator, searched, mutable, *, resource=None):
     final, prefix = _final(estimator)
     name = type(final).__name__
 
+    def own(param):
+        """Whether ``param`` belongs to the estimator a step continues."""
+        return param.startswith(prefix) and "__" not in param[len(prefix) :]
+
+    def allowed(param):
+        """Whether explore may change ``param`` (unknown classes: the user says)."""
+        return param != resource and own(param) and (known is None or param in known)
+
     def reason(param):
         if param == resource:
             return "the resource grows step by step"
-        if not param.startswith(prefix) or "__" in param[len(prefix) :]:
+        if not own(param):
             return "a Pipeline step before the last is fitted once, on the first step"
         if known is None:
             return (
@@ -215,14 +223,7 @@ def check_mutable(estimator, searched, mutable, *, resource=None):
             raise ValueError(
                 f"mutable names {unknown} that are not searched; searched: {searched}"
             )
-        refused = [
-            m
-            for m in mutable
-            if m == resource
-            or not m.startswith(prefix)
-            or "__" in m[len(prefix) :]
-            or (known is not None and m not in known)
-        ]
+        refused = [m for m in mutable if not allowed(m)]
         if refused:
             allowed = sorted(known) if known is not None else "its own parameters"
             raise ValueError(

@@ -16,8 +16,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _num_samples
 
 from .._base import BaseSearch, check_param_names
-from .._engine import Continue
-from .._fidelity import bind_search, check_fidelity
+from .._engine import Continue, sibling
+from .._fidelity import _final_step, bind_search, check_fidelity
 from .._mutable import apply_update, check_mutable
 from ..schedulers import PBTPolicy
 from ..space import check_space
@@ -262,9 +262,7 @@ return_train_score
                 "training trains in steps. Use resource='partial_fit' or an "
                 "integer warm-start parameter such as 'n_estimators' or 'max_iter'."
             )
-        final = self.estimator
-        while hasattr(final, "steps"):
-            final = final.steps[-1][1]
+        final = _final_step(self.estimator)
         if self.resource == "partial_fit" and not hasattr(final, "partial_fit"):
             raise ValueError(
                 f"resource='partial_fit' trains in partial_fit epochs, but "
@@ -408,14 +406,11 @@ return_train_score
             previous = params
         if fidelity.kind == "param":
             # the resource as trained in all, warm_start as it was given
-            prefix = fidelity.name[
-                : len(fidelity.name) - len(fidelity.name.rpartition("__")[2])
-            ]
-            given = self.estimator.get_params()[prefix + "warm_start"]
+            warm_start = sibling(fidelity.name, "warm_start")
             model.set_params(
                 **{
                     fidelity.name: self.n_steps * self.step_resource,
-                    prefix + "warm_start": given,
+                    warm_start: self.estimator.get_params()[warm_start],
                 }
             )
 
