@@ -20,7 +20,13 @@ from sklearn.model_selection import (
     StratifiedShuffleSplit,
 )
 
-from ._inputs import read_finished, warn_at_edges
+from ._inputs import (
+    check_int,
+    choose_metric,
+    read_cv_results,
+    read_finished,
+    warn_at_edges,
+)
 
 _ALTERNATIVES = ("greater", "two-sided", "less")
 _K_FOLDS = (KFold, StratifiedKFold, GroupKFold, StratifiedGroupKFold)
@@ -129,14 +135,7 @@ def compare_candidates(
     14
     """
     who = "compare_candidates"
-    if isinstance(n_runners_up, bool) or not isinstance(n_runners_up, numbers.Integral):
-        raise ValueError(
-            f"{who}: n_runners_up must be an int >= 1, got {n_runners_up!r}"
-        )
-    if n_runners_up < 1:
-        raise ValueError(
-            f"{who}: n_runners_up must be an int >= 1, got {n_runners_up!r}"
-        )
+    check_int(n_runners_up, "n_runners_up", 1, who)
     if alternative not in _ALTERNATIVES:
         raise ValueError(
             f"{who}: alternative must be one of {_ALTERNATIVES}, got {alternative!r}"
@@ -248,8 +247,6 @@ def _p_value(t: float, df: int, alternative: str) -> float:
 
 def _best_level(obj: Any, metric: str | None, who: str) -> Any:
     """The resource level of the best candidate, for multi-fidelity results."""
-    from ._inputs import choose_metric, read_cv_results
-
     results, search = read_cv_results(obj, who)
     if "n_resources" not in results:
         return "auto"

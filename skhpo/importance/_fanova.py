@@ -48,11 +48,15 @@ class LeafBoxes:
 
     @property
     def mean(self) -> float:
-        return float(self.volume @ self.value)
+        if "mean" not in self._cache:
+            self._cache["mean"] = float(self.volume @ self.value)
+        return self._cache["mean"]
 
     @property
     def variance(self) -> float:
-        return float(self.volume @ (self.value - self.mean) ** 2)
+        if "variance" not in self._cache:
+            self._cache["variance"] = float(self.volume @ (self.value - self.mean) ** 2)
+        return self._cache["variance"]
 
 
 def leaf_boxes(
@@ -171,6 +175,23 @@ def pair_marginal(
     return ei, ej, np.cumsum(np.cumsum(diff, axis=0), axis=1)[:-1, :-1]
 
 
+def _flat(variance: float, mean: float) -> bool:
+    """Whether a function of this mean and variance is constant (up to rounding)."""
+    return variance <= 1e-12 * max(1.0, mean * mean)
+
+
+def _main_variances(boxes: LeafBoxes) -> np.ndarray:
+    """Variance of the tree's marginal over each input (unnormalised)."""
+    mean = boxes.mean
+    d = boxes.low.shape[1]
+    return np.array(
+        [
+            np.diff(e) @ (v - mean) ** 2
+            for e, v in (marginal(boxes, i) for i in range(d))
+        ]
+    )
+
+
 def _pair_variance(boxes: LeafBoxes, i: int, j: int, mean: float) -> float:
     """Variance of the tree's marginal over the pair (i, j)."""
     ei, ej, values = pair_marginal(boxes, i, j)
@@ -216,12 +237,9 @@ def decompose(
     if pairs is None:
         pairs = list(combinations(range(d), 2))
     mean, total = boxes.mean, boxes.variance
-    if total <= 1e-12 * max(1.0, mean * mean):
+    if _flat(total, mean):
         return TreeDecomposition(np.zeros(d), np.zeros(len(pairs)), 0.0)
-    main_var = np.empty(d)
-    for i in range(d):
-        edges, values = marginal(boxes, i)
-        main_var[i] = np.diff(edges) @ (values - mean) ** 2
+    main_var = _main_variances(boxes)
     pair_var = np.array(
         [
             _pair_variance(boxes, i, j, mean) - main_var[i] - main_var[j]
@@ -308,10 +326,9 @@ def decompose_forest(
     tree_variance = np.array([t.variance for t in trees])
     for k, t in enumerate(trees):
         mean = t.mean
-        own = np.empty(d)
+        own = _main_variances(t)
         for i in range(d):
-            edges, values = marginal(t, i)
-            own[i] = np.diff(edges) @ (values - mean) ** 2
+            edges, values = marginal(t, i)  # cached by _main_variances
             curves[i] += values[_at(edges, mids[i])]
         for p, (i, j) in enumerate(pairs):
             ei, ej, values = pair_marginal(t, i, j)
@@ -319,14 +336,14 @@ def decompose_forest(
             tree_pairs[k, p] = np.sum(cell * (values - mean) ** 2) - own[i] - own[j]
             surfaces[p] += values[np.ix_(_at(ei, mids[i]), _at(ej, mids[j]))]
         tree_main[k] = own
-    varying = tree_variance > 1e-12 * np.maximum(1.0, [t.mean**2 for t in trees])
+    varying = ~np.array([_flat(t.variance, t.mean) for t in trees], dtype=bool)
     tree_main[varying] /= tree_variance[varying, None]
     tree_pairs[varying] /= tree_variance[varying, None]
     tree_main[~varying] = tree_pairs[~varying] = 0.0
     tree_pairs = np.clip(tree_pairs, 0.0, None)
 
     mean = float(np.mean([t.mean for t in trees]))
-    if variance <= 1e-12 * max(1.0, mean * mean):
+    if _flat(variance, mean):
         zeros = np.zeros(d), np.zeros(n_pairs)
         return ForestDecomposition(*zeros, 0.0, tree_main, tree_pairs, tree_variance)
     main_var = np.array(

@@ -10,6 +10,7 @@ measure. Without a space, the measure is read off the values (see
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -161,6 +162,17 @@ class Finished:
             for j in range(k)
         ]
         return np.column_stack(columns)[self.rows]
+
+
+def check_int(value: Any, name: str, minimum: int, who: str | None = None) -> None:
+    """Raise a ValueError naming ``name`` unless ``value`` is an int >= ``minimum``."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or value < minimum
+    ):
+        prefix = f"{who}: " if who else ""
+        raise ValueError(f"{prefix}{name} must be an int >= {minimum}, got {value!r}")
 
 
 def read_cv_results(obj: Any, who: str) -> tuple[Mapping, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from itertools import combinations
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,7 +12,7 @@ from sklearn.utils import check_random_state
 
 from ..space._utils import to_python
 from ._fanova import decompose, decompose_forest, leaf_boxes, marginal_at
-from ._inputs import read_finished, warn_at_edges
+from ._inputs import check_int, read_finished, warn_at_edges
 
 #: Interactions are computed between the most important hyperparameters only.
 _MAX_INTERACTING = 8
@@ -167,8 +166,8 @@ def importance_report(
     ['importance', 'importance_std', 'interaction']
     """
     who = "importance_report"
-    _check_positive_int(n_trees, "n_trees", who)
-    _check_positive_int(max_pairs, "max_pairs", who, minimum=0)
+    check_int(n_trees, "n_trees", 1, who)
+    check_int(max_pairs, "max_pairs", 0, who)
     try:
         check_random_state(random_state)
     except ValueError:
@@ -298,12 +297,3 @@ def _describe(finished, n_trees: int) -> str:
     if np.ptp(finished.scores) == 0:
         text += "; the scores do not vary, so no hyperparameter mattered"
     return text
-
-
-def _check_positive_int(value: Any, name: str, who: str, minimum: int = 1) -> None:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, np.integer))
-        or value < minimum
-    ):
-        raise ValueError(f"{who}: {name} must be an int >= {minimum}, got {value!r}")

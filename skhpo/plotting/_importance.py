@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import pandas as pd
 
 from ..importance import importance_report
+from ..importance._inputs import check_int
 from ._base import check_matplotlib_support
 
 
@@ -32,15 +31,6 @@ def _axes(ax, n: int = 1, n_cols: int | None = None, size=None):
     for extra in axes.ravel()[n:]:
         extra.set_visible(False)
     return fig, axes.ravel()
-
-
-def _check_count(value, name: str, minimum: int) -> None:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or value < minimum
-    ):
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
 
 
 def _check_report(report, who: str) -> None:
@@ -105,7 +95,7 @@ class ImportanceDisplay:
         """
         check_matplotlib_support(f"{cls.__name__}.from_report")
         _check_report(report, f"{cls.__name__}.from_report")
-        _check_count(n_pairs, "n_pairs", minimum=0)
+        check_int(n_pairs, "n_pairs", 0)
         pairs = pd.DataFrame.from_dict(report.attrs["interactions"], orient="index")
         pairs = pairs.head(n_pairs) if len(pairs) else None
         return cls(
@@ -229,7 +219,7 @@ class MarginalDisplay:
         """
         check_matplotlib_support(f"{cls.__name__}.from_report")
         _check_report(report, f"{cls.__name__}.from_report")
-        _check_count(max_params, "max_params", minimum=1)
+        check_int(max_params, "max_params", 1)
         names = list(report.index[:max_params]) if params is None else list(params)
         unknown = [n for n in names if n not in report.attrs["marginals"]]
         if unknown:
