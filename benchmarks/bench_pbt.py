@@ -29,8 +29,10 @@ overhead (time spent deciding exploits/explores and copying models, over the
 time of a generation's training); what moving the members' models to the
 workers and back costs (``model_transfer_``: their pickled size, and the
 estimated serialisation time over PBT's wall time); and, in a separate run with
-``asynchronous=True`` and ``n_jobs=2``, the workers' utilisation
-(fit + score time over 2 x wall time).
+``asynchronous=True``, ``n_jobs=2`` and ``refit=False``, the workers'
+utilisation (fit + score time over 2 x wall time; the refit runs in the
+driver alone, after the workers are done, so it is left out, as in
+``bench_hyperband.py``).
 
 Usage::
 
@@ -201,6 +203,7 @@ def utilisation(name, seed, population, n_steps):
         cv=_cv(seed),
         n_jobs=N_JOBS,
         random_state=seed,
+        refit=False,
     )
     wall = _timed(search, X, y)
     r = search.cv_results_

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import os
+import pickle
 import queue
 import shutil
 import tempfile
@@ -39,11 +40,17 @@ from traceback import format_exc
 
 import joblib
 import numpy as np
+
+try:  # joblib >= 1.5 depends on cloudpickle; before, it carried its own
+    import cloudpickle
+except ImportError:  # pragma: no cover
+    from joblib.externals import cloudpickle
 from joblib import Parallel, delayed, effective_n_jobs
 from joblib.parallel import get_active_backend
 from sklearn.base import TransformerMixin, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
+from sklearn.utils import get_tags
 
 from ._mutable import apply_update
 from .utils._sklearn_compat import (
@@ -86,6 +93,8 @@ def fit_and_score(
     callback_ctx=None,
     caller=None,
     trainer=None,
+    fold=None,
+    pack_state=False,
 ):
     """Fit ``estimator`` with ``parameters`` on one fold and score it.
 
@@ -93,6 +102,12 @@ def fit_and_score(
     to train: a plain ``fit``, or a continuation of a model kept from an earlier
     step (``warm_start``, ``partial_fit`` epochs), in which case ``estimator``
     is that model and the trained model is returned as ``state``.
+
+    ``fold``, if given, is ``(X_train, y_train, X_test, y_test)``: this split's
+    parts already cut (see :meth:`Evaluator._shared_data`). A pairwise
+    estimator still cuts its kernel from ``X``. ``estimator`` may be a
+    :class:`Packed` model, and with ``pack_state`` the kept model is returned
+    packed.
 
     Returns
     -------
@@ -103,6 +118,8 @@ def fit_and_score(
         trained model when the trainer keeps it, else None).
     """
     trainer = _REFIT if trainer is None else trainer
+    if isinstance(estimator, Packed):
+        estimator = estimator.load()
     fit_params = fit_params if fit_params is not None else {}
     score_params = score_params if score_params is not None else {}
     fit_params = check_method_params(X, params=fit_params, indices=train)
@@ -113,8 +130,11 @@ def fit_and_score(
         # clone the values too: estimators may be searched over
         estimator = estimator.set_params(**clone(parameters, safe=False))
 
-    X_train, y_train = safe_split(estimator, X, y, train)
-    X_test, y_test = safe_split(estimator, X, y, test, train)
+    if fold is not None and not get_tags(estimator).input_tags.pairwise:
+        X_train, y_train, X_test, y_test = fold
+    else:
+        X_train, y_train = safe_split(estimator, X, y, train)
+        X_test, y_test = safe_split(estimator, X, y, test, train)
     metadata = (
         {"sample_weight": fit_params["sample_weight"]}
         if fit_params.get("sample_weight") is not None
@@ -152,13 +172,47 @@ def fit_and_score(
                 estimator, X_train, y_train, scorer, score_params_train, error_score
             )
         if trainer.keeps_state:
-            result["state"] = estimator
+            result["state"] = Packed.of(estimator) if pack_state else estimator
     finally:
         if callback_ctx is not None:
             callback_ctx.call_on_fit_task_end(
                 estimator=caller, X=X_train, y=y_train, metadata=metadata
             )
     return result
+
+
+class Packed:
+    """A kept model, pickled in the worker that trained it.
+
+    A model continued step after step by process or cluster workers goes to
+    the driver and back at every step. joblib's pickler visits each of its
+    arrays in Python; pickled once by the standard pickler, it crosses both
+    ways as one ``bytes`` object, and the driver copies it (an exploit) for
+    free. Models only cloudpickle can pickle (a ``lambda`` in a Pipeline) are
+    pickled with it.
+    """
+
+    __slots__ = ("data",)
+
+    def __init__(self, data):
+        self.data = data
+
+    @classmethod
+    def of(cls, estimator):
+        try:
+            return cls(pickle.dumps(estimator, protocol=5))
+        except Exception:  # a lambda or a local class: cloudpickle's to handle
+            return cls(cloudpickle.dumps(estimator, protocol=5))
+
+    def load(self):
+        return pickle.loads(self.data)
+
+    @property
+    def nbytes(self):
+        return len(self.data)
+
+    def __deepcopy__(self, memo):
+        return self  # immutable: a copy is the same bytes
 
 
 def _fit(estimator, X, y, fit_params):
@@ -401,6 +455,9 @@ _LOCAL_PROCESS_BACKENDS = ("LokyBackend", "MultiprocessingBackend")
 #: Arrays from this size on are memory-mapped once per search, unless
 #: joblib's parallel_config sets another threshold (joblib's own default).
 _SHARE_NBYTES = 1_000_000
+#: Most bytes the per-split copies of ``X`` may take on disk (about
+#: ``n_splits`` times ``X``); above it the workers cut each split themselves.
+_FOLDS_NBYTES = 2**30
 
 
 def _with_shared_data(method):
@@ -470,6 +527,7 @@ class Evaluator:
         self.proposed: list[tuple[dict, dict]] = []
         self.results: list[CandidateResult] = []
         self._n_jobs_submitted = 0  # numbers the callbacks' tasks
+        self._folds = None  # per-split parts of X and y, see _shared_data
 
     def _backend_factory(self):
         """See :func:`_backend_factory`; None (one joblib call at a time) when
@@ -492,6 +550,12 @@ class Evaluator:
         would pass), which workers open by name. The folder is removed after.
         joblib's settings in force are followed: ``max_nbytes`` (None turns
         this off), ``mmap_mode`` and ``temp_folder`` of ``parallel_config``.
+
+        When ``X`` is mapped, each split's training and test parts are written
+        too (up to ``_FOLDS_NBYTES`` in all), as copy-on-write maps: a task
+        then reads its fold instead of copying it out of ``X`` (for short fits,
+        the copy is a tenth of a task), and may still write to it, as to the
+        copy it would have made.
         """
         backend, _ = get_active_backend()
         if self.n_workers() == 1 or type(backend).__name__ not in (
@@ -520,13 +584,41 @@ class Evaluator:
         folder = tempfile.mkdtemp(
             prefix="skhpo-shared-", dir=settings.get("temp_folder")
         )
+
+        def mapped(value, name, mode):
+            path = os.path.join(folder, f"{name}.pkl")
+            joblib.dump(value, path)
+            return joblib.load(path, mmap_mode=mode)
+
         try:
             for name, value in arrays.items():
-                path = os.path.join(folder, f"{name}.pkl")
-                joblib.dump(value, path)
-                setattr(self, name, joblib.load(path, mmap_mode=mmap_mode))
+                setattr(self, name, mapped(value, name, mmap_mode))
+            y = self.y
+            if (
+                "X" in arrays
+                and (y is None or type(arrays.get("y", y)) is np.ndarray)
+                and self.n_splits * arrays["X"].nbytes <= _FOLDS_NBYTES
+            ):
+                X, y = arrays["X"], arrays.get("y", y)
+                self._folds = [
+                    (
+                        mapped(np.asarray(train), f"train{i}", "r"),
+                        mapped(np.asarray(test), f"test{i}", "r"),
+                        tuple(
+                            None if part is None else mapped(part, f"{name}{i}", "c")
+                            for name, part in (
+                                ("X_train", X[train]),
+                                ("y_train", None if y is None else y[train]),
+                                ("X_test", X[test]),
+                                ("y_test", None if y is None else y[test]),
+                            )
+                        ),
+                    )
+                    for i, (train, test) in enumerate(self.splits)
+                ]
             yield
         finally:
+            self._folds = None
             for name, value in arrays.items():
                 setattr(self, name, value)
             shutil.rmtree(folder, ignore_errors=True)
@@ -535,16 +627,32 @@ class Evaluator:
         """Number of workers of the active joblib backend for ``n_jobs``."""
         return effective_n_jobs(self.n_jobs)
 
+    def moves_models(self):
+        """Whether a task's models travel to another process (process or
+        cluster workers): then kept models travel :class:`Packed`. Threads
+        and a single worker share them in place."""
+        backend, _ = get_active_backend()
+        return self.n_workers() > 1 and type(backend).__name__ not in (
+            "ThreadingBackend",
+            "SequentialBackend",
+        )
+
     def tasks(self, index, params, *, job=None):
         """The fit-and-score tasks of one candidate, one per fold.
 
         ``job`` (a :class:`Job`) may give per-fold models to continue, per-fold
         sub-indices of the splits and a trainer.
         """
-        splits = self.splits if job is None or job.splits is None else job.splits
+        own_splits = job is None or job.splits is None
+        splits = self.splits if own_splits else job.splits
+        folds = self._folds if own_splits else None
         states = None if job is None else job.states
         trainer = None if job is None else job.trainer
+        pack = trainer is not None and trainer.keeps_state and self.moves_models()
         for split_idx, (train, test) in enumerate(splits):
+            fold = None
+            if folds is not None:  # the same split, read from the shared maps
+                train, test, fold = folds[split_idx]
             ctx = None
             if self.callback_ctx is not None:
                 ctx = self.callback_ctx.subcontext(
@@ -567,6 +675,8 @@ class Evaluator:
                 callback_ctx=ctx,
                 caller=self.caller if ctx is not None else None,
                 trainer=trainer,
+                fold=fold,
+                pack_state=pack,
             )
 
     @_with_shared_data

@@ -1,16 +1,22 @@
 """The engine: lagged proposals, fold order, interrupts, joblib backends, callbacks."""
 
+import copy
+import pickle
+
 import numpy as np
 import pytest
 from joblib import parallel_config
-from sklearn.base import clone
-from sklearn.datasets import load_iris
+from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.datasets import load_digits, load_iris
+from sklearn.linear_model import SGDClassifier
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import KFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import SVC
 
-from skhpo import BayesSearchCV
-from skhpo._engine import Evaluator
+from skhpo import BayesSearchCV, HyperbandSearchCV, _engine
+from skhpo._engine import Evaluator, Packed
 from skhpo.space import Real
 from skhpo.utils._testing import InterruptingClassifier, SleepingClassifier
 
@@ -197,3 +203,129 @@ def test_large_arrays_are_memory_mapped_once_as_joblib_would():
     one = _evaluator(SVC(), n_jobs=1)
     with one._shared_data():
         assert one.X is X
+
+
+def _big_evaluator(estimator, n_jobs=2, X=None, y=None, scorer=None):
+    X = np.random.default_rng(0).random((5000, 40)) if X is None else X  # 1.6 MB
+    y = (X[:, 0] > 0.5).astype(int) if y is None else y
+    return Evaluator(
+        clone(estimator),
+        X,
+        y,
+        list(KFold(3, shuffle=True, random_state=0).split(X)),
+        scorer=scorer or check_scoring(estimator),
+        fit_params={},
+        score_params={},
+        return_train_score=False,
+        error_score="raise",
+        n_jobs=n_jobs,
+    )
+
+
+def test_each_split_is_written_once_as_copy_on_write_maps(monkeypatch):
+    """With X memory-mapped, each split's parts are too: tasks read their fold
+    instead of copying it out of X, and may write to it as to a copy."""
+    evaluator = _big_evaluator(SVC())
+    big, labels = evaluator.X, evaluator.y
+    with evaluator._shared_data():
+        assert len(evaluator._folds) == 3
+        for (train, test), (m_train, m_test, parts) in zip(
+            evaluator.splits, evaluator._folds
+        ):
+            np.testing.assert_array_equal(m_train, train)
+            np.testing.assert_array_equal(m_test, test)
+            X_train, y_train, X_test, y_test = parts
+            np.testing.assert_array_equal(X_train, big[train])
+            np.testing.assert_array_equal(y_train, labels[train])
+            np.testing.assert_array_equal(X_test, big[test])
+            np.testing.assert_array_equal(y_test, labels[test])
+            assert isinstance(X_train, np.memmap) and X_train.mode == "c"
+            assert X_train.flags.writeable
+        tasks = list(evaluator.tasks(0, {"C": 1.0}))
+        assert tasks[0][2]["fold"] is evaluator._folds[0][2]
+    assert evaluator._folds is None and evaluator.X is big
+    # the disk they may take is bounded; above it workers cut their folds
+    monkeypatch.setattr(_engine, "_FOLDS_NBYTES", big.nbytes)
+    with evaluator._shared_data():
+        assert isinstance(evaluator.X, np.memmap) and evaluator._folds is None
+    with parallel_config(max_nbytes=None):
+        with evaluator._shared_data():
+            assert evaluator._folds is None
+
+
+class _Zeroing(RegressorMixin, BaseEstimator):
+    """Records the sum of its training data, then zeroes that data in place."""
+
+    def fit(self, X, y):
+        self.seen_ = float(np.sum(X))
+        X[...] = 0.0  # fails on a read-only fold
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.seen_)
+
+
+def _seen(estimator, X, y):
+    return estimator.seen_
+
+
+def test_a_fit_writing_to_its_fold_changes_no_other_task():
+    """Copy-on-write: each task gets the split as it was written."""
+    evaluator = _big_evaluator(_Zeroing(), scorer=_seen)
+    expected = [float(evaluator.X[train].sum()) for train, _ in evaluator.splits]
+    results = evaluator.run(lambda k, f, p: ({}, {}), 6, lag=3)
+    for result in results:
+        assert [o["test_scores"] for o in result.out] == pytest.approx(expected)
+
+
+def test_pairwise_estimators_cut_their_kernel_from_X():
+    rng = np.random.default_rng(0)
+    features = rng.random((400, 5))
+    kernel = features @ features.T  # 400 x 400: 1.3 MB, memory-mapped
+    y = (features[:, 0] > 0.5).astype(int)
+    model = SVC(kernel="precomputed")
+    scores = {}
+    for n_jobs in (1, 2):
+        evaluator = _big_evaluator(model, n_jobs=n_jobs, X=kernel, y=y)
+        results = evaluator.run(lambda k, f, p: ({"C": 10.0**k}, {}), 3, lag=3)
+        scores[n_jobs] = [[o["test_scores"] for o in r.out] for r in results]
+    assert scores[1] == scores[2]
+
+
+def test_kept_models_travel_pickled_once():
+    X, y = load_iris(return_X_y=True)
+    model = SGDClassifier(random_state=0).fit(X, y)
+    packed = Packed.of(model)
+    assert packed.nbytes == len(pickle.dumps(model, protocol=5))
+    np.testing.assert_array_equal(packed.load().predict(X), model.predict(X))
+    assert copy.deepcopy(packed) is packed  # immutable bytes: copying is free
+    # what the standard pickler refuses, cloudpickle packs
+    local = make_pipeline(FunctionTransformer(lambda Z: 2 * Z), model)
+    with pytest.raises((pickle.PicklingError, AttributeError)):
+        pickle.dumps(local)
+    np.testing.assert_array_equal(Packed.of(local).load().predict(X), local.predict(X))
+
+
+def test_continued_models_give_the_same_results_when_they_travel():
+    """partial_fit models continued by process workers (packed) and in place
+    (one worker) train alike, a lambda in the Pipeline included."""
+    X, y = load_digits(return_X_y=True)
+    model = make_pipeline(
+        FunctionTransformer(lambda Z: Z / 16.0), SGDClassifier(random_state=0)
+    )
+    space = {"sgdclassifier__alpha": [1e-5, 1e-4, 1e-3, 1e-2]}
+    results = {}
+    for n_jobs in (1, 2):
+        search = HyperbandSearchCV(
+            model,
+            space,
+            resource="partial_fit",
+            max_resources=9,
+            n_brackets=1,
+            cv=3,
+            n_jobs=n_jobs,
+            random_state=0,
+        ).fit(X, y)
+        results[n_jobs] = search.cv_results_
+    for key in ("mean_test_score", "split0_test_score", "n_resources"):
+        np.testing.assert_array_equal(results[1][key], results[2][key])

@@ -10,7 +10,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from joblib.parallel import get_active_backend
 from sklearn.base import clone
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _num_samples
@@ -319,12 +318,9 @@ return_train_score
     # ------------------------------------------------------------ search
     def _run_search(self, evaluator):
         seed = bind_search(self, evaluator)
-        backend, _ = get_active_backend()
         # process and cluster workers receive a member's models with every
         # step's task and send them back; threads and one worker share them
-        self._moves_models = evaluator.n_workers() > 1 and type(
-            backend
-        ).__name__ not in ("ThreadingBackend", "SequentialBackend")
+        self._moves_models = evaluator.moves_models()
         if self.asynchronous:
             self._population = _AsyncPopulation(self, seed)
             n_open = math.ceil(evaluator.n_workers() / evaluator.n_splits) + 2
@@ -474,11 +470,13 @@ class _Population:
         update = _changes(self.params[m], previous, self.search.mutable_)
         if self.states[m] is not None and self.search._moves_models:
             if not self.n_moves:  # measured once: the models' size barely moves
+                # they travel pickled (Packed): time a pickling and unpickling
+                models = [p.load() for p in self.states[m]]
                 started = time.perf_counter()
-                data = pickle.dumps(self.states[m], protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.loads(data)
+                data = [pickle.dumps(model, protocol=5) for model in models]
+                [pickle.loads(d) for d in data]
                 self.move_seconds = time.perf_counter() - started
-                self.move_bytes = len(data)
+                self.move_bytes = sum(len(d) for d in data)
             self.n_moves += 1
         job = self.search._job(
             m, step, self.params[m], self.states[m], self.parent[m], update
