@@ -8,9 +8,13 @@ Four comparisons, each printing ratios and a verdict against its target:
   (``resource="partial_fit"``, ``max_resources=81``, as many candidates in all)
   continues its survivors' models epoch by epoch. Measured: the wall time
   HyperbandSearchCV needs to reach random search's best cross-validated score
-  at full fidelity, running Hyperband again with new seeds until it does (the
-  time counts every run). Target: at most one third of random search's wall
-  time.
+  at full fidelity (81 epochs), running Hyperband again with new seeds until
+  it does, as the paper's outer loop draws new candidates. ``skhpo time``
+  counts the earlier runs whole and the last one up to the moment its first
+  candidate at 81 epochs with that score was scored (the time each fold is
+  scored is read in the worker, by a second scorer); ``skhpo runs time``
+  counts every run whole, the last one included. Target: at most one third
+  of random search's wall time.
 - ``halving-example``: scikit-learn's successive-halving example (``SVC`` on
   ``make_classification(1000)``, 7 values of ``gamma`` x 6 of ``C``).
   ``GridSearchCV`` fits all 42; ``HalvingGridSearchCV(factor=2)`` and
@@ -101,6 +105,22 @@ def _n_hyperband_candidates():
     return int(search.plan().query("iter == 0")["n_candidates"].sum())
 
 
+def _clock(estimator, X, y):
+    """When a fold was scored: a second scorer, read in the worker."""
+    return time.time()
+
+
+def _first_reach(search, target, started):
+    """Seconds from ``started`` until ``search`` scored its first candidate at
+    full fidelity reaching ``target`` (all folds), or None."""
+    res = search.cv_results_
+    hits = (res["n_resources"] == EPOCHS) & (res["mean_test_score"] >= target)
+    if not hits.any():
+        return None
+    clocks = [res[f"split{k}_test_clock"] for k in range(search.n_splits_)]
+    return float(np.max(clocks, axis=0)[hits].min() - started)
+
+
 def part_partial_fit(seed, max_runs=6):
     from sklearn.model_selection import RandomizedSearchCV
 
@@ -118,32 +138,40 @@ def part_partial_fit(seed, max_runs=6):
     )
     random_wall = _timed_fit(random, X, y)
     target = random.best_score_
-    spent, runs, best, reached = 0.0, 0, -np.inf, False
-    while runs < max_runs and not reached:
+    spent, runs, best, reach = 0.0, 0, -np.inf, None
+    while runs < max_runs and reach is None:
         hb = HyperbandSearchCV(
             _mlp(),
             _MLP_SPACE,
             resource="partial_fit",
             max_resources=EPOCHS,
+            scoring={"score": "accuracy", "clock": _clock},
+            refit="score",
             cv=_cv(seed),
             n_jobs=N_JOBS,
             random_state=1000 * seed + runs,
         )
-        spent += _timed_fit(hb, X, y)
+        started = time.time()
+        wall = _timed_fit(hb, X, y)
+        found = _first_reach(hb, target, started)
+        if found is not None:
+            reach = spent + min(found, wall)
+        spent += wall
         runs += 1
         if hb.best_score_ > best:
             best, best_search = hb.best_score_, hb
-        reached = best >= target
+    reach = np.inf if reach is None else reach
     return {
         "candidates": n_candidates,
         "random wall": random_wall,
         "random best": target,
         "random test": random.score(X_test, y_test),
-        "skhpo time": spent if reached else np.inf,
+        "skhpo time": reach,
         "skhpo runs": runs,
+        "skhpo runs time": spent if np.isfinite(reach) else np.inf,
         "skhpo best": best,
         "skhpo test": best_search.score(X_test, y_test),
-        "ratio": (spent if reached else np.inf) / random_wall,
+        "ratio": reach / random_wall,
     }
 
 
@@ -352,10 +380,12 @@ def _verdicts(part, runs, m):
     ok = lambda cond: "met" if cond else "NOT met"  # noqa: E731
     if part == "partial-fit":
         worst = max(r["ratio"] for r in runs)
+        whole = [r["skhpo runs time"] / r["random wall"] for r in runs]
         return [
             f"partial-fit: time to reach random search's best / its wall time = "
             f"{m['ratio']:.3f} mean, {worst:.3f} worst (target <= 0.333: "
-            f"{ok(worst <= 1 / 3)})"
+            f"{ok(worst <= 1 / 3)}); counting whole runs {np.mean(whole):.3f} "
+            f"mean, {max(whole):.3f} worst"
         ]
     if part == "halving-example":
         gap = max(r["grid best"] - r["skhpo best"] for r in runs)
