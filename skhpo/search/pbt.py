@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _num_samples
 
 from .._base import BaseSearch, check_param_names
-from .._engine import Continue, sibling
+from .._engine import Continue, Packed, sibling
 from .._fidelity import _final_step, bind_search, check_fidelity
 from .._mutable import apply_update, check_mutable
 from ..schedulers import PBTPolicy
@@ -138,6 +138,10 @@ return_train_score
         models, all folds, measured at the first move) and ``seconds``
         (``n_moves`` times twice the time to pickle and unpickle them then:
         an estimate of the serialisation the moves cost, network excluded).
+        A worker pickles the models it trained once, and they travel as bytes
+        to the search and on to the next worker; loky and multiprocessing
+        give a task to whichever worker is free, so a model cannot wait for
+        the next step in the worker that trained it.
 
     See Also
     --------
@@ -471,7 +475,11 @@ class _Population:
         if self.states[m] is not None and self.search._moves_models:
             if not self.n_moves:  # measured once: the models' size barely moves
                 # they travel pickled (Packed): time a pickling and unpickling
-                models = [p.load() for p in self.states[m]]
+                models = [
+                    p.load() if isinstance(p, Packed) else p
+                    for p in self.states[m]
+                    if p is not None  # a fold that failed starts over
+                ]
                 started = time.perf_counter()
                 data = [pickle.dumps(model, protocol=5) for model in models]
                 [pickle.loads(d) for d in data]
