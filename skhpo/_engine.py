@@ -104,10 +104,11 @@ def fit_and_score(
     is that model and the trained model is returned as ``state``.
 
     ``fold``, if given, is ``(X_train, y_train, X_test, y_test)``: this split's
-    parts already cut (see :meth:`Evaluator._shared_data`). A pairwise
-    estimator still cuts its kernel from ``X``. ``estimator`` may be a
-    :class:`Packed` model, and with ``pack_state`` the kept model is returned
-    packed.
+    parts already cut (see :meth:`Evaluator._shared_data`); ``X`` and ``y``
+    may then be :class:`OnDisk`, opened only if needed (a pairwise estimator
+    cuts its kernel from ``X``; fit and score parameters are cut as ``X``).
+    ``estimator`` may be a :class:`Packed` model, and with ``pack_state`` the
+    kept model is returned packed.
 
     Returns
     -------
@@ -120,17 +121,19 @@ def fit_and_score(
     trainer = _REFIT if trainer is None else trainer
     if isinstance(estimator, Packed):
         estimator = estimator.load()
+    if parameters is not None:
+        # clone the values too: estimators may be searched over
+        estimator = estimator.set_params(**clone(parameters, safe=False))
     fit_params = fit_params if fit_params is not None else {}
     score_params = score_params if score_params is not None else {}
+    use_fold = fold is not None and not get_tags(estimator).input_tags.pairwise
+    if not use_fold or fit_params or score_params:
+        X, y = OnDisk.opened(X), OnDisk.opened(y)
     fit_params = check_method_params(X, params=fit_params, indices=train)
     score_params_train = check_method_params(X, params=score_params, indices=train)
     score_params_test = check_method_params(X, params=score_params, indices=test)
 
-    if parameters is not None:
-        # clone the values too: estimators may be searched over
-        estimator = estimator.set_params(**clone(parameters, safe=False))
-
-    if fold is not None and not get_tags(estimator).input_tags.pairwise:
+    if use_fold:
         X_train, y_train, X_test, y_test = fold
     else:
         X_train, y_train = safe_split(estimator, X, y, train)
@@ -179,6 +182,26 @@ def fit_and_score(
                 estimator=caller, X=X_train, y=y_train, metadata=metadata
             )
     return result
+
+
+class OnDisk:
+    """An array a worker opens from disk only if it needs it (a memory map).
+
+    Sent instead of the whole ``X`` and ``y`` with tasks that have their
+    split's parts already cut: most never look at them.
+    """
+
+    __slots__ = ("path", "mmap_mode")
+
+    def __init__(self, path, mmap_mode):
+        self.path = path
+        self.mmap_mode = mmap_mode
+
+    @staticmethod
+    def opened(value):
+        if type(value) is OnDisk:
+            return joblib.load(value.path, mmap_mode=value.mmap_mode)
+        return value
 
 
 class Packed:
@@ -528,6 +551,7 @@ class Evaluator:
         self.results: list[CandidateResult] = []
         self._n_jobs_submitted = 0  # numbers the callbacks' tasks
         self._folds = None  # per-split parts of X and y, see _shared_data
+        self._whole = None  # X and y as OnDisk, sent along with the parts
 
     def _backend_factory(self):
         """See :func:`_backend_factory`; None (one joblib call at a time) when
@@ -590,6 +614,13 @@ class Evaluator:
             joblib.dump(value, path)
             return joblib.load(path, mmap_mode=mode)
 
+        def on_disk(value, name):
+            if isinstance(value, np.memmap):  # written above
+                return OnDisk(value.filename, mmap_mode)
+            path = os.path.join(folder, f"{name}.pkl")
+            joblib.dump(value, path)
+            return OnDisk(path, None)
+
         try:
             for name, value in arrays.items():
                 setattr(self, name, mapped(value, name, mmap_mode))
@@ -616,9 +647,13 @@ class Evaluator:
                     )
                     for i, (train, test) in enumerate(self.splits)
                 ]
+                self._whole = (
+                    on_disk(self.X, "X"),
+                    None if self.y is None else on_disk(self.y, "y"),
+                )
             yield
         finally:
-            self._folds = None
+            self._folds = self._whole = None
             for name, value in arrays.items():
                 setattr(self, name, value)
             shutil.rmtree(folder, ignore_errors=True)
@@ -662,8 +697,8 @@ class Evaluator:
             state = None if states is None else states[split_idx]
             yield delayed(fit_and_score)(
                 clone(self.base_estimator) if state is None else state,
-                self.X,
-                self.y,
+                self.X if fold is None else self._whole[0],
+                self.y if fold is None else self._whole[1],
                 scorer=self.scorer,
                 train=train,
                 test=test,

@@ -8,7 +8,7 @@ import pytest
 from joblib import parallel_config
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.datasets import load_digits, load_iris
-from sklearn.linear_model import SGDClassifier
+from sklearn.linear_model import Ridge, SGDClassifier
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import KFold
 from sklearn.pipeline import make_pipeline
@@ -16,7 +16,7 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import SVC
 
 from skhpo import BayesSearchCV, HyperbandSearchCV, _engine
-from skhpo._engine import Evaluator, Packed
+from skhpo._engine import Evaluator, OnDisk, Packed
 from skhpo.space import Real
 from skhpo.utils._testing import InterruptingClassifier, SleepingClassifier
 
@@ -243,6 +243,11 @@ def test_each_split_is_written_once_as_copy_on_write_maps(monkeypatch):
             assert X_train.flags.writeable
         tasks = list(evaluator.tasks(0, {"C": 1.0}))
         assert tasks[0][2]["fold"] is evaluator._folds[0][2]
+        # the whole X and y go along unopened, for the tasks that need them
+        whole_X, whole_y = tasks[0][1][1:3]
+        assert isinstance(whole_X, OnDisk) and isinstance(whole_y, OnDisk)
+        np.testing.assert_array_equal(OnDisk.opened(whole_X), big)
+        np.testing.assert_array_equal(OnDisk.opened(whole_y), labels)
     assert evaluator._folds is None and evaluator.X is big
     # the disk they may take is bounded; above it workers cut their folds
     monkeypatch.setattr(_engine, "_FOLDS_NBYTES", big.nbytes)
@@ -290,6 +295,23 @@ def test_pairwise_estimators_cut_their_kernel_from_X():
         results = evaluator.run(lambda k, f, p: ({"C": 10.0**k}, {}), 3, lag=3)
         scores[n_jobs] = [[o["test_scores"] for o in r.out] for r in results]
     assert scores[1] == scores[2]
+
+
+def test_fit_parameters_are_cut_along_with_the_shared_splits():
+    rng = np.random.default_rng(1)
+    features = rng.random((5000, 40))
+    target = features @ rng.random(40)
+    weights = rng.random(5000)
+    scores = {}
+    for n_jobs in (1, 2):
+        evaluator = _big_evaluator(Ridge(), n_jobs=n_jobs, X=features, y=target)
+        evaluator.fit_params = {"sample_weight": weights}
+        results = evaluator.run(lambda k, f, p: ({"alpha": 10.0**k}, {}), 3, lag=3)
+        scores[n_jobs] = [[o["test_scores"] for o in r.out] for r in results]
+    np.testing.assert_allclose(scores[1], scores[2], rtol=1e-12)
+    unweighted = _big_evaluator(Ridge(), X=features, y=target)
+    plain = unweighted.run(lambda k, f, p: ({"alpha": 10.0**k}, {}), 3, lag=3)
+    assert [[o["test_scores"] for o in r.out] for r in plain] != scores[2]
 
 
 def test_kept_models_travel_pickled_once():
