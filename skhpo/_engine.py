@@ -128,13 +128,13 @@ def fit_and_score(
     score_params = score_params if score_params is not None else {}
     use_fold = fold is not None and not get_tags(estimator).input_tags.pairwise
     if not use_fold or fit_params or score_params:
-        X, y = OnDisk.opened(X), OnDisk.opened(y)
+        X, y, train, test = (OnDisk.opened(v) for v in (X, y, train, test))
     fit_params = check_method_params(X, params=fit_params, indices=train)
     score_params_train = check_method_params(X, params=score_params, indices=train)
     score_params_test = check_method_params(X, params=score_params, indices=test)
 
     if use_fold:
-        X_train, y_train, X_test, y_test = fold
+        X_train, y_train, X_test, y_test = (OnDisk.opened(v) for v in fold)
     else:
         X_train, y_train = safe_split(estimator, X, y, train)
         X_test, y_test = safe_split(estimator, X, y, test, train)
@@ -185,23 +185,54 @@ def fit_and_score(
 
 
 class OnDisk:
-    """An array a worker opens from disk only if it needs it (a memory map).
+    """An array in a file, which each task maps for itself when it needs it.
 
-    Sent instead of the whole ``X`` and ``y`` with tasks that have their
-    split's parts already cut: most never look at them.
+    Tasks carry these instead of arrays (see :meth:`Evaluator._shared_data`):
+    a task maps the file only if it reads the array, and each task gets a map
+    of its own, so what a fit writes into a copy-on-write map (``mode="c"``)
+    no other task sees, even one unpickled from the same joblib batch. The
+    search itself holds no map open.
     """
 
-    __slots__ = ("path", "mmap_mode")
+    __slots__ = ("path", "dtype", "shape", "order", "offset", "mode")
 
-    def __init__(self, path, mmap_mode):
+    def __init__(self, path, dtype, shape, order="C", offset=0, mode="r"):
         self.path = path
-        self.mmap_mode = mmap_mode
+        self.dtype = dtype
+        self.shape = shape
+        self.order = order
+        self.offset = offset
+        self.mode = mode
+
+    @classmethod
+    def write(cls, array, path, mode):
+        """Write ``array`` (C order) to ``path``, to be mapped with ``mode``."""
+        array = np.ascontiguousarray(array)
+        array.tofile(path)
+        return cls(path, array.dtype, array.shape, "C", 0, mode)
+
+    @classmethod
+    def of_map(cls, array, mode):
+        """The file behind the memory map ``array``."""
+        order = "C" if array.flags.c_contiguous else "F"
+        return cls(array.filename, array.dtype, array.shape, order, array.offset, mode)
+
+    def __len__(self):
+        return self.shape[0]
 
     @staticmethod
     def opened(value):
-        if type(value) is OnDisk:
-            return joblib.load(value.path, mmap_mode=value.mmap_mode)
-        return value
+        """``value`` itself, or the array it stands for, freshly mapped."""
+        if type(value) is not OnDisk:
+            return value
+        return np.memmap(
+            value.path,
+            dtype=value.dtype,
+            mode=value.mode,
+            offset=value.offset,
+            shape=value.shape,
+            order=value.order,
+        )
 
 
 class Packed:
@@ -575,11 +606,14 @@ class Evaluator:
         joblib's settings in force are followed: ``max_nbytes`` (None turns
         this off), ``mmap_mode`` and ``temp_folder`` of ``parallel_config``.
 
-        When ``X`` is mapped, each split's training and test parts are written
-        too (up to ``_FOLDS_NBYTES`` in all), as copy-on-write maps: a task
-        then reads its fold instead of copying it out of ``X`` (for short fits,
-        the copy is a tenth of a task), and may still write to it, as to the
-        copy it would have made.
+        When ``X`` is mapped, each split's training and test parts (and its
+        indices) are written too, unless the estimator is pairwise, ``y`` is
+        not a numeric array, or they would take more than ``_FOLDS_NBYTES``
+        (about ``n_splits`` times ``X`` and ``y``). Tasks then carry
+        :class:`OnDisk` references: each maps its fold for itself instead of
+        copying it out of ``X`` (for short fits, the copy is a tenth of a
+        task), copy-on-write, so it may write to it as to the copy it would
+        have made; the whole ``X`` and ``y`` go along unopened.
         """
         backend, _ = get_active_backend()
         if self.n_workers() == 1 or type(backend).__name__ not in (
@@ -609,54 +643,63 @@ class Evaluator:
             prefix="skhpo-shared-", dir=settings.get("temp_folder")
         )
 
-        def mapped(value, name, mode):
-            path = os.path.join(folder, f"{name}.pkl")
-            joblib.dump(value, path)
-            return joblib.load(path, mmap_mode=mode)
-
-        def on_disk(value, name):
-            if isinstance(value, np.memmap):  # written above
-                return OnDisk(value.filename, mmap_mode)
-            path = os.path.join(folder, f"{name}.pkl")
-            joblib.dump(value, path)
-            return OnDisk(path, None)
+        def path(name):
+            return os.path.join(folder, name)
 
         try:
             for name, value in arrays.items():
-                setattr(self, name, mapped(value, name, mmap_mode))
-            y = self.y
-            if (
-                "X" in arrays
-                and (y is None or type(arrays.get("y", y)) is np.ndarray)
-                and self.n_splits * arrays["X"].nbytes <= _FOLDS_NBYTES
-            ):
-                X, y = arrays["X"], arrays.get("y", y)
-                self._folds = [
-                    (
-                        mapped(np.asarray(train), f"train{i}", "r"),
-                        mapped(np.asarray(test), f"test{i}", "r"),
-                        tuple(
-                            None if part is None else mapped(part, f"{name}{i}", "c")
-                            for name, part in (
-                                ("X_train", X[train]),
-                                ("y_train", None if y is None else y[train]),
-                                ("X_test", X[test]),
-                                ("y_test", None if y is None else y[test]),
-                            )
-                        ),
-                    )
-                    for i, (train, test) in enumerate(self.splits)
-                ]
-                self._whole = (
-                    on_disk(self.X, "X"),
-                    None if self.y is None else on_disk(self.y, "y"),
-                )
+                joblib.dump(value, path(f"{name}.pkl"))
+                setattr(self, name, joblib.load(path(f"{name}.pkl"), mmap_mode))
+            try:
+                self._share_splits(arrays, path, mmap_mode)
+            except OSError:  # a full disk: the workers cut their folds
+                self._folds = self._whole = None
             yield
         finally:
             self._folds = self._whole = None
             for name, value in arrays.items():
                 setattr(self, name, value)
             shutil.rmtree(folder, ignore_errors=True)
+
+    def _share_splits(self, arrays, path, mmap_mode):
+        """Write each split's parts once, when ``X`` was written (see
+        :meth:`_shared_data`); tasks then carry :class:`OnDisk` references."""
+        X, y = arrays.get("X"), arrays.get("y", self.y)
+        if (
+            X is None
+            or not (y is None or (type(y) is np.ndarray and not y.dtype.hasobject))
+            or get_tags(self.base_estimator).input_tags.pairwise  # cut from X
+            or self.n_splits * (X.nbytes + (0 if y is None else y.nbytes))
+            > _FOLDS_NBYTES
+        ):
+            return
+
+        def write(part, name, mode="c"):
+            if part is None:
+                return None
+            return OnDisk.write(part, path(name), mode)
+
+        folds = []
+        for i, (train, test) in enumerate(self.splits):
+            train, test = np.asarray(train), np.asarray(test)
+            parts = (
+                write(X[train], f"X_train{i}"),
+                write(None if y is None else y[train], f"y_train{i}"),
+                write(X[test], f"X_test{i}"),
+                write(None if y is None else y[test], f"y_test{i}"),
+            )
+            folds.append(
+                (write(train, f"train{i}", "r"), write(test, f"test{i}", "r"), parts)
+            )
+        self._folds = folds
+        self._whole = (
+            OnDisk.of_map(self.X, mmap_mode),
+            None
+            if y is None
+            else OnDisk.of_map(self.y, mmap_mode)
+            if "y" in arrays
+            else write(y, "y", "r"),
+        )
 
     def n_workers(self):
         """Number of workers of the active joblib backend for ``n_jobs``."""

@@ -16,7 +16,7 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import SVC
 
 from skhpo import BayesSearchCV, HyperbandSearchCV, _engine
-from skhpo._engine import Evaluator, OnDisk, Packed
+from skhpo._engine import Evaluator, Job, OnDisk, Packed
 from skhpo.space import Real
 from skhpo.utils._testing import InterruptingClassifier, SleepingClassifier
 
@@ -222,27 +222,29 @@ def _big_evaluator(estimator, n_jobs=2, X=None, y=None, scorer=None):
     )
 
 
-def test_each_split_is_written_once_as_copy_on_write_maps(monkeypatch):
-    """With X memory-mapped, each split's parts are too: tasks read their fold
-    instead of copying it out of X, and may write to it as to a copy."""
+def test_each_split_is_written_once_for_tasks_to_map(monkeypatch):
+    """With X memory-mapped, each split's parts are written too: tasks carry
+    references, and each maps its fold for itself, copy-on-write."""
     evaluator = _big_evaluator(SVC())
     big, labels = evaluator.X, evaluator.y
     with evaluator._shared_data():
         assert len(evaluator._folds) == 3
-        for (train, test), (m_train, m_test, parts) in zip(
-            evaluator.splits, evaluator._folds
-        ):
+        for (train, test), refs in zip(evaluator.splits, evaluator._folds):
+            assert all(isinstance(r, OnDisk) for r in (*refs[:2], *refs[2]))
+            m_train, m_test = OnDisk.opened(refs[0]), OnDisk.opened(refs[1])
             np.testing.assert_array_equal(m_train, train)
             np.testing.assert_array_equal(m_test, test)
-            X_train, y_train, X_test, y_test = parts
+            X_train, y_train, X_test, y_test = map(OnDisk.opened, refs[2])
             np.testing.assert_array_equal(X_train, big[train])
             np.testing.assert_array_equal(y_train, labels[train])
             np.testing.assert_array_equal(X_test, big[test])
             np.testing.assert_array_equal(y_test, labels[test])
-            assert isinstance(X_train, np.memmap) and X_train.mode == "c"
-            assert X_train.flags.writeable
+            assert isinstance(X_train, np.memmap) and X_train.flags.writeable
+            # every opening is a map of its own
+            assert OnDisk.opened(refs[2][0]) is not X_train
         tasks = list(evaluator.tasks(0, {"C": 1.0}))
         assert tasks[0][2]["fold"] is evaluator._folds[0][2]
+        assert len(tasks[0][2]["test"]) == len(evaluator.splits[0][1])
         # the whole X and y go along unopened, for the tasks that need them
         whole_X, whole_y = tasks[0][1][1:3]
         assert isinstance(whole_X, OnDisk) and isinstance(whole_y, OnDisk)
@@ -253,9 +255,29 @@ def test_each_split_is_written_once_as_copy_on_write_maps(monkeypatch):
     monkeypatch.setattr(_engine, "_FOLDS_NBYTES", big.nbytes)
     with evaluator._shared_data():
         assert isinstance(evaluator.X, np.memmap) and evaluator._folds is None
+    monkeypatch.undo()
     with parallel_config(max_nbytes=None):
         with evaluator._shared_data():
             assert evaluator._folds is None
+    # a pairwise estimator cuts its kernel from X: no split is written
+    with _big_evaluator(SVC(kernel="precomputed"))._shared_data():
+        assert evaluator._folds is None
+
+
+def test_many_splits_hold_no_file_open():
+    """The search keeps references, not maps: leave-one-out style CV does not
+    run out of file descriptors."""
+    import resource
+
+    evaluator = _big_evaluator(SVC())
+    evaluator.splits = list(KFold(300).split(evaluator.X))
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(256, hard), hard))
+    try:
+        with evaluator._shared_data():
+            assert len(evaluator._folds) == 300
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 class _Zeroing(RegressorMixin, BaseEstimator):
@@ -275,10 +297,26 @@ def _seen(estimator, X, y):
 
 
 def test_a_fit_writing_to_its_fold_changes_no_other_task():
-    """Copy-on-write: each task gets the split as it was written."""
+    """Copy-on-write: each task gets the split as it was written, also when
+    joblib sends many of the same split in one batch (run_jobs)."""
     evaluator = _big_evaluator(_Zeroing(), scorer=_seen)
     expected = [float(evaluator.X[train].sum()) for train, _ in evaluator.splits]
     results = evaluator.run(lambda k, f, p: ({}, {}), 6, lag=3)
+
+    class OneBatch:
+        asked = False
+
+        def ask(self, n_free):
+            if self.asked:
+                return []
+            self.asked = True
+            return [[Job({}) for _ in range(40)]]
+
+        def tell(self, job, result):
+            pass
+
+    results += evaluator.run_jobs(OneBatch())
+    assert len(results) == 46
     for result in results:
         assert [o["test_scores"] for o in result.out] == pytest.approx(expected)
 

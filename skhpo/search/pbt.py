@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import math
-import pickle
 import time
 from numbers import Integral, Real
 
@@ -136,12 +135,12 @@ return_train_score
         cluster worker and got them back; 0 with threads or one worker, where
         models stay in place), ``bytes`` (the pickled size of one member's
         models, all folds, measured at the first move) and ``seconds``
-        (``n_moves`` times twice the time to pickle and unpickle them then:
-        an estimate of the serialisation the moves cost, network excluded).
-        A worker pickles the models it trained once, and they travel as bytes
-        to the search and on to the next worker; loky and multiprocessing
-        give a task to whichever worker is free, so a model cannot wait for
-        the next step in the worker that trained it.
+        (``n_moves`` times the time to unpickle and pickle them then: an
+        estimate of the serialisation the moves cost, network excluded). A
+        worker pickles the models it trained once, and they travel as bytes
+        to the search and on to the next worker, which unpickles them; loky
+        and multiprocessing give a task to whichever worker is free, so a
+        model cannot wait for the next step in the worker that trained it.
 
     See Also
     --------
@@ -377,7 +376,7 @@ return_train_score
         self.model_transfer_ = {
             "n_moves": population.n_moves,
             "bytes": population.move_bytes,
-            "seconds": 2 * population.n_moves * population.move_seconds,
+            "seconds": population.n_moves * population.move_seconds,
         }
         del self._population  # its models: the search keeps none of them
         return refit_metric
@@ -474,17 +473,13 @@ class _Population:
         update = _changes(self.params[m], previous, self.search.mutable_)
         if self.states[m] is not None and self.search._moves_models:
             if not self.n_moves:  # measured once: the models' size barely moves
-                # they travel pickled (Packed): time a pickling and unpickling
-                models = [
-                    p.load() if isinstance(p, Packed) else p
-                    for p in self.states[m]
-                    if p is not None  # a fold that failed starts over
-                ]
+                # a move: pickled in one worker (Packed), unpickled in the next
+                packed = [p for p in self.states[m] if p is not None]
                 started = time.perf_counter()
-                data = [pickle.dumps(model, protocol=5) for model in models]
-                [pickle.loads(d) for d in data]
+                for p in packed:
+                    Packed.of(p.load())
                 self.move_seconds = time.perf_counter() - started
-                self.move_bytes = sum(len(d) for d in data)
+                self.move_bytes = sum(p.nbytes for p in packed)
             self.n_moves += 1
         job = self.search._job(
             m, step, self.params[m], self.states[m], self.parent[m], update

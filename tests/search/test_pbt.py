@@ -13,7 +13,7 @@ from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import SGDClassifier
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.svm import SVC
 
 from skhpo import PBTSearchCV
@@ -439,6 +439,25 @@ def test_model_transfer_is_measured_where_models_move():
     assert moved["n_moves"] == 4 * 2  # every member, at steps 1 and 2
     assert moved["bytes"] > 1000 and moved["seconds"] > 0
     assert run(1).model_transfer_ == {"n_moves": 0, "bytes": 0, "seconds": 0.0}
+
+
+def test_models_only_cloudpickle_handles_travel_and_are_measured():
+    X, y = load_digits(return_X_y=True)
+    model = make_pipeline(
+        FunctionTransformer(lambda Z: Z / 16.0), SGDClassifier(random_state=0)
+    )
+    search = PBTSearchCV(
+        model,
+        {"sgdclassifier__alpha": loguniform(1e-5, 1e-1)},
+        population_size=4,
+        n_steps=3,
+        cv=2,
+        n_jobs=2,
+        random_state=0,
+    ).fit(X[:400], y[:400])
+    assert search.model_transfer_["n_moves"] == 8
+    assert search.model_transfer_["bytes"] > 1000
+    assert np.isfinite(search.best_score_)
 
 
 def test_reasons_for_fixed_hyperparameters_and_a_clean_best_estimator():
