@@ -81,11 +81,10 @@ class Tier:
     ----------
     target : type
         The skhpo class (or a test adapter of it) the rebound name becomes.
-    rebound : str
-        The scikit-learn search name to rebind.
-    convert : callable
-        Turns an instance of the rebound scikit-learn class found in a
-        parametrization into an instance of ``target``.
+    rebound : type
+        The scikit-learn search class whose name is rebound. An instance of it
+        found in a parametrization becomes ``target`` with its parameters
+        (``target`` takes its signature).
     module_prefix : str
         Prefix of the executed modules' names (top-level, so pickle finds the
         classes they define).
@@ -99,7 +98,6 @@ class Tier:
         self,
         target,
         rebound,
-        convert,
         module_prefix,
         *,
         xfail=None,
@@ -107,13 +105,19 @@ class Tier:
     ):
         self.target = target
         self.name = target.__name__
-        self.rebound = rebound
-        self.convert = convert
+        self.rebound = rebound.__name__
+        self._rebound_class = rebound
         self.module_prefix = module_prefix
         self.xfail = dict(xfail or {})
         self.known_differences = dict(known_differences or {})
         self.deselected = {}  # every test not run, with its reason
         self.modules = {}
+
+    def convert(self, value):
+        """An instance of the rebound class as ``target``; anything else as is."""
+        if type(value) is self._rebound_class:
+            return self.target(**value.get_params(deep=False))
+        return value
 
     # ------------------------------------------------------------- loading
     def _rebind(self, source):

@@ -37,7 +37,6 @@ from ._conformance import (
     threads_per_worker,  # noqa: F401 - autouse fixture
 )
 
-REBOUND = "RandomizedSearchCV"
 BAYES = BayesSearchCV.__name__
 EXTRA_COLUMNS = ("batch", "propose_time", "proposed_by")
 
@@ -63,17 +62,9 @@ ADAPTED = {
 }
 
 
-def _convert(value):
-    """A RandomizedSearchCV instance as a BayesSearchCV with its parameters."""
-    if type(value) is RandomizedSearchCV:
-        return BayesSearchCV(**value.get_params(deep=False))
-    return value
-
-
 TIER = Tier(
     BayesSearchCV,
-    REBOUND,
-    _convert,
+    RandomizedSearchCV,
     "skhpo_conformance",
     xfail=XFAIL,
     known_differences=KNOWN_DIFFERENCES,

@@ -154,16 +154,9 @@ KNOWN_DIFFERENCES = {
 }
 
 
-def _convert(value):
-    if type(value) is HalvingRandomSearchCV:
-        return HyperbandSearchCV(**value.get_params(deep=False))
-    return value
-
-
 TIER = Tier(
     HyperbandSearchCV,
-    "HalvingRandomSearchCV",
-    _convert,
+    HalvingRandomSearchCV,
     "skhpo_conformance_hyperband",
     xfail=XFAIL,
     known_differences=KNOWN_DIFFERENCES,

@@ -37,7 +37,6 @@ from ._conformance import (
     threads_per_worker,  # noqa: F401 - autouse fixture
 )
 
-REBOUND = "RandomizedSearchCV"
 EXTRA_COLUMNS = ("member", "step", "n_resources", "parent")
 
 
@@ -146,17 +145,9 @@ KNOWN_DIFFERENCES = {
 }
 
 
-def _convert(value):
-    if type(value) is RandomizedSearchCV:
-        params = value.get_params(deep=False)
-        return PBTSearchCV(**params)
-    return value
-
-
 TIER = Tier(
     PBTSearchCV,
-    REBOUND,
-    _convert,
+    RandomizedSearchCV,
     "skhpo_conformance_pbt",
     xfail=XFAIL,
     known_differences=KNOWN_DIFFERENCES,
