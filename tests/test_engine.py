@@ -23,20 +23,29 @@ from skhpo.utils._testing import InterruptingClassifier, SleepingClassifier
 X, Y = load_iris(return_X_y=True)
 
 
-def _evaluator(estimator, n_jobs=1, n_splits=3):
-    splits = list(KFold(n_splits, shuffle=True, random_state=0).split(X, Y))
+def _evaluator(
+    estimator, n_jobs=1, n_splits=3, X=X, y=Y, scorer=None, error_score=np.nan
+):
+    splits = list(KFold(n_splits, shuffle=True, random_state=0).split(X, y))
     return Evaluator(
         clone(estimator),
         X,
-        Y,
+        y,
         splits,
-        scorer=check_scoring(estimator),
+        scorer=scorer or check_scoring(estimator),
         fit_params={},
         score_params={},
         return_train_score=False,
-        error_score=np.nan,
+        error_score=error_score,
         n_jobs=n_jobs,
     )
+
+
+def _big_evaluator(estimator, n_jobs=2, X=None, y=None, scorer=None):
+    """An evaluator whose X (1.6 MB unless given) process workers share."""
+    X = np.random.default_rng(0).random((5000, 40)) if X is None else X
+    y = (X[:, 0] > 0.5).astype(int) if y is None else y
+    return _evaluator(estimator, n_jobs, X=X, y=y, scorer=scorer, error_score="raise")
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
@@ -174,21 +183,8 @@ def test_backends_with_their_own_pools(backend):
 def test_large_arrays_are_memory_mapped_once_as_joblib_would():
     """Process workers get X as one read-only memory map for the whole search;
     joblib's parallel_config still decides (max_nbytes=None turns it off)."""
-    big = np.random.default_rng(0).random((5000, 40))  # 1.6 MB
-    labels = (big[:, 0] > 0.5).astype(int)
-    splits = list(KFold(2).split(big))
-    evaluator = Evaluator(
-        SVC(),
-        big,
-        labels,
-        splits,
-        scorer=check_scoring(SVC()),
-        fit_params={},
-        score_params={},
-        return_train_score=False,
-        error_score=np.nan,
-        n_jobs=2,
-    )
+    evaluator = _big_evaluator(SVC())
+    big = evaluator.X
     with evaluator._shared_data():
         assert isinstance(evaluator.X, np.memmap) and not evaluator.X.flags.writeable
         np.testing.assert_array_equal(evaluator.X, big)
@@ -203,23 +199,6 @@ def test_large_arrays_are_memory_mapped_once_as_joblib_would():
     one = _evaluator(SVC(), n_jobs=1)
     with one._shared_data():
         assert one.X is X
-
-
-def _big_evaluator(estimator, n_jobs=2, X=None, y=None, scorer=None):
-    X = np.random.default_rng(0).random((5000, 40)) if X is None else X  # 1.6 MB
-    y = (X[:, 0] > 0.5).astype(int) if y is None else y
-    return Evaluator(
-        clone(estimator),
-        X,
-        y,
-        list(KFold(3, shuffle=True, random_state=0).split(X)),
-        scorer=scorer or check_scoring(estimator),
-        fit_params={},
-        score_params={},
-        return_train_score=False,
-        error_score="raise",
-        n_jobs=n_jobs,
-    )
 
 
 def test_each_split_is_written_once_for_tasks_to_map(monkeypatch):
@@ -260,8 +239,9 @@ def test_each_split_is_written_once_for_tasks_to_map(monkeypatch):
         with evaluator._shared_data():
             assert evaluator._folds is None
     # a pairwise estimator cuts its kernel from X: no split is written
-    with _big_evaluator(SVC(kernel="precomputed"))._shared_data():
-        assert evaluator._folds is None
+    pairwise = _big_evaluator(SVC(kernel="precomputed"))
+    with pairwise._shared_data():
+        assert isinstance(pairwise.X, np.memmap) and pairwise._folds is None
 
 
 def test_many_splits_hold_no_file_open():
