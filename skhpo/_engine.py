@@ -509,8 +509,8 @@ _LOCAL_PROCESS_BACKENDS = ("LokyBackend", "MultiprocessingBackend")
 #: Arrays from this size on are memory-mapped once per search, unless
 #: joblib's parallel_config sets another threshold (joblib's own default).
 _SHARE_NBYTES = 1_000_000
-#: Most bytes the per-split copies of ``X`` may take on disk (about
-#: ``n_splits`` times ``X``); above it the workers cut each split themselves.
+#: Most bytes the per-split copies of ``X`` and ``y`` may take on disk (about
+#: ``n_splits`` times both); above it the workers cut each split themselves.
 _FOLDS_NBYTES = 2**30
 
 
@@ -583,6 +583,7 @@ class Evaluator:
         self._n_jobs_submitted = 0  # numbers the callbacks' tasks
         self._folds = None  # per-split parts of X and y, see _shared_data
         self._whole = None  # X and y as OnDisk, sent along with the parts
+        self._pack_models = False  # kept models travel Packed (per run)
 
     def _backend_factory(self):
         """See :func:`_backend_factory`; None (one joblib call at a time) when
@@ -614,7 +615,11 @@ class Evaluator:
         copying it out of ``X`` (for short fits, the copy is a tenth of a
         task), copy-on-write, so it may write to it as to the copy it would
         have made; the whole ``X`` and ``y`` go along unopened.
+
+        Whether kept models travel :class:`Packed` is decided here too, once
+        per run rather than for every job.
         """
+        self._pack_models = self.moves_models()
         backend, _ = get_active_backend()
         if self.n_workers() == 1 or type(backend).__name__ not in (
             _LOCAL_PROCESS_BACKENDS
@@ -692,14 +697,13 @@ class Evaluator:
                 (write(train, f"train{i}", "r"), write(test, f"test{i}", "r"), parts)
             )
         self._folds = folds
-        self._whole = (
-            OnDisk.of_map(self.X, mmap_mode),
-            None
-            if y is None
-            else OnDisk.of_map(self.y, mmap_mode)
-            if "y" in arrays
-            else write(y, "y", "r"),
-        )
+        # the whole arrays: the maps of _shared_data, or a small y written
+        whole_y = None
+        if "y" in arrays:
+            whole_y = OnDisk.of_map(self.y, mmap_mode)
+        elif y is not None:
+            whole_y = write(y, "y", "r")
+        self._whole = (OnDisk.of_map(self.X, mmap_mode), whole_y)
 
     def n_workers(self):
         """Number of workers of the active joblib backend for ``n_jobs``."""
@@ -726,7 +730,7 @@ class Evaluator:
         folds = self._folds if own_splits else None
         states = None if job is None else job.states
         trainer = None if job is None else job.trainer
-        pack = trainer is not None and trainer.keeps_state and self.moves_models()
+        pack = trainer is not None and trainer.keeps_state and self._pack_models
         for split_idx, (train, test) in enumerate(splits):
             fold = None
             if folds is not None:  # the same split, read from the shared maps
