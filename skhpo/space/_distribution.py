@@ -45,6 +45,46 @@ def _plain_number(x: Any) -> int | float:
     return int(x) if float(x).is_integer() else float(x)
 
 
+def _closed_form(dist: Any, low: float, high: float):
+    """``(cdf, ppf)`` in numpy for ``uniform`` and ``loguniform``, else None.
+
+    scipy's own maps cost about 100 microseconds a call, whatever the size,
+    and an acquisition optimiser moves one candidate at a time. The formulas
+    are scipy's; they are used only where they agree with scipy's maps at a
+    few probe points (a ``loc`` or ``scale`` they do not model falls back).
+    """
+    name = dist.dist.name
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        return None
+    if name == "uniform":
+        width = high - low
+
+        def cdf(x):
+            return (np.clip(x, low, high) - low) / width
+
+        def ppf(u):
+            return low + u * width
+
+    elif name in ("loguniform", "reciprocal") and low > 0:
+        log_low, log_width = math.log(low), math.log(high) - math.log(low)
+
+        def cdf(x):
+            return (np.log(np.clip(x, low, high)) - log_low) / log_width
+
+        def ppf(u):
+            return np.exp(log_low + u * log_width)
+
+    else:
+        return None
+    probe = np.linspace(0.05, 0.95, 7)
+    x = np.asarray(dist.ppf(probe), dtype=float)
+    if np.allclose(ppf(probe), x, rtol=1e-9, atol=0) and np.allclose(
+        cdf(x), probe, rtol=0, atol=1e-9
+    ):
+        return cdf, ppf
+    return None
+
+
 class _Continuous:
     """A frozen ``rv_continuous``: unit value <-> value through cdf/ppf."""
 
@@ -54,18 +94,22 @@ class _Continuous:
     def __init__(self, dist: Any) -> None:
         self.dist = dist
         self.low, self.high = (float(b) for b in dist.support())
+        self._cdf, self._ppf = _closed_form(dist, self.low, self.high) or (
+            dist.cdf,
+            dist.ppf,
+        )
 
     def rvs(self, n: int, rng: np.random.Generator) -> list[Any]:
         x = np.asarray(self.dist.rvs(size=n, random_state=rng), dtype=float)
         return x.reshape(-1).tolist()
 
     def from_unit(self, u: np.ndarray) -> list[Any]:
-        x = self.dist.ppf(np.clip(u, UNIT_EPS, 1.0 - UNIT_EPS))
+        x = self._ppf(np.clip(u, UNIT_EPS, 1.0 - UNIT_EPS))
         return np.asarray(x, dtype=float).reshape(-1).tolist()
 
     def to_unit(self, values: Sequence[Any]) -> np.ndarray:
         x = np.asarray(values, dtype=float).reshape(-1)
-        return np.clip(np.asarray(self.dist.cdf(x), dtype=float), 0.0, 1.0)
+        return np.clip(np.asarray(self._cdf(x), dtype=float), 0.0, 1.0)
 
     def neighbor(self, value: Any, rng: np.random.Generator, scale: float) -> Any:
         u = float(self.to_unit([value])[0]) + scale * rng.standard_normal()
@@ -79,8 +123,18 @@ class _Continuous:
         return is_real_number(value) and self.low <= value <= self.high
 
 
+#: Largest finite support whose cdf a discrete distribution keeps as a table.
+N_DISCRETE_TABLE = 100_000
+
+
 class _Discrete:
-    """A frozen ``rv_discrete``: integers, ppf for unit values, cell centres back."""
+    """A frozen ``rv_discrete``: integers, ppf for unit values, cell centres back.
+
+    A finite support is kept as a ``range`` (or the sorted ``xk`` of
+    ``rv_discrete(values=...)``), never as a list of every integer; up to
+    ``N_DISCRETE_TABLE`` values its cdf is tabulated once, so that mapping
+    one value costs a binary search instead of a scipy call.
+    """
 
     is_numeric = True
 
@@ -89,12 +143,35 @@ class _Discrete:
         low, high = dist.support()
         xk = getattr(dist.dist, "xk", None)  # rv_discrete(values=(xk, pk))
         if xk is not None:
-            self.values: list[Any] | None = sorted(_plain_number(x) for x in xk)
+            self.values: Sequence[int] | None = sorted(_plain_number(x) for x in xk)
         elif math.isfinite(low) and math.isfinite(high):
-            self.values = list(range(int(low), int(high) + 1))
+            self.values = range(int(low), int(high) + 1)
         else:
             self.values = None
         self.low, self.high = float(low), float(high)
+        self._cdf, self._ppf = dist.cdf, dist.ppf
+        if self.values is not None and len(self.values) <= N_DISCRETE_TABLE:
+            self._xs = np.asarray(self.values, dtype=float)
+            self._cum = np.asarray(dist.cdf(self._xs), dtype=float)
+            self._cdf, self._ppf = self._table_cdf, self._table_ppf
+
+    def _table_cdf(self, x: np.ndarray) -> np.ndarray:
+        """scipy's cdf at any real ``x``: that of the largest value <= x."""
+        x = np.asarray(x, dtype=float)
+        i = np.searchsorted(self._xs, np.floor(x), side="right") - 1
+        cdf = np.where(i >= 0, self._cum[np.clip(i, 0, None)], 0.0)
+        return np.where(np.isnan(x), np.nan, cdf)
+
+    def _table_ppf(self, q: np.ndarray) -> np.ndarray:
+        """The smallest value whose cdf reaches ``q``."""
+        i = np.searchsorted(self._cum, q, side="left")
+        return self._xs[np.clip(i, 0, len(self._xs) - 1)]
+
+    def _index(self, value: Any) -> int | None:
+        """Position of ``value`` in :attr:`values`, None if not there."""
+        if isinstance(self.values, range):
+            value = int(value)  # range searches floats one by one
+        return self.values.index(value) if value in self.values else None
 
     @property
     def cardinality(self) -> int | None:
@@ -105,12 +182,12 @@ class _Discrete:
         return [_plain_number(v) for v in x]
 
     def from_unit(self, u: np.ndarray) -> list[Any]:
-        x = np.asarray(self.dist.ppf(np.clip(u, UNIT_EPS, 1.0 - UNIT_EPS)))
+        x = np.asarray(self._ppf(np.clip(u, UNIT_EPS, 1.0 - UNIT_EPS)))
         return [_plain_number(v) for v in x.reshape(-1)]
 
     def to_unit(self, values: Sequence[Any]) -> np.ndarray:
         x = np.asarray(values, dtype=float).reshape(-1)
-        centre = 0.5 * (self.dist.cdf(x - 1.0) + self.dist.cdf(x))
+        centre = 0.5 * (self._cdf(x - 1.0) + self._cdf(x))
         return np.clip(np.asarray(centre, dtype=float), 0.0, 1.0)
 
     def neighbor(self, value: Any, rng: np.random.Generator, scale: float) -> Any:
@@ -121,7 +198,7 @@ class _Discrete:
             return new
         step = 1 if z > 0 else -1 if z < 0 else int(rng.choice([-1, 1]))
         if self.values is not None:
-            i = self.values.index(value) if value in self.values else 0
+            i = self._index(value) or 0
             j = i + step if 0 <= i + step < len(self.values) else i - step
             return self.values[min(max(j, 0), len(self.values) - 1)]
         new = value + step
@@ -139,7 +216,7 @@ class _Discrete:
         if not is_real_number(value) or not float(value).is_integer():
             return False
         if self.values is not None:
-            return value in self.values
+            return self._index(value) is not None
         return self.low <= value <= self.high
 
 

@@ -572,6 +572,59 @@ def test_distribution_unit_maps_follow_cdf():
     assert np.all(np.isfinite(normal.from_unit([0.0, 1.0])))
 
 
+@pytest.mark.parametrize(
+    "dist",
+    [
+        stats.uniform(-2.0, 5.0),
+        stats.loguniform(1e-4, 1e-1),
+        stats.reciprocal(2.0, 300.0),
+        stats.loguniform(1e-3, 1.0, loc=1.0),  # no closed form: scipy's maps
+        stats.loguniform(1e-3, 1.0, scale=10.0),
+        stats.randint(16, 257),
+        stats.binom(12, 0.3),
+        stats.rv_discrete(values=([1, 4, 9], [0.2, 0.5, 0.3]))(),
+        stats.poisson(3.0),  # unbounded support: scipy's maps
+    ],
+    ids=lambda d: Distribution(d).__repr__(),
+)
+def test_distribution_unit_maps_agree_with_scipy(dist):
+    """The numpy maps (closed forms, tabulated cdfs) give scipy's values."""
+    dim = Distribution(dist)
+    u = np.concatenate([[0.0, 1.0], np.linspace(0.003, 0.997, 41)])
+    u_in = np.clip(u, 1e-12, 1 - 1e-12)
+    np.testing.assert_allclose(dim.from_unit(u), dist.ppf(u_in), rtol=1e-12)
+    low, high = dist.support()
+    x = np.asarray(dist.ppf(np.linspace(0.01, 0.99, 23)), dtype=float)
+    if dim.kind == "continuous":
+        outside = [low - 1.0, high + 1.0] if np.isfinite(high) else [low - 1.0]
+        x = np.concatenate([x, outside])
+        np.testing.assert_allclose(dim.to_unit(x), dist.cdf(x), atol=1e-12)
+    else:
+        # cell centres, also between and beyond the support's values
+        x = np.concatenate([x, x + 0.5, [low - 3.0, low - 1.0]])
+        centre = 0.5 * (dist.cdf(x - 1.0) + dist.cdf(x))
+        np.testing.assert_allclose(dim.to_unit(x), centre, atol=1e-12)
+    # a move stays in the support
+    gen = rng()
+    value = dim.rvs(1, gen)[0]
+    for _ in range(50):
+        value = dim.neighbor(value, gen, 0.2)
+        assert dim.contains(value)
+
+
+def test_discrete_distribution_with_a_huge_support_is_cheap():
+    """randint(0, 10**12) keeps a range, not a list of 10**12 integers."""
+    dim = Distribution(stats.randint(0, 10**12))
+    assert dim.cardinality == 10**12
+    assert dim.contains(123_456_789_012) and dim.contains(5.0)
+    assert not dim.contains(10**12) and not dim.contains(2.5)
+    gen = rng()
+    value = dim.rvs(1, gen)[0]
+    moved = [value := dim.neighbor(value, gen, 1e-13) for _ in range(20)]
+    assert all(0 <= v < 10**12 for v in moved)
+    assert dim.from_unit([0.5]) == [int(stats.randint(0, 10**12).ppf(0.5))]
+
+
 def test_discrete_distribution_grid_cells_and_neighbor():
     dim = Distribution(stats.randint(1, 5))
     assert dim.grid() == [1, 2, 3, 4]
