@@ -26,6 +26,11 @@ directly keeps fitting and joblib out of the numbers. As a cross-check, skhpo is
 also run through ``BayesSearchCV`` on a zero-cost estimator and the
 ``propose_time`` column of ``cv_results_`` is reported around the same counts.
 
+``--space scipy`` writes skhpo's space as scikit-learn users write
+``param_distributions`` (``scipy.stats.loguniform``, ``uniform``, ``randint``
+and a list) instead of skhpo's dimensions; the points and scikit-optimize's
+side are the same.
+
 The two libraries run one after the other in the same process, with BLAS at one
 thread; ratios (skopt / skhpo) are what to compare across machines. Targets:
 skhpo <= 50 ms per proposal at 100 observations and <= 150 ms at 200.
@@ -34,6 +39,7 @@ Usage::
 
     python benchmarks/bench_overhead.py
     python benchmarks/bench_overhead.py --n-obs 50 100 200 --repeats 10
+    python benchmarks/bench_overhead.py --space scipy
 """
 
 from __future__ import annotations
@@ -64,9 +70,20 @@ def objective(a, b, c, d):
     )
 
 
-def _skhpo_space():
+def _skhpo_space(kind="skhpo"):
+    from scipy import stats
+
     from skhpo.space import Categorical, Integer, Real, check_space
 
+    if kind == "scipy":
+        return check_space(
+            {
+                "a": stats.loguniform(1e-4, 1e1),
+                "b": stats.uniform(0.0, 1.0),
+                "c": stats.randint(1, 101),
+                "d": list(CATEGORIES),
+            }
+        )
     return check_space(
         {
             "a": Real(1e-4, 1e1, prior="log-uniform"),
@@ -95,10 +112,10 @@ def _initial(n, seed):
     return points, [objective(**p) for p in points]
 
 
-def time_skhpo(n_obs, repeats, seed):
+def time_skhpo(n_obs, repeats, seed, kind="skhpo"):
     from skhpo.acquisition import propose
 
-    space = _skhpo_space()
+    space = _skhpo_space(kind)
     points, losses = _initial(n_obs - 1, seed)
     cands = [(0, p) for p in points]
     scores = [-v for v in losses]
@@ -155,7 +172,7 @@ def time_skopt(n_obs, repeats, seed):
     return np.array(times)
 
 
-def time_skhpo_search(n_max, seed):
+def time_skhpo_search(n_max, seed, kind="skhpo"):
     """``propose_time`` of every candidate of a zero-cost BayesSearchCV run."""
     from sklearn.base import BaseEstimator, RegressorMixin
 
@@ -176,7 +193,7 @@ def time_skhpo_search(n_max, seed):
             return -objective(self.a, self.b, self.c, self.d)
 
     X = np.zeros((4, 1))
-    space = _skhpo_space().subspaces[0].to_dict()
+    space = _skhpo_space(kind).subspaces[0].to_dict()
     search = BayesSearchCV(
         ZeroCost(),
         space,
@@ -199,11 +216,18 @@ def main(argv=None):
         "--seeds", type=int, default=2, help="observation sets (seeds 0 .. N-1)"
     )
     parser.add_argument(
+        "--space",
+        choices=("skhpo", "scipy"),
+        default="skhpo",
+        help="skhpo's dimensions, or scipy.stats distributions and a list",
+    )
+    parser.add_argument(
         "--no-search", action="store_true", help="skip the BayesSearchCV cross-check"
     )
     args = parser.parse_args(argv)
     _common.quiet_warnings()
     print(_common.header("skhpo optimiser-overhead benchmark"), flush=True)
+    print(f"space:    {args.space}", flush=True)
     _common.check_single_threaded()
 
     rows, verdicts = [], []
@@ -211,7 +235,10 @@ def main(argv=None):
         sk, fit, acq, so = [], [], [], []
         for seed in range(args.seeds):
             # alternate the order so neither library always runs second
-            runs = [("skhpo", time_skhpo), ("skopt", time_skopt)]
+            runs = [
+                ("skhpo", lambda *a: time_skhpo(*a, kind=args.space)),
+                ("skopt", time_skopt),
+            ]
             for name, fn in runs if seed % 2 == 0 else runs[::-1]:
                 out = fn(n, args.repeats, seed)
                 if name == "skhpo":
@@ -265,7 +292,7 @@ def main(argv=None):
 
     if not args.no_search:
         n_max = max(args.n_obs) + args.repeats
-        times = 1e3 * time_skhpo_search(n_max, seed=0)
+        times = 1e3 * time_skhpo_search(n_max, seed=0, kind=args.space)
         print(
             f"\nCross-check, skhpo BayesSearchCV on a zero-cost estimator "
             f"(n_iter={n_max}), propose_time column:"
