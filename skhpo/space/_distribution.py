@@ -130,30 +130,49 @@ N_DISCRETE_TABLE = 100_000
 class _Discrete:
     """A frozen ``rv_discrete``: integers, ppf for unit values, cell centres back.
 
-    A finite support is kept as a ``range`` (or the sorted ``xk`` of
-    ``rv_discrete(values=...)``), never as a list of every integer; up to
-    ``N_DISCRETE_TABLE`` values its cdf is tabulated once, so that mapping
-    one value costs a binary search instead of a scipy call.
+    A finite support is kept as a ``range`` of integers (or the sorted
+    values of ``rv_discrete(values=...)``, or of a support that a ``loc``
+    moved off the integers), never as a list of every integer. An integer
+    support of up to ``N_DISCRETE_TABLE`` values has its cdf tabulated once,
+    so that mapping a value costs a binary search instead of a scipy call;
+    the table is used only if it gives scipy's ppf in every cell.
     """
 
     is_numeric = True
 
     def __init__(self, dist: Any) -> None:
         self.dist = dist
-        low, high = dist.support()
+        low, high = (float(b) for b in dist.support())
+        self.low, self.high = low, high
+        self.values = self._support_values(dist, low, high)
+        self._cdf, self._ppf = dist.cdf, dist.ppf
+        values = self.values
+        if (
+            values is not None
+            and len(values) <= N_DISCRETE_TABLE
+            and (isinstance(values, range) or all(type(v) is int for v in values))
+        ):
+            self._xs = np.asarray(values, dtype=float)
+            self._cum = np.asarray(dist.cdf(self._xs), dtype=float)
+            # a cell's middle must map back to its value, as through scipy
+            middle = 0.5 * (np.concatenate([[0.0], self._cum[:-1]]) + self._cum)
+            middle = np.clip(middle, UNIT_EPS, 1.0 - UNIT_EPS)
+            if np.array_equal(self._table_ppf(middle), dist.ppf(middle)):
+                self._cdf, self._ppf = self._table_cdf, self._table_ppf
+
+    @staticmethod
+    def _support_values(dist: Any, low: float, high: float) -> Sequence[Any] | None:
+        """Every value of a finite support, in order; None if unbounded."""
         xk = getattr(dist.dist, "xk", None)  # rv_discrete(values=(xk, pk))
         if xk is not None:
-            self.values: Sequence[int] | None = sorted(_plain_number(x) for x in xk)
-        elif math.isfinite(low) and math.isfinite(high):
-            self.values = range(int(low), int(high) + 1)
-        else:
-            self.values = None
-        self.low, self.high = float(low), float(high)
-        self._cdf, self._ppf = dist.cdf, dist.ppf
-        if self.values is not None and len(self.values) <= N_DISCRETE_TABLE:
-            self._xs = np.asarray(self.values, dtype=float)
-            self._cum = np.asarray(dist.cdf(self._xs), dtype=float)
-            self._cdf, self._ppf = self._table_cdf, self._table_ppf
+            shift = low - float(np.min(xk))  # a loc moves the support
+            return sorted(_plain_number(x + shift) for x in xk)
+        if not (math.isfinite(low) and math.isfinite(high)):
+            return None
+        if low.is_integer():
+            return range(int(low), int(high) + 1)
+        n = int(round(high - low)) + 1  # a fractional loc: low, low + 1, ...
+        return [low + k for k in range(n)] if n <= N_DISCRETE_TABLE else None
 
     def _table_cdf(self, x: np.ndarray) -> np.ndarray:
         """scipy's cdf at any real ``x``: that of the largest value <= x."""
@@ -170,6 +189,8 @@ class _Discrete:
     def _index(self, value: Any) -> int | None:
         """Position of ``value`` in :attr:`values`, None if not there."""
         if isinstance(self.values, range):
+            if not float(value).is_integer():
+                return None
             value = int(value)  # range searches floats one by one
         return self.values.index(value) if value in self.values else None
 
@@ -213,11 +234,11 @@ class _Discrete:
 
     def contains(self, value: Any) -> bool:
         value = to_python(value)
-        if not is_real_number(value) or not float(value).is_integer():
+        if not is_real_number(value) or math.isnan(value):
             return False
         if self.values is not None:
             return self._index(value) is not None
-        return self.low <= value <= self.high
+        return float(value).is_integer() and self.low <= value <= self.high
 
 
 class _Empirical:

@@ -583,6 +583,10 @@ def test_distribution_unit_maps_follow_cdf():
         stats.randint(16, 257),
         stats.binom(12, 0.3),
         stats.rv_discrete(values=([1, 4, 9], [0.2, 0.5, 0.3]))(),
+        stats.rv_discrete(values=([-3, 0, 9], [0.1, 0.1, 0.8]))(loc=2),
+        stats.rv_discrete(values=([0.5, 1.5, 3.25], [0.2, 0.3, 0.5]))(),
+        stats.randint(0, 4, loc=0.5),
+        stats.randint(-5, -4),
         stats.poisson(3.0),  # unbounded support: scipy's maps
     ],
     ids=lambda d: Distribution(d).__repr__(),
@@ -610,6 +614,23 @@ def test_distribution_unit_maps_agree_with_scipy(dist):
     for _ in range(50):
         value = dim.neighbor(value, gen, 0.2)
         assert dim.contains(value)
+
+
+@pytest.mark.parametrize(
+    "dist, grid",
+    [
+        (stats.rv_discrete(values=([-3, 0, 9], [0.1, 0.1, 0.8]))(loc=2), [-1, 2, 11]),
+        (stats.randint(0, 4, loc=0.5), [0.5, 1.5, 2.5, 3.5]),
+        (stats.rv_discrete(values=([0.5, 1.5], [0.4, 0.6]))(), [0.5, 1.5]),
+    ],
+)
+def test_discrete_distribution_grid_follows_loc(dist, grid):
+    """The values are the support's, a ``loc`` included."""
+    dim = Distribution(dist)
+    assert dim.grid() == grid and dim.cardinality == len(grid)
+    assert all(dim.contains(v) for v in grid)
+    assert not dim.contains(grid[0] - 1) and not dim.contains(grid[0] + 0.25)
+    assert dim.from_unit(dim.to_unit(grid)) == grid
 
 
 def test_discrete_distribution_with_a_huge_support_is_cheap():
