@@ -128,14 +128,14 @@ N_DISCRETE_TABLE = 100_000
 
 
 class _Discrete:
-    """A frozen ``rv_discrete``: integers, ppf for unit values, cell centres back.
+    """A frozen ``rv_discrete``: ppf for unit values, cell centres back.
 
     A finite support is kept as a ``range`` of integers (or the sorted
     values of ``rv_discrete(values=...)``, or of a support that a ``loc``
     moved off the integers), never as a list of every integer. An integer
     support of up to ``N_DISCRETE_TABLE`` values has its cdf tabulated once,
-    so that mapping a value costs a binary search instead of a scipy call;
-    the table is used only if it gives scipy's ppf in every cell.
+    on first use, so that mapping a value costs a binary search instead of a
+    scipy call; the table is used only if it gives scipy's ppf in every cell.
     """
 
     is_numeric = True
@@ -145,8 +145,16 @@ class _Discrete:
         low, high = (float(b) for b in dist.support())
         self.low, self.high = low, high
         self.values = self._support_values(dist, low, high)
-        self._cdf, self._ppf = dist.cdf, dist.ppf
-        values = self.values
+        self._maps: tuple[Any, Any] | None = None  # (cdf, ppf), on first use
+
+    @property
+    def maps(self) -> tuple[Any, Any]:
+        """``(cdf, ppf)``: the table's, or scipy's. Built on first use, so
+        that plain sampling never pays for the table."""
+        if self._maps is not None:
+            return self._maps
+        dist, values = self.dist, self.values
+        self._maps = dist.cdf, dist.ppf
         if (
             values is not None
             and len(values) <= N_DISCRETE_TABLE
@@ -158,7 +166,8 @@ class _Discrete:
             middle = 0.5 * (np.concatenate([[0.0], self._cum[:-1]]) + self._cum)
             middle = np.clip(middle, UNIT_EPS, 1.0 - UNIT_EPS)
             if np.array_equal(self._table_ppf(middle), dist.ppf(middle)):
-                self._cdf, self._ppf = self._table_cdf, self._table_ppf
+                self._maps = self._table_cdf, self._table_ppf
+        return self._maps
 
     @staticmethod
     def _support_values(dist: Any, low: float, high: float) -> Sequence[Any] | None:
@@ -203,12 +212,14 @@ class _Discrete:
         return [_plain_number(v) for v in x]
 
     def from_unit(self, u: np.ndarray) -> list[Any]:
-        x = np.asarray(self._ppf(np.clip(u, UNIT_EPS, 1.0 - UNIT_EPS)))
+        ppf = self.maps[1]
+        x = np.asarray(ppf(np.clip(u, UNIT_EPS, 1.0 - UNIT_EPS)))
         return [_plain_number(v) for v in x.reshape(-1)]
 
     def to_unit(self, values: Sequence[Any]) -> np.ndarray:
         x = np.asarray(values, dtype=float).reshape(-1)
-        centre = 0.5 * (self._cdf(x - 1.0) + self._cdf(x))
+        cdf = self.maps[0]
+        centre = 0.5 * (cdf(x - 1.0) + cdf(x))
         return np.clip(np.asarray(centre, dtype=float), 0.0, 1.0)
 
     def neighbor(self, value: Any, rng: np.random.Generator, scale: float) -> Any:
