@@ -8,12 +8,13 @@ that freezes the CV splits once, evaluates candidates through
 :func:`skhpo._results.format_results`, warns once about failures and keeps the
 finished evaluations when the search is interrupted.
 
-A search subclass is its algorithm: ``_run_search(evaluator)`` decides which
-candidates come next and calls ``evaluator.run``.
+A search subclass is its algorithm: ``_run_search(evaluator)`` makes the
+search's policy (:mod:`skhpo.schedulers`) and runs it with ``evaluator.run``.
 """
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from abc import abstractmethod
@@ -24,14 +25,14 @@ from sklearn.base import _fit_context, clone, is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
-from sklearn.utils import get_tags, indexable
+from sklearn.utils import check_random_state, get_tags, indexable
 from sklearn.utils.validation import _check_method_params
 
 from ._engine import Evaluator
 from ._results import format_results, select_best_index
 from .utils._sklearn_compat import HAS_CALLBACKS
 
-__all__ = ["BaseSearch", "check_param_names"]
+__all__ = ["BaseSearch", "check_param_names", "search_seed"]
 
 _NO_FITS = (
     "No fits were performed. Was the CV iterator empty? Were there no candidates?"
@@ -50,6 +51,11 @@ _FITTED = (
     "scorer_",
     "multimetric_",
 )
+
+
+def search_seed(random_state):
+    """The seed every generator of a search derives from."""
+    return check_random_state(random_state).randint(np.iinfo(np.int32).max)
 
 
 def check_param_names(estimator, space, *, param_name="param_distributions"):
@@ -142,18 +148,22 @@ class BaseSearch(BaseSearchCV):
 
     @abstractmethod
     def _run_search(self, evaluator):
-        """Choose candidates and evaluate them with ``evaluator.run``."""
+        """Run the search's policy with ``evaluator.run``."""
 
     def _setup(self, X, y, splits):
         """Check what depends on the data; called before any fit."""
 
     def _ordered_results(self, results):
-        """The finished results in ``cv_results_`` row order."""
-        return results
+        """The finished results in ``cv_results_`` row order: the order their
+        trials were asked for."""
+        return sorted(results, key=lambda r: r.trial.id)
 
     def _rank_first_by(self, results):
         """Per-row values ranked before the scores (higher first), or None."""
         return None
+
+    # scikit-learn's hook: the best row of ``cv_results_`` (a static method)
+    _select_best_index = staticmethod(select_best_index)
 
     def _more_results(self, results):
         """Extra ``cv_results_`` columns: by default the proposals' ``extra``."""
@@ -257,12 +267,17 @@ class BaseSearch(BaseSearchCV):
                     self._store_results(evaluator.results, refit_metric, warn=False)
                 except Exception:  # never mask the original exception
                     pass
+            self._drop_run_state()
             raise
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)
         if not evaluator.results:
+            self._drop_run_state()
             raise ValueError(_NO_FITS)
-        refit_metric = self._store_results(evaluator.results, refit_metric)
+        try:
+            refit_metric = self._store_results(evaluator.results, refit_metric)
+        finally:
+            self._drop_run_state()
 
         if self.refit:
             self.best_estimator_ = clone(base_estimator).set_params(
@@ -289,6 +304,42 @@ class BaseSearch(BaseSearchCV):
         if root_ctx is not None:
             root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
         return self
+
+    def _run_policy(self, evaluator, policy, *, asynchronous=False, to_job=None):
+        """Run ``policy`` (one of :mod:`skhpo.schedulers`) to its end.
+
+        An asynchronous policy decides as results arrive, so it is offered
+        only a worker's worth of trials beyond those running (more would be
+        decided on staler results); the others limit themselves (a lag, a
+        rung, a generation). With ``verbose``, the policy's ``events`` are
+        printed as they happen (:meth:`_print_event`).
+        """
+        self._policy = policy
+        capacity = None
+        if asynchronous:
+            capacity = math.ceil(evaluator.n_workers() / evaluator.n_splits) + 2
+        evaluator.run(
+            policy,
+            score=self._score,
+            to_job=to_job,
+            capacity=capacity,
+            on_tell=self._print_events if self.verbose > 0 else None,
+        )
+
+    def _print_events(self, trial, result, score):
+        events = getattr(self._policy, "events", [])
+        for event in events:
+            self._print_event(event)
+        events.clear()
+
+    def _print_event(self, event):
+        """Print one of the policy's events (see :meth:`_run_policy`)."""
+
+    def _drop_run_state(self):
+        """Forget the policy of the run (and what it holds) once its results
+        are stored: a fitted search keeps its results, not its machinery."""
+        for name in ("_policy", "_stats", "_objective_known"):
+            self.__dict__.pop(name, None)
 
     def _refit(self, X, y, fit_params):
         if y is None:
@@ -321,7 +372,9 @@ class BaseSearch(BaseSearchCV):
             _warn_about_non_finite(cv_results)
         self.cv_results_ = cv_results
         if self.refit or not self.multimetric_:
-            self.best_index_ = select_best_index(self.refit, refit_metric, cv_results)
+            self.best_index_ = self._select_best_index(
+                self.refit, refit_metric, cv_results
+            )
             if not callable(self.refit):
                 self.best_score_ = cv_results[f"mean_test_{refit_metric}"][
                     self.best_index_
@@ -365,16 +418,19 @@ class BaseSearch(BaseSearchCV):
         return "score"
 
     def _score(self, result):
-        """The objective's mean test score of a finished job (NaN if failed).
+        """The objective's mean test score of a finished trial (NaN if failed).
 
         For searches that set ``self._objective`` with :meth:`_check_objective`
-        and decide from each job's score as it finishes.
+        and decide from each trial's score as it finishes. With a callable
+        ``scoring``, the objective is checked against what it returns for the
+        first trial that fits.
         """
-        if self._objective is None:
+        if callable(self.scoring) and not getattr(self, "_objective_known", False):
             known = result.test_scores()
             if known is None:
                 return np.nan
             self._objective = self._resolve_objective(self.objective, known)
+            self._objective_known = True
         return result.mean_test(self._objective)
 
     def _resolve_objective(self, objective, test_scores):

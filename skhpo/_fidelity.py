@@ -12,10 +12,13 @@ continuing the candidate's models where the estimator allows it:
   step;
 - an integer parameter (``"n_estimators"``, ``"max_iter"``, ``"clf__max_iter"``):
   with ``warm_start`` the fold's model is kept and only the added trees or
-  iterations are trained (:class:`~skhpo._engine.WarmStart`), otherwise it is
+  iterations are trained (:class:`WarmStart`), otherwise it is
   refit with the larger value;
 - ``"partial_fit"``: one ``partial_fit`` pass over the fold's training part per
-  unit, the fold's model kept between steps (:class:`~skhpo._engine.PartialFitEpochs`).
+  unit, the fold's model kept between steps (:class:`PartialFitEpochs`).
+
+The trainers (:class:`WarmStart`, :class:`PartialFitEpochs`, :class:`Continue`)
+are sent with the engine's tasks and run in the workers.
 """
 
 from __future__ import annotations
@@ -24,14 +27,24 @@ import warnings
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import clone, is_classifier
+from sklearn.base import TransformerMixin, clone, is_classifier
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
-from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
-from ._engine import Job, PartialFitEpochs, Refit, WarmStart
+from ._base import search_seed
+from ._engine import Job, Refit
+from ._mutable import apply_update
 
-__all__ = ["Fidelity", "bind_search", "check_fidelity"]
+__all__ = [
+    "Continue",
+    "Fidelity",
+    "PartialFitEpochs",
+    "WarmStart",
+    "bind_search",
+    "check_fidelity",
+    "sibling",
+]
 
 
 def _final_step(estimator):
@@ -319,13 +332,23 @@ class Fidelity:
             ]
         return self
 
-    def job(self, params, start, stop, *, states=None, extra=None):
-        """The job training ``params`` from ``start`` to ``stop`` units.
+    def job(self, trial, states=None):
+        """The engine's job for a policy's ``trial`` (see
+        :class:`skhpo.schedulers.Trial`): its parameters trained from
+        ``trial.start`` to ``trial.stop`` units.
 
-        ``states`` are the candidate's per-fold models after ``start`` units
-        (None to start from fresh clones, which needs ``start == 0`` when the
-        fidelity continues).
+        ``states`` are the per-fold models the trial continues (None to start
+        from fresh clones); ``trial.update`` (population-based training) is
+        set on them before they train on.
         """
+        job = self.job_for(trial.params, trial.start, trial.stop, states, trial.extra)
+        if states is not None and trial.update:
+            job.trainer = Continue(trial.update, job.trainer)
+        return job
+
+    def job_for(self, params, start, stop, states=None, extra=None):
+        """The job training ``params`` from ``start`` to ``stop`` units,
+        continuing ``states`` (per-fold models) if given."""
         if self.kind == "n_samples":
             return Job(params, extra, splits=self._subsample(stop))
         if self.kind == "partial_fit":
@@ -376,7 +399,7 @@ def bind_search(search, evaluator):
     seed : int
         The search's seed, from which every generator of the search derives.
     """
-    seed = check_random_state(search.random_state).randint(np.iinfo(np.int32).max)
+    seed = search_seed(search.random_state)
     search._fidelity.bind(
         evaluator.y,
         evaluator.splits,
@@ -385,3 +408,154 @@ def bind_search(search, evaluator):
         classifier=is_classifier(search.estimator),
     )
     return seed
+
+
+# ------------------------------------------------------------------ trainers
+# How a task trains its model. Each is a small picklable object sent with the
+# task; ``keeps_state`` trainers return the model so that the next step of the
+# same candidate continues it instead of starting over.
+
+
+class WarmStart:
+    """Grow an integer parameter of a ``warm_start`` estimator from ``start`` to
+    ``stop`` units, training only what is added.
+
+    ``cumulative``: the parameter counts everything trained so far
+    (``n_estimators`` of an ensemble, ``max_iter`` of histogram gradient
+    boosting), so it is set to ``stop``; otherwise each ``fit`` runs the
+    parameter's value more iterations (``max_iter`` of SGD and MLP), so it is
+    set to ``stop - start``. In a Pipeline the steps before the last are fitted
+    on the first step only; later steps continue the last step alone.
+    """
+
+    keeps_state = True
+
+    def __init__(self, name, start, stop, cumulative):
+        self.name = name
+        self.start = start
+        self.stop = stop
+        self.cumulative = cumulative
+
+    def train(self, estimator, X, y, fit_params):
+        value = self.stop if self.cumulative else self.stop - self.start
+        short = self.name.rpartition("__")[2]
+        if self.start == 0:
+            estimator.set_params(
+                **{self.name: value, sibling(self.name, "warm_start"): True}
+            )
+            final, params = estimator, fit_params
+        else:
+            final, X, params = _through_head(estimator, X, y, fit_params, fit=False)
+            final.set_params(**{short: value})
+        with warnings.catch_warnings():
+            # small budgets are not meant to converge
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            Refit().train(final, X, y, params)
+
+
+class PartialFitEpochs:
+    """Train ``stop - start`` more epochs, one ``partial_fit`` call over the
+    fold's training part each.
+
+    For a Pipeline the steps before the last are fitted once, on the first
+    step, and only transform afterwards. Classifiers get ``classes`` on every
+    call unless the fit parameters carry them.
+    """
+
+    keeps_state = True
+
+    def __init__(self, start, stop, classes=None):
+        self.start = start
+        self.stop = stop
+        self.classes = classes
+
+    def train(self, estimator, X, y, fit_params):
+        final, X, params = _through_head(
+            estimator, X, y, fit_params, fit=self.start == 0
+        )
+        params = dict(params)
+        if self.classes is not None and "classes" not in params:
+            params["classes"] = self.classes
+        for _ in range(self.stop - self.start):
+            if y is None:
+                final.partial_fit(X, **params)
+            else:
+                final.partial_fit(X, y, **params)
+
+
+def sibling(name, param):
+    """The name of ``param`` of the estimator that owns parameter ``name``
+    (``step__warm_start`` for ``step__n_estimators``)."""
+    owner = name.rpartition("__")[0]
+    return f"{owner}__{param}" if owner else param
+
+
+class Continue:
+    """Change hyperparameters of a continued model, then train it on.
+
+    For population-based training: ``update`` is set on the model (and
+    passed on to its internals, see :func:`skhpo._mutable.apply_update`)
+    before ``trainer`` (a :class:`WarmStart` or :class:`PartialFitEpochs`)
+    trains the next step.
+    """
+
+    keeps_state = True
+
+    def __init__(self, update, trainer):
+        self.update = update
+        self.trainer = trainer
+
+    def train(self, estimator, X, y, fit_params):
+        apply_update(estimator, self.update)
+        self.trainer.train(estimator, X, y, fit_params)
+
+
+def _through_head(estimator, X, y, fit_params, *, fit):
+    """``(final step, its input, its fit parameters)`` of a (nested) Pipeline.
+
+    The steps before the final one are fitted on ``X`` (``fit=True``) or only
+    transform it, unless one of them transforms its training data differently
+    when fitting (``fit_transform`` is not ``fit`` then ``transform``, as in
+    ``TargetEncoder``): then they are fitted again, so that the final step
+    always trains on what a fit of the whole Pipeline would give it. Fit
+    parameters are checked and split as ``Pipeline.fit`` does (``step__param``,
+    or the steps' requests under metadata routing).
+    """
+    while isinstance(estimator, Pipeline):
+        routed = estimator._check_method_params(method="fit", props=fit_params)
+        refit_head = fit or not _plain_head(estimator)
+        for name, step in estimator.steps[:-1]:
+            if step is None or step == "passthrough":
+                continue
+            params = _step_params(routed, name)
+            if not refit_head:
+                X = step.transform(X)
+            elif hasattr(step, "fit_transform"):
+                X = step.fit_transform(X, y, **params.get("fit_transform", {}))
+            else:
+                X = step.fit(X, y, **params.get("fit", {})).transform(X)
+        name, estimator = estimator.steps[-1]
+        fit_params = _step_params(routed, name).get("fit", {})
+    return estimator, X, fit_params
+
+
+def _step_params(routed, name):
+    try:
+        return routed[name]
+    except (KeyError, AttributeError):  # a passthrough step has no entry
+        return {}
+
+
+def _plain_head(pipeline):
+    """Whether the steps before the last transform their training data as they
+    transform new data (``fit_transform`` is ``fit`` then ``transform``)."""
+    return all(_plain_step(step) for _, step in pipeline.steps[:-1])
+
+
+def _plain_step(step):
+    if step is None or step == "passthrough":
+        return True
+    if isinstance(step, Pipeline):
+        return all(_plain_step(inner) for _, inner in step.steps)
+    method = getattr(type(step), "fit_transform", None)
+    return method is None or method is TransformerMixin.fit_transform

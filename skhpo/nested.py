@@ -30,7 +30,7 @@ from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import _check_method_params, check_is_fitted
 
-from ._engine import _failed_scores
+from ._engine import failed_scores
 from .utils._sklearn_compat import MultimetricScorer, safe_split
 
 __all__ = ["NestedCV"]
@@ -395,7 +395,7 @@ def _fit_and_score_search(
     except Exception:
         if error_score == "raise":
             raise
-        failed = _failed_scores(scorer, error_score)
+        failed = failed_scores(scorer, error_score)
         out.update(
             fit_time=time.time() - start, score_time=0.0, test=failed, train=failed
         )

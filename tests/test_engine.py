@@ -1,7 +1,11 @@
-"""The engine: lagged proposals, fold order, interrupts, joblib backends, callbacks."""
+"""The engine: one loop over a policy, fold order, interrupts, backends, shared
+data, kept models, slow tasks and lost workers."""
 
 import copy
+import errno
+import os
 import pickle
+import time
 
 import numpy as np
 import pytest
@@ -15,12 +19,35 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import SVC
 
-from skhpo import BayesSearchCV, HyperbandSearchCV, _engine
-from skhpo._engine import Evaluator, Job, OnDisk, Packed
+from skhpo import BayesSearchCV, HyperbandSearchCV
+from skhpo._engine import Evaluator, Packed, _data
+from skhpo.schedulers import Policy, Trial
 from skhpo.space import Real
 from skhpo.utils._testing import InterruptingClassifier, SleepingClassifier
 
 X, Y = load_iris(return_X_y=True)
+
+
+class ListPolicy(Policy):
+    """Asks for the given parameters in order; records what it is told."""
+
+    def __init__(self, params, *, lag=None):
+        super().__init__()
+        self.params = list(params)
+        self.lag = lag
+        self.told = []
+
+    def ask(self, n):
+        trials = []
+        while len(trials) < n and self._next_id < len(self.params):
+            k = self._next_id
+            if self.lag is not None and k - self.lag + 1 > len(self.told):
+                break
+            trials.append(Trial(self._new_id(), self.params[k], {"k": k}))
+        return trials
+
+    def tell(self, trial, score):
+        self.told.append((trial.id, score))
 
 
 def _evaluator(
@@ -48,51 +75,114 @@ def _big_evaluator(estimator, n_jobs=2, X=None, y=None, scorer=None):
     return _evaluator(estimator, n_jobs, X=X, y=y, scorer=scorer, error_score="raise")
 
 
+def _score(result):
+    return result.mean_test("score")
+
+
 @pytest.mark.parametrize("n_jobs", [1, 2])
-@pytest.mark.parametrize("lag", [1, 3])
-def test_candidate_k_is_proposed_after_k_minus_lag_finished(n_jobs, lag):
-    # fit times decrease so later candidates would finish first if allowed
+def test_every_trial_is_told_once_with_its_score(n_jobs):
     durations = [0.06, 0.05, 0.04, 0.03, 0.02, 0.01, 0.0]
     evaluator = _evaluator(SleepingClassifier(), n_jobs=n_jobs)
-    seen = []
+    policy = ListPolicy([{"duration": d} for d in durations], lag=3)
+    results = evaluator.run(policy, score=_score)
+    assert sorted(i for i, _ in policy.told) == list(range(len(durations)))
+    assert dict(policy.told) == {i: pytest.approx(-d) for i, d in enumerate(durations)}
+    for result in results:
+        assert result.params == {"duration": durations[result.trial.id]}
+        assert result.extra == {"k": result.trial.id}
+        assert len(result.out) == 3
 
-    def propose(k, finished, pending):
-        # exactly the results of 0 .. k - lag, and the parameters in between
-        assert len(finished) == max(0, k - lag + 1)
-        assert [r.params["duration"] for r in finished] == durations[: len(finished)]
-        assert [p["duration"] for p in pending] == durations[len(finished) : k]
-        seen.append(k)
-        return {"duration": durations[k]}, {"k": k}
 
-    results = evaluator.run(propose, len(durations), lag=lag)
-    assert seen == list(range(len(durations)))
-    for r, duration in zip(results, durations):
-        assert r.params == {"duration": duration}
-        assert r.extra == {"k": durations.index(duration)}
-        assert len(r.out) == 3
-        assert r.mean_test("score") == pytest.approx(-duration)
+def test_with_one_worker_trials_run_and_are_told_in_the_order_asked():
+    evaluator = _evaluator(SVC(), n_jobs=1)
+    policy = ListPolicy([{"C": c} for c in (0.1, 1.0, 10.0, 100.0)])
+    evaluator.run(policy, score=_score, capacity=2)
+    assert [i for i, _ in policy.told] == [0, 1, 2, 3]
 
 
 def test_folds_are_returned_in_split_order():
     evaluator = _evaluator(SVC(), n_jobs=2, n_splits=4)
-    [result] = evaluator.run(lambda k, f, p: ({"C": 1.0}, {}), 1, lag=1)
+    [result] = evaluator.run(ListPolicy([{"C": 1.0}]))
     tests = [len(test) for _, test in evaluator.splits]
     assert [o["n_test_samples"] for o in result.out] == tests
 
 
-def test_propose_none_stops_early():
-    evaluator = _evaluator(SVC())
-    results = evaluator.run(lambda k, f, p: None if k == 2 else ({"C": 1.0 + k}, {}), 5)
-    assert len(results) == 2 and len(evaluator.proposed) == 2
+def test_a_slow_task_holds_back_no_other():
+    """A task starts as soon as a worker frees: one slow trial among fast ones
+    finishes last, while the third worker runs every fast one."""
+    evaluator = _evaluator(SleepingClassifier(), n_jobs=3, n_splits=2)
+    durations = [1.0] + [0.02] * 12
+    with parallel_config(backend="threading"):
+        results = evaluator.run(ListPolicy([{"duration": d} for d in durations]))
+    assert [r.trial.id for r in results][-1] == 0
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
 def test_interrupt_keeps_what_finished(n_jobs):
     evaluator = _evaluator(InterruptingClassifier(interrupt_on=2), n_jobs=n_jobs)
+    policy = ListPolicy([{"parameter": k} for k in range(5)], lag=1)
     with pytest.raises(KeyboardInterrupt):
-        evaluator.run(lambda k, f, p: ({"parameter": k}, {}), 5, lag=1)
+        evaluator.run(policy, score=_score)
     assert [r.params["parameter"] for r in evaluator.results] == [0, 1]
-    assert len(evaluator.proposed) == 2
+
+
+def test_a_policy_error_propagates_and_keeps_what_finished():
+    class Failing(ListPolicy):
+        def tell(self, trial, score):
+            super().tell(trial, score)
+            if len(self.told) == 2:
+                raise RuntimeError("the policy failed")
+
+    evaluator = _evaluator(SVC(), n_jobs=2)
+    with pytest.raises(RuntimeError, match="the policy failed"):
+        evaluator.run(Failing([{"C": 1.0 + k} for k in range(6)], lag=1), score=_score)
+    assert len(evaluator.results) == 2
+
+
+def test_kept_models_are_continued_copied_and_released():
+    """A trial continues its parent's models: handed over (take), or copied
+    while the parent's stay for another; released ones are forgotten."""
+    X, y = load_digits(return_X_y=True)
+    model = SGDClassifier(random_state=0)
+    seen = {}
+
+    class Chain(Policy):
+        def __init__(self):
+            super().__init__()
+            self.plan = [
+                dict(parent=None, keep=True),  # 0
+                dict(parent=0, take=False, keep=True),  # 1: a copy of 0
+                dict(parent=0, take=True, keep=False),  # 2: 0's own models
+            ]
+            self.n_told = 0
+
+        def ask(self, n):
+            if self._next_id >= len(self.plan) or self.n_told < self._next_id:
+                return []
+            spec = self.plan[self._next_id]
+            return [Trial(self._new_id(), {"alpha": 1e-4}, stop=1, **spec)]
+
+        def tell(self, trial, score):
+            self.n_told += 1
+            if trial.id == 1:
+                self.released.append(1)
+
+    from skhpo._fidelity import check_fidelity
+
+    fidelity = check_fidelity(model, "partial_fit", ["alpha"])
+    evaluator = _evaluator(model, X=X, y=y)
+    fidelity.bind(y, evaluator.splits, len(X), np.random.default_rng(0))
+
+    def to_job(trial, states):
+        seen[trial.id] = states
+        return fidelity.job(trial, states)
+
+    results = evaluator.run(Chain(), score=_score, to_job=to_job)
+    assert seen[0] is None and len(seen[1]) == 3 and len(seen[2]) == 3
+    # the copy and the original trained one more epoch from the same models
+    assert results[1].out[0]["test_scores"] == results[2].out[0]["test_scores"]
+    assert seen[1][0] is not seen[2][0]
+    assert evaluator.stats["copy_time"] > 0
 
 
 def test_search_under_dask_backend_matches_sequential():
@@ -158,11 +248,12 @@ def test_sklearn_callbacks_see_every_fold_and_the_refit():
     assert recorder.begun[0] == "fit" and recorder.ended[-1] == "fit"
 
 
-def test_progress_bar_runs():
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_progress_bar_runs(n_jobs):
     callback_module = pytest.importorskip("sklearn.callback")
     pytest.importorskip("rich")
     search = BayesSearchCV(
-        SVC(), {"C": Real(0.1, 10.0)}, n_iter=3, cv=2, random_state=0
+        SVC(), {"C": Real(0.1, 10.0)}, n_iter=3, cv=2, random_state=0, n_jobs=n_jobs
     )
     search.set_callbacks(callback_module.ProgressBar())
     search.fit(X, Y)
@@ -171,7 +262,6 @@ def test_progress_bar_runs():
 
 @pytest.mark.parametrize("backend", ["threading", "multiprocessing"])
 def test_backends_with_their_own_pools(backend):
-    # one call at a time: no oversubscription, same results as in sequence
     space = {"C": Real(1e-2, 1e2, "log-uniform")}
     kwargs = dict(n_iter=5, n_initial_points=2, cv=3, random_state=0, batch_size=3)
     sequential = BayesSearchCV(SVC(), space, n_jobs=1, **kwargs).fit(X, Y)
@@ -180,84 +270,87 @@ def test_backends_with_their_own_pools(backend):
     assert other.cv_results_["params"] == sequential.cv_results_["params"]
 
 
+def test_scikit_learn_configuration_reaches_the_workers():
+    """As scikit-learn's own searches do: set_config holds in every fit."""
+    from sklearn import config_context, get_config
+
+    class Reports(RegressorMixin, BaseEstimator):
+        def fit(self, X, y):
+            self.assume_finite_ = get_config()["assume_finite"]
+            return self
+
+        def predict(self, X):
+            return np.zeros(len(X))
+
+    def reported(estimator, X, y):
+        return float(estimator.assume_finite_)
+
+    evaluator = _evaluator(Reports(), n_jobs=2, scorer=reported)
+    with config_context(assume_finite=True):
+        [result] = evaluator.run(ListPolicy([{}]))
+    assert [o["test_scores"] for o in result.out] == [1.0, 1.0, 1.0]
+
+
+# ------------------------------------------------------------ shared data
+
+
+def _shared_X(evaluator):
+    with evaluator._workers() as (_, shared_X, shared_y):
+        return type(shared_X), type(shared_y), getattr(shared_X, "filename", None)
+
+
 def test_large_arrays_are_memory_mapped_once_as_joblib_would():
-    """Process workers get X as one read-only memory map for the whole search;
-    joblib's parallel_config still decides (max_nbytes=None turns it off)."""
+    """Process workers get X as one read-only memory map for the whole search,
+    in joblib's temporary folder, removed after; joblib's parallel_config
+    still decides (max_nbytes=None turns it off)."""
     evaluator = _big_evaluator(SVC())
-    big = evaluator.X
-    with evaluator._shared_data():
-        assert isinstance(evaluator.X, np.memmap) and not evaluator.X.flags.writeable
-        np.testing.assert_array_equal(evaluator.X, big)
-        assert type(evaluator.y) is np.ndarray  # small: left to joblib
-    assert evaluator.X is big
+    with evaluator._workers() as (_, shared_X, shared_y):
+        assert isinstance(shared_X, np.memmap) and not shared_X.flags.writeable
+        np.testing.assert_array_equal(shared_X, evaluator.X)
+        assert type(shared_y) is np.ndarray  # small: left to joblib
+        folder = os.path.dirname(shared_X.filename)
+        assert os.path.basename(folder).startswith("skhpo-")
+        assert os.listdir(folder) == ["X.npy"]  # X once, nothing per split
+    assert not os.path.exists(folder)
     with parallel_config(max_nbytes=None):
-        with evaluator._shared_data():
-            assert evaluator.X is big
+        assert _shared_X(evaluator)[0] is np.ndarray
     with parallel_config(backend="threading"):
-        with evaluator._shared_data():
-            assert evaluator.X is big
-    one = _evaluator(SVC(), n_jobs=1)
-    with one._shared_data():
-        assert one.X is X
+        assert _shared_X(evaluator)[0] is np.ndarray
+    assert _shared_X(_evaluator(SVC(), n_jobs=1))[0] is np.ndarray
 
 
-def test_each_split_is_written_once_for_tasks_to_map(monkeypatch):
-    """With X memory-mapped, each split's parts are written too: tasks carry
-    references, and each maps its fold for itself, copy-on-write."""
+def test_the_shared_folder_follows_joblib_temp_folder(tmp_path, monkeypatch):
     evaluator = _big_evaluator(SVC())
-    big, labels = evaluator.X, evaluator.y
-    with evaluator._shared_data():
-        assert len(evaluator._folds) == 3
-        for (train, test), refs in zip(evaluator.splits, evaluator._folds):
-            assert all(isinstance(r, OnDisk) for r in (*refs[:2], *refs[2]))
-            m_train, m_test = OnDisk.opened(refs[0]), OnDisk.opened(refs[1])
-            np.testing.assert_array_equal(m_train, train)
-            np.testing.assert_array_equal(m_test, test)
-            X_train, y_train, X_test, y_test = map(OnDisk.opened, refs[2])
-            np.testing.assert_array_equal(X_train, big[train])
-            np.testing.assert_array_equal(y_train, labels[train])
-            np.testing.assert_array_equal(X_test, big[test])
-            np.testing.assert_array_equal(y_test, labels[test])
-            assert isinstance(X_train, np.memmap) and X_train.flags.writeable
-            # every opening is a map of its own
-            assert OnDisk.opened(refs[2][0]) is not X_train
-        tasks = list(evaluator.tasks(0, {"C": 1.0}))
-        assert tasks[0][2]["fold"] is evaluator._folds[0][2]
-        assert len(tasks[0][2]["test"]) == len(evaluator.splits[0][1])
-        # the whole X and y go along unopened, for the tasks that need them
-        whole_X, whole_y = tasks[0][1][1:3]
-        assert isinstance(whole_X, OnDisk) and isinstance(whole_y, OnDisk)
-        np.testing.assert_array_equal(OnDisk.opened(whole_X), big)
-        np.testing.assert_array_equal(OnDisk.opened(whole_y), labels)
-    assert evaluator._folds is None and evaluator.X is big
-    # the disk they may take is bounded; above it workers cut their folds
-    monkeypatch.setattr(_engine, "_FOLDS_NBYTES", big.nbytes)
-    with evaluator._shared_data():
-        assert isinstance(evaluator.X, np.memmap) and evaluator._folds is None
-    monkeypatch.undo()
-    with parallel_config(max_nbytes=None):
-        with evaluator._shared_data():
-            assert evaluator._folds is None
-    # a pairwise estimator cuts its kernel from X: no split is written
-    pairwise = _big_evaluator(SVC(kernel="precomputed"))
-    with pairwise._shared_data():
-        assert isinstance(pairwise.X, np.memmap) and pairwise._folds is None
+    with parallel_config(temp_folder=str(tmp_path / "a")):
+        assert _shared_X(evaluator)[2].startswith(str(tmp_path / "a"))
+    monkeypatch.setenv("JOBLIB_TEMP_FOLDER", str(tmp_path / "b"))
+    assert _shared_X(evaluator)[2].startswith(str(tmp_path / "b"))
 
 
-def test_many_splits_hold_no_file_open():
-    """The search keeps references, not maps: leave-one-out style CV does not
-    run out of file descriptors."""
-    import resource
+def test_a_full_folder_sends_the_data_with_the_tasks(monkeypatch):
+    """No room for X: nothing is left on disk, joblib's own memory-mapping is
+    off, and the search gives what it gives with room."""
+    X_big = np.random.default_rng(0).random((4000, 40))
+    y_big = (X_big[:, 0] > 0.5).astype(int)
+    space = {"C": Real(1e-2, 1e2, "log-uniform")}
+    kwargs = dict(n_iter=4, n_initial_points=2, cv=2, random_state=0, n_jobs=2)
+    with_room = BayesSearchCV(SVC(), space, **kwargs).fit(X_big, y_big)
 
-    evaluator = _big_evaluator(SVC())
-    evaluator.splits = list(KFold(300).split(evaluator.X))
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(256, hard), hard))
-    try:
-        with evaluator._shared_data():
-            assert len(evaluator._folds) == 300
-    finally:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    def full(path, *args, **kwargs):
+        with open(path, "wb") as file:
+            file.write(b"\0" * 10)
+        raise OSError(errno.ENOSPC, "No space left on device", path)
+
+    monkeypatch.setattr(_data.np, "save", full)
+    evaluator = _big_evaluator(SVC(), X=X_big, y=y_big)
+    with evaluator._workers() as (workers, shared_X, _):
+        assert shared_X is evaluator.X
+        assert workers._kwargs == {"max_nbytes": None}
+    without = BayesSearchCV(SVC(), space, **kwargs).fit(X_big, y_big)
+    assert without.cv_results_["params"] == with_room.cv_results_["params"]
+    np.testing.assert_array_equal(
+        without.cv_results_["mean_test_score"], with_room.cv_results_["mean_test_score"]
+    )
 
 
 class _Zeroing(RegressorMixin, BaseEstimator):
@@ -277,26 +370,10 @@ def _seen(estimator, X, y):
 
 
 def test_a_fit_writing_to_its_fold_changes_no_other_task():
-    """Copy-on-write: each task gets the split as it was written, also when
-    joblib sends many of the same split in one batch (run_jobs)."""
     evaluator = _big_evaluator(_Zeroing(), scorer=_seen)
     expected = [float(evaluator.X[train].sum()) for train, _ in evaluator.splits]
-    results = evaluator.run(lambda k, f, p: ({}, {}), 6, lag=3)
-
-    class OneBatch:
-        asked = False
-
-        def ask(self, n_free):
-            if self.asked:
-                return []
-            self.asked = True
-            return [[Job({}) for _ in range(40)]]
-
-        def tell(self, job, result):
-            pass
-
-    results += evaluator.run_jobs(OneBatch())
-    assert len(results) == 46
+    results = evaluator.run(ListPolicy([{}] * 12))
+    assert len(results) == 12
     for result in results:
         assert [o["test_scores"] for o in result.out] == pytest.approx(expected)
 
@@ -310,12 +387,13 @@ def test_pairwise_estimators_cut_their_kernel_from_X():
     scores = {}
     for n_jobs in (1, 2):
         evaluator = _big_evaluator(model, n_jobs=n_jobs, X=kernel, y=y)
-        results = evaluator.run(lambda k, f, p: ({"C": 10.0**k}, {}), 3, lag=3)
+        results = evaluator.run(ListPolicy([{"C": 10.0**k} for k in range(3)]))
+        results.sort(key=lambda r: r.trial.id)
         scores[n_jobs] = [[o["test_scores"] for o in r.out] for r in results]
     assert scores[1] == scores[2]
 
 
-def test_fit_parameters_are_cut_along_with_the_shared_splits():
+def test_fit_parameters_are_cut_along_with_shared_data():
     rng = np.random.default_rng(1)
     features = rng.random((5000, 40))
     target = features @ rng.random(40)
@@ -324,12 +402,17 @@ def test_fit_parameters_are_cut_along_with_the_shared_splits():
     for n_jobs in (1, 2):
         evaluator = _big_evaluator(Ridge(), n_jobs=n_jobs, X=features, y=target)
         evaluator.fit_params = {"sample_weight": weights}
-        results = evaluator.run(lambda k, f, p: ({"alpha": 10.0**k}, {}), 3, lag=3)
+        results = evaluator.run(ListPolicy([{"alpha": 10.0**k} for k in range(3)]))
+        results.sort(key=lambda r: r.trial.id)
         scores[n_jobs] = [[o["test_scores"] for o in r.out] for r in results]
     np.testing.assert_allclose(scores[1], scores[2], rtol=1e-12)
     unweighted = _big_evaluator(Ridge(), X=features, y=target)
-    plain = unweighted.run(lambda k, f, p: ({"alpha": 10.0**k}, {}), 3, lag=3)
+    plain = unweighted.run(ListPolicy([{"alpha": 10.0**k} for k in range(3)]))
+    plain.sort(key=lambda r: r.trial.id)
     assert [[o["test_scores"] for o in r.out] for r in plain] != scores[2]
+
+
+# ------------------------------------------------------------ kept models
 
 
 def test_kept_models_travel_pickled_once():
@@ -369,3 +452,103 @@ def test_continued_models_give_the_same_results_when_they_travel():
         results[n_jobs] = search.cv_results_
     for key in ("mean_test_score", "split0_test_score", "n_resources"):
         np.testing.assert_array_equal(results[1][key], results[2][key])
+
+
+# ------------------------------------------------------------ slow and lost
+
+
+def test_a_policy_that_can_go_around_a_hanging_trial_is_told():
+    class Around(ListPolicy):
+        def __init__(self, params):
+            super().__init__(params, lag=2)
+            self.stalled = []
+
+        def ask(self, n):
+            # like a lagged proposal: trial k needs 0 .. k - 2 told or stalled
+            trials = []
+            while len(trials) < n and self._next_id < len(self.params):
+                k = self._next_id
+                known = {i for i, _ in self.told} | set(self.stalled)
+                if any(i not in known for i in range(k - 1)):
+                    break
+                trials.append(Trial(self._new_id(), self.params[k]))
+            return trials
+
+        def stall(self, trial):
+            self.stalled.append(trial.id)
+            return True
+
+    X_odd, y_odd = X[:149], Y[:149]  # two folds: 74 and 75 training samples
+    evaluator = _evaluator(_HangsOnOneFold(), n_jobs=2, n_splits=2, X=X_odd, y=y_odd)
+    policy = Around([{"duration": 3.0}] + [{"duration": 0.01}] * 8)
+    started = time.monotonic()
+    with parallel_config(backend="threading"):
+        results = evaluator.run(policy, score=_score)
+    assert policy.stalled == [0]
+    assert [r.trial.id for r in results][-1] == 0  # every other one first
+    assert time.monotonic() - started < 6
+
+
+class _HangsOnOneFold(RegressorMixin, BaseEstimator):
+    """Sleeps ``duration`` seconds when fitted on 75 samples, else 0.01."""
+
+    def __init__(self, duration=0.0):
+        self.duration = duration
+
+    def fit(self, X, y):
+        time.sleep(self.duration if len(X) == 75 else 0.01)
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+
+def test_tasks_of_a_killed_loky_worker_are_resubmitted(tmp_path):
+    """A worker process that dies loses every task in flight: they are sent
+    again to fresh workers and the run completes, every trial present."""
+    marker = str(tmp_path / "killed")
+    evaluator = _evaluator(_KillsOnce(marker=marker), n_jobs=2, n_splits=2)
+    results = evaluator.run(ListPolicy([{"k": k} for k in range(6)]))
+    assert os.path.exists(marker)
+    assert sorted(r.trial.id for r in results) == list(range(6))
+    assert not any(r.failed for r in results)
+    assert evaluator.stats["n_resubmitted"] >= 1
+
+
+class _KillsOnce(RegressorMixin, BaseEstimator):
+    """The first fit of candidate k=2 kills its worker process (once, marked by
+    a file); every fit sleeps a little."""
+
+    def __init__(self, k=0, marker=None):
+        self.k = k
+        self.marker = marker
+
+    def fit(self, X, y):
+        time.sleep(0.05)
+        if self.k == 2 and self.marker and not os.path.exists(self.marker):
+            open(self.marker, "w").close()
+            os._exit(1)
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+
+class _KillsAlways(_KillsOnce):
+    def fit(self, X, y):
+        time.sleep(0.05)
+        if self.k == 1:
+            os._exit(1)
+        return self
+
+
+def test_a_task_that_always_kills_its_worker_is_scored_error_score():
+    """It is run alone before it is blamed: the tasks in flight with it each
+    time are lost too, but complete."""
+    evaluator = _evaluator(_KillsAlways(), n_jobs=2, n_splits=2)
+    with pytest.warns(RuntimeWarning, match=r"\{'k': 1\} on fold \d: The worker"):
+        results = evaluator.run(ListPolicy([{"k": k} for k in range(4)]))
+    by_id = {r.trial.id: r for r in results}
+    assert sorted(by_id) == [0, 1, 2, 3]
+    assert by_id[1].failed and not any(by_id[k].failed for k in (0, 2, 3))
+    assert "running it alone" in by_id[1].out[0]["fit_error"]

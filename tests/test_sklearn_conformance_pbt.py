@@ -28,7 +28,7 @@ from sklearn.utils._param_validation import Interval
 import skhpo
 from skhpo._base import check_param_names
 from skhpo._engine import Job, Refit
-from skhpo.schedulers import PBTPolicy
+from skhpo.schedulers import ExploitExplore
 from skhpo.space import check_space
 
 from ._conformance import (
@@ -50,7 +50,10 @@ class _OneFit:
     def bind(self, *args, **kwargs):
         return self
 
-    def job(self, params, start, stop, *, states=None, extra=None):
+    def job(self, trial, states=None):
+        return self.job_for(trial.params, trial.start, trial.stop, states, trial.extra)
+
+    def job_for(self, params, start, stop, states=None, extra=None):
         assert states is None, "the adapter trains one step only"
         return Job(params, extra, trainer=Refit())
 
@@ -103,7 +106,7 @@ class PBTSearchCV(skhpo.PBTSearchCV):
         self._space = space
         self._fidelity = _OneFit()
         self.mutable_, self.fixed_ = [], {n: "one step" for n in space.param_names}
-        self._policy = PBTPolicy()
+        self._rules = ExploitExplore()
         # One step: no member ever exploits, so nothing is ranked during the
         # search, and several metrics need no objective (PBTSearchCV itself
         # asks for one; tests/search/test_pbt.py covers it).

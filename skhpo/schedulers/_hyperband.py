@@ -1,5 +1,5 @@
-"""Hyperband's brackets and the two ways of running one: pure arithmetic and
-policies, no estimators, no I/O.
+"""Hyperband's brackets, the two ways of running one, and the policies that
+run them all: pure arithmetic and decisions, no estimators, no I/O.
 
 The arithmetic is Algorithm 1 of Li et al., "Hyperband: a novel bandit-based
 approach to hyperparameter optimization", JMLR 18 (2018), in exact integers:
@@ -21,13 +21,21 @@ rounded down, and the lowest rung of the most aggressive bracket lands in
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from ._base import Policy, Trial
+from ._sampler import CandidateSampler
+
 __all__ = [
-    "ASHAPolicy",
+    "AsyncHyperbandPolicy",
+    "AsyncSuccessiveHalving",
     "Bracket",
-    "HalvingPolicy",
+    "HyperbandPolicy",
     "Rung",
+    "SuccessiveHalving",
     "hyperband_brackets",
     "int_log",
 ]
@@ -138,7 +146,7 @@ def _top(scores: dict[int, float], k: int) -> list[int]:
     return [key for key, _ in finite[:k]]
 
 
-class HalvingPolicy:
+class SuccessiveHalving:
     """Synchronous successive halving over one bracket.
 
     Rung ``i + 1`` starts when every candidate of rung ``i`` has a score: the
@@ -158,7 +166,7 @@ class HalvingPolicy:
         return sorted(_top(scores, rungs[rung + 1].n_candidates))
 
 
-class ASHAPolicy:
+class AsyncSuccessiveHalving:
     """Asynchronous successive halving (Li et al., MLSys 2020) over one bracket.
 
     Whenever a worker frees, :meth:`next_job` promotes a candidate that is in
@@ -218,3 +226,178 @@ class ASHAPolicy:
         if self.started < self.bracket.n_candidates:
             return True
         return next(self._promotable(), None) is not None
+
+
+# ------------------------------------------------------------------ policies
+
+
+class _Brackets(Policy):
+    """What both Hyperband policies share: the brackets, the candidates, and
+    how a candidate's trial at a rung is made.
+
+    Parameters
+    ----------
+    brackets : list of Bracket
+    sampler : CandidateSampler
+    seed : int
+    continues : bool
+        Whether a survivor continues its models from the rung below (a
+        ``warm_start`` or ``partial_fit`` resource); otherwise every rung
+        trains afresh.
+    """
+
+    def __init__(
+        self,
+        brackets: list[Bracket],
+        sampler: CandidateSampler,
+        *,
+        seed: int,
+        continues: bool,
+    ) -> None:
+        super().__init__()
+        self.brackets = brackets
+        self.sampler = sampler
+        self.seed = seed
+        self.continues = continues
+        self.trial_of: dict[tuple[int, int, int], int] = {}  # (b, rung, cand)
+        self.events: list[tuple] = []  # ("rung", b, rung, scores, n_next)
+
+    def _rng(self, b: int) -> np.random.Generator:
+        return np.random.default_rng([self.seed, 100 + b])
+
+    def _trial(self, b: int, rung: int, candidate: int) -> Trial:
+        bracket = self.brackets[b]
+        start, stop = bracket.span(rung)
+        last = rung == len(bracket.rungs) - 1
+        parent = None
+        if self.continues and rung > 0:
+            parent = self.trial_of[(b, rung - 1, candidate)]
+        trial = Trial(
+            self._new_id(),
+            dict(self.sampler.candidates[candidate][1]),
+            {
+                "bracket": b,
+                "iter": rung,
+                "n_resources": stop,
+                "candidate": candidate,
+                "proposed_by": self.sampler.sources[candidate],
+            },
+            start=start if parent is not None else 0,
+            stop=stop,
+            parent=parent,
+            take=parent is not None,
+            keep=self.continues and not last,
+        )
+        self.trial_of[(b, rung, candidate)] = trial.id
+        return trial
+
+    def _record(self, trial: Trial, score: float) -> tuple[int, int, int]:
+        extra = trial.extra
+        b, rung, candidate = extra["bracket"], extra["iter"], extra["candidate"]
+        self.sampler.record(trial.id, candidate, extra["n_resources"], score)
+        return b, rung, candidate
+
+
+class HyperbandPolicy(_Brackets):
+    """Hyperband with synchronous successive halving in every bracket.
+
+    A rung starts when the one below is complete, so every decision depends on
+    complete rungs only and the results do not depend on timing. With a random
+    sampler the brackets run side by side; with a model-based one, one after
+    the other, so that each learns from those before. See :class:`_Brackets`
+    for the parameters.
+    """
+
+    def __init__(self, brackets, sampler, *, seed, continues):
+        super().__init__(brackets, sampler, seed=seed, continues=continues)
+        self.ready: deque[Trial] = deque()
+        self.done: dict[tuple[int, int], dict[int, float]] = {}
+        self.expected: dict[tuple[int, int], int] = {}
+        first = brackets if sampler.kind == "random" else brackets[:1]
+        for bracket in first:
+            self._start(bracket.index)
+
+    def _start(self, b: int) -> None:
+        ids = self.sampler.draw(self.brackets[b].n_candidates, self._rng(b))
+        if ids:
+            self._submit(b, 0, ids)
+        else:
+            self._next_bracket(b)
+
+    def _submit(self, b: int, rung: int, candidates: list[int]) -> None:
+        self.expected[(b, rung)] = len(candidates)
+        self.done[(b, rung)] = {}
+        self.ready.extend(self._trial(b, rung, c) for c in candidates)
+
+    def _next_bracket(self, b: int) -> None:
+        if self.sampler.kind == "model" and b + 1 < len(self.brackets):
+            self._start(b + 1)
+
+    def ask(self, n: int) -> list[Trial]:
+        return [self.ready.popleft() for _ in range(min(n, len(self.ready)))]
+
+    def tell(self, trial: Trial, score: float) -> None:
+        b, rung, candidate = self._record(trial, score)
+        done = self.done[(b, rung)]
+        done[candidate] = score
+        if len(done) < self.expected[(b, rung)]:
+            return
+        survivors = SuccessiveHalving(self.brackets[b]).survivors(rung, done)
+        if trial.keep:  # the models go on with the survivors only
+            self.released.extend(
+                self.trial_of[(b, rung, c)] for c in done if c not in survivors
+            )
+        self.events.append(("rung", b, rung, dict(done), len(survivors)))
+        if survivors:
+            self._submit(b, rung + 1, survivors)
+        else:
+            self._next_bracket(b)
+
+
+class AsyncHyperbandPolicy(_Brackets):
+    """Asynchronous successive halving (ASHA) in every bracket: a free worker
+    promotes a candidate in the top of its rung or starts a new one, in the
+    first bracket with work. Decisions depend on the order results arrive in.
+    See :class:`_Brackets` for the parameters; ``factor`` is Hyperband's.
+    """
+
+    def __init__(self, brackets, sampler, *, seed, continues, factor):
+        super().__init__(brackets, sampler, seed=seed, continues=continues)
+        self.rules = [AsyncSuccessiveHalving(b, factor) for b in brackets]
+        self.rngs = [self._rng(b.index) for b in brackets]
+        self.kept: list[set[int]] = [set() for _ in brackets]
+
+    def ask(self, n: int) -> list[Trial]:
+        trials: list[Trial] = []
+        while len(trials) < n:
+            found = next(
+                (
+                    (b, decision)
+                    for b, rules in enumerate(self.rules)
+                    if (decision := rules.next_job()) is not None
+                ),
+                None,
+            )
+            if found is None:
+                break
+            b, (kind, candidate, rung) = found
+            if kind == "new":
+                drawn = self.sampler.draw(1, self.rngs[b])
+                if not drawn:  # a finite space ran out
+                    self.rules[b].withdraw()
+                    continue
+                candidate = drawn[0]
+            trial = self._trial(b, rung, candidate)
+            self.kept[b].discard(trial.parent)
+            trials.append(trial)
+        return trials
+
+    def tell(self, trial: Trial, score: float) -> None:
+        b, rung, candidate = self._record(trial, score)
+        rules = self.rules[b]
+        rules.report(candidate, rung, score)
+        if trial.keep:
+            self.kept[b].add(trial.id)
+        if rules.finished:  # nothing more will be promoted in this bracket
+            self.released.extend(self.kept[b])
+            self.kept[b].clear()

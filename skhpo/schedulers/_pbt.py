@@ -12,12 +12,15 @@ space.
 
 Nothing here trains or scores: scores in, decisions out. A non-finite score
 (a failed fit) always ranks last, so a failed member is replaced by a good
-one.
+one. :class:`ExploitExplore` holds the decision rules; :class:`PBTPolicy`
+(generations) and :class:`AsyncPBTPolicy` (members on their own) run a
+population with them.
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,8 +28,9 @@ import numpy as np
 
 from ..space import Categorical, Dimension, Integer, Real
 from ..space._utils import is_integer_number, is_real_number, safe_equal, to_python
+from ._base import Policy, Trial
 
-__all__ = ["PBTPolicy", "perturb"]
+__all__ = ["AsyncPBTPolicy", "ExploitExplore", "PBTPolicy", "perturb"]
 
 _SELECTIONS = ("truncation", "tournament")
 
@@ -43,7 +47,7 @@ def _ranked(scores: Mapping[int, float]) -> list[int]:
     )
 
 
-class PBTPolicy:
+class ExploitExplore:
     """Who exploits whom, and how hyperparameters are explored.
 
     Parameters
@@ -236,3 +240,229 @@ def perturb(dim: Dimension, value: Any, factor: float, rng: np.random.Generator)
             moved = value + (1 if factor > 1 else -1)
         return int(min(max(moved, math.ceil(low)), math.floor(high)))
     return float(min(max(moved, low), high))
+
+
+# ------------------------------------------------------------------ policies
+
+
+def changes(params: Mapping, previous: Mapping | None, mutable: Sequence[str]) -> dict:
+    """The mutable values of ``params`` that differ from ``previous``."""
+    return {
+        name: params[name]
+        for name in mutable
+        if name in params
+        and (previous is None or not safe_equal(params[name], previous.get(name)))
+    }
+
+
+class _Population(Policy):
+    """The members: their hyperparameters, whose models they continue, their
+    schedules and lineages.
+
+    Parameters
+    ----------
+    space : SearchSpace
+        The population is drawn from it; explore stays in it.
+    population_size, n_steps, step_resource : int
+    mutable : list of str
+        The hyperparameters explore may change.
+    rules : ExploitExplore
+    seed : int
+
+    Attributes
+    ----------
+    lineage : dict of int to list of int
+        For every member, whose model trained at each step so far.
+    history_of : dict of (int, int) to (list of dict, list of int)
+        For every row (step, member): the hyperparameters of each step up to
+        it and whose model trained them.
+    n_exploits : int
+    events : list of tuple
+        ``("generation", step, scores)`` or ``("member", member, step,
+        score)``, for progress reports.
+    """
+
+    def __init__(
+        self,
+        space: Any,
+        *,
+        population_size: int,
+        n_steps: int,
+        step_resource: int,
+        mutable: Sequence[str],
+        rules: ExploitExplore,
+        seed: int,
+    ) -> None:
+        super().__init__()
+        self.space = space
+        self.size = population_size
+        self.n_steps = n_steps
+        self.step_resource = step_resource
+        self.mutable = list(mutable)
+        self.rules = rules
+        self.seed = seed
+        members = range(population_size)
+        drawn = space.rvs(population_size, np.random.default_rng([seed, 0]))
+        self.subspace = {m: k for m, (k, _) in enumerate(drawn)}
+        self.params = {m: dict(p) for m, (_, p) in enumerate(drawn)}
+        self.parent: dict[int, int | None] = dict.fromkeys(members)
+        self.source: dict[int, int | None] = dict.fromkeys(members)
+        self.schedule: dict[int, list[dict]] = {m: [] for m in members}
+        self.lineage: dict[int, list[int]] = {m: [] for m in members}
+        self.history_of: dict[tuple[int, int], tuple[list, list]] = {}
+        self.n_exploits = 0
+        self.events: list[tuple] = []
+
+    def _trial(self, m: int, step: int, *, take: bool) -> Trial:
+        """Member ``m``'s trial at ``step``, continuing ``source[m]``."""
+        previous = self.schedule[m][-1] if self.schedule[m] else None
+        self.schedule[m].append(dict(self.params[m]))
+        self.lineage[m].append(m)
+        self.history_of[(step, m)] = (list(self.schedule[m]), list(self.lineage[m]))
+        start, stop = step * self.step_resource, (step + 1) * self.step_resource
+        parent = self.parent[m]
+        source, self.source[m] = self.source[m], None
+        return Trial(
+            self._new_id(),
+            dict(self.params[m]),
+            {
+                "member": m,
+                "step": step,
+                "n_resources": stop,
+                "parent": -1 if parent is None else parent,
+            },
+            start=start,
+            stop=stop,
+            parent=source,
+            take=take and source is not None,
+            update=changes(self.params[m], previous, self.mutable),
+            keep=step + 1 < self.n_steps,
+        )
+
+    def _take_over(self, m: int, p: int, upto: int, rng: np.random.Generator) -> None:
+        """Member ``m`` copies member ``p``'s past up to step ``upto`` and its
+        hyperparameters, then explores (its models: set by the caller)."""
+        k = self.subspace[p]
+        dims = self.space.subspaces[k].to_dict()
+        mutable = [n for n in self.mutable if n in dims]
+        self.subspace[m] = k
+        self.params[m] = self.rules.explore(self.params[p], dims, mutable, rng)
+        self.parent[m] = p
+        self.schedule[m] = [dict(s) for s in self.schedule[p][: upto + 1]]
+        self.lineage[m] = list(self.lineage[p][: upto + 1])
+        self.n_exploits += 1
+
+
+class PBTPolicy(_Population):
+    """Population-based training in generations.
+
+    Every member trains a step; once all are scored, the bottom exploits the
+    top and explores, with a generator seeded by the step, so the results do
+    not depend on timing. See :class:`_Population` for the parameters.
+    """
+
+    def __init__(self, space, **kwargs):
+        super().__init__(space, **kwargs)
+        self.done: dict[int, float] = {}
+        self.trial_of: dict[int, int] = {}  # member -> its trial this step
+        self.ready = deque(self._trial(m, 0, take=False) for m in range(self.size))
+        self.trial_of = {t.extra["member"]: t.id for t in self.ready}
+
+    def ask(self, n: int) -> list[Trial]:
+        return [self.ready.popleft() for _ in range(min(n, len(self.ready)))]
+
+    def tell(self, trial: Trial, score: float) -> None:
+        step, m = trial.extra["step"], trial.extra["member"]
+        self.done[m] = score
+        if len(self.done) < self.size:
+            return
+        scores, self.done = self.done, {}
+        self.events.append(("generation", step, dict(scores)))
+        if step + 1 == self.n_steps:
+            return
+        rng = np.random.default_rng([self.seed, 2, step])
+        parents = self.rules.exploit(scores, rng)
+        own = dict(self.trial_of)
+        for member in scores:
+            self.parent[member] = None
+            self.source[member] = own[member]
+        for member in sorted(parents):
+            # the models as they were at the end of the step
+            self.source[member] = own[parents[member]]
+            self._take_over(member, parents[member], step, rng)
+        users: dict[int, list[int]] = {}
+        for member in range(self.size):
+            users.setdefault(self.source[member], []).append(member)
+        self.released.extend(t for t in own.values() if t not in users)
+        trials = [
+            self._trial(member, step + 1, take=users[self.source[member]][-1] == member)
+            for member in range(self.size)
+        ]
+        self.trial_of = {t.extra["member"]: t.id for t in trials}
+        self.ready.extend(trials)
+
+
+class AsyncPBTPolicy(_Population):
+    """Population-based training without generations.
+
+    A member that finishes step ``k`` compares itself with the members that
+    have a score at step ``k`` and, if it exploits, copies the latest models of
+    its parent (further ahead, perhaps) and goes on from the parent's step.
+    Decisions depend on the order results arrive in. See :class:`_Population`
+    for the parameters.
+    """
+
+    def __init__(self, space, **kwargs):
+        super().__init__(space, **kwargs)
+        members = range(self.size)
+        self.history: dict[int, dict[int, float]] = {m: {} for m in members}
+        self.latest: dict[int, int | None] = dict.fromkeys(members)  # trial ids
+        self.reached = dict.fromkeys(members, -1)
+        self.next_step = dict.fromkeys(members, 0)
+        self.ready = deque(members)
+
+    def ask(self, n: int) -> list[Trial]:
+        trials = []
+        while self.ready and len(trials) < n:
+            m = self.ready.popleft()
+            # never handed over: another member may copy these models until
+            # this trial has finished
+            trials.append(self._trial(m, self.next_step[m], take=False))
+        return trials
+
+    def tell(self, trial: Trial, score: float) -> None:
+        step, m = trial.extra["step"], trial.extra["member"]
+        self.history[m][step] = score
+        self._point(m, trial.id)
+        self.reached[m] = step
+        self.events.append(("member", m, step, score))
+        if step + 1 >= self.n_steps:
+            return
+        peers = {o: h[step] for o, h in self.history.items() if step in h}
+        rng = np.random.default_rng([self.seed, 3, m, step])
+        parent = self.rules.exploit_one(m, peers, rng)
+        if parent is not None and self.reached[parent] + 1 >= self.n_steps:
+            parent = None  # it has finished: nothing to go on with
+        if parent is None:
+            self.parent[m] = None
+            self.source[m] = self.latest[m]
+            self.next_step[m] = step + 1
+        else:
+            upto = self.reached[parent]
+            self.source[m] = self.latest[parent]
+            self._take_over(m, parent, upto, rng)
+            # what another member copying m now gets: these models, this far
+            self._point(m, self.latest[parent])
+            self.reached[m] = upto
+            self.next_step[m] = upto + 1
+        self.ready.append(m)
+
+    def _point(self, m: int, trial_id: int | None) -> None:
+        """Member ``m``'s latest models are now those of ``trial_id``; release
+        the ones it held if nobody needs them any more."""
+        old, self.latest[m] = self.latest[m], trial_id
+        if old is None or old == trial_id:
+            return
+        needed = set(self.latest.values()) | set(self.source.values())
+        if old not in needed:
+            self.released.append(old)

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import math
-import time
 import warnings
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._base import BaseSearch, check_param_names
-from ..acquisition import (
-    ACQUISITION_FUNCTIONS,
-    check_acq_kwargs,
-    initial_design,
-    propose,
-    random_candidates,
-)
+from .._base import BaseSearch, check_param_names, search_seed
+from ..acquisition import ACQUISITION_FUNCTIONS, check_acq_kwargs
+from ..schedulers import BayesPolicy
 from ..space import check_space
 
 __all__ = ["BayesSearchCV"]
@@ -237,91 +230,56 @@ return_train_score :
     def _run_search(self, evaluator):
         space = self._space
         lag = self._batch_size(evaluator.n_workers(), evaluator.n_splits)
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        if self._exhaustive:
-            if space.cardinality < self.n_iter:
-                warnings.warn(
-                    f"The total space of parameters {space.cardinality} is smaller "
-                    f"than n_iter={self.n_iter}. Running {space.cardinality} "
-                    "iterations. For exhaustive searches, use GridSearchCV.",
-                    UserWarning,
-                )
-            grid = space.grid()
-
-            def propose_grid(k, finished, pending):
-                extra = {"batch": k // lag, "propose_time": 0.0, "proposed_by": "grid"}
-                return grid[k][1], extra
-
-            evaluator.run(propose_grid, space.cardinality, lag=lag)
-            return
-
-        n_init = self.n_initial_points or max(4, min(space.n_dims, 6))
-        design = initial_design(
-            space, min(n_init, self.n_iter), np.random.default_rng([seed, 2**31])
+        if self._exhaustive and space.cardinality < self.n_iter:
+            warnings.warn(
+                f"The total space of parameters {space.cardinality} is smaller "
+                f"than n_iter={self.n_iter}. Running {space.cardinality} "
+                "iterations. For exhaustive searches, use GridSearchCV.",
+                UserWarning,
+            )
+        self._policy = BayesPolicy(
+            space,
+            self.n_iter,
+            lag=lag,
+            seed=search_seed(self.random_state),
+            n_initial_points=self.n_initial_points,
+            acq_func=self.acq_func,
+            acq_kwargs=self.acq_func_kwargs,
         )
-        candidates = []  # (subspace, params) of each proposal, in order
-        metric, theta = self._objective, None
+        verbose = self.verbose > 0 and not self._exhaustive
+        evaluator.run(
+            self._policy,
+            score=None if self._exhaustive else self._score,
+            on_ask=self._print_ask if verbose else None,
+        )
+        if verbose:
+            self._print_progress("end", len(evaluator.results))
 
-        def propose_next(k, finished, pending):
-            nonlocal metric, theta
-            start = time.perf_counter()
-            rng = np.random.default_rng([seed, k])
-            cand, source = (design[k], "initial") if k < len(design) else (None, None)
-            scores = [r.test_scores() for r in finished]
-            known = next((s for s in scores if s is not None), None)
-            if known is not None:
-                metric = self._resolve_objective(metric, known)
-            if cand is None and known is not None:
-                y = np.array([r.mean_test(metric) for r in finished])
-                if np.isfinite(y).sum() >= 2:
-                    # failed candidates are shown to the model with the worst
-                    # finite score, never as NaN, so that it avoids their region
-                    y[~np.isfinite(y)] = np.nanmin(y)
-                    proposals, info = propose(
-                        space,
-                        candidates[: len(finished)],
-                        y,
-                        1,
-                        pending=candidates[len(finished) : k],
-                        acq_func=self.acq_func.upper(),
-                        acq_kwargs=self.acq_func_kwargs,
-                        rng=rng,
-                        gp_theta0=theta,
-                        exclude=candidates,
-                    )
-                    theta = info["theta"]
-                    if proposals:
-                        cand, source = proposals[0], "model"
-            if cand is None:
-                found = random_candidates(space, 1, rng, exclude=candidates)
-                if not found:
-                    return None  # every point of a finite space was tried
-                cand, source = found[0], "random"
-            candidates.append(cand)
-            if self.verbose > 0 and k % lag == 0 and finished:
-                self._print_progress(k // lag, finished, metric)
-            if self.verbose > 1:
-                print(f"[{type(self).__name__}] candidate {k} ({source}): {cand[1]}")
-            extra = {
-                "batch": k // lag,
-                "propose_time": time.perf_counter() - start,
-                "proposed_by": source,
-            }
-            return cand[1], extra
+    def _more_results(self, results):
+        return {
+            "batch": [r.extra["batch"] for r in results],
+            "propose_time": [0.0 if self._exhaustive else r.ask_time for r in results],
+            "proposed_by": [r.extra["proposed_by"] for r in results],
+        }
 
-        evaluator.run(propose_next, self.n_iter, lag=lag)
-        if self.verbose > 0:
-            self._print_progress("end", evaluator.results, metric)
+    def _print_ask(self, trial):
+        k, lag = trial.id, self._policy.lag
+        if k % lag == 0 and k >= lag:
+            self._print_progress(k // lag, k - lag + 1)
+        if self.verbose > 1:
+            source = trial.extra["proposed_by"]
+            print(f"[{type(self).__name__}] candidate {k} ({source}): {trial.params}")
 
-    def _print_progress(self, batch, finished, metric):
-        means = np.array([r.mean_test(metric) for r in finished])
+    def _print_progress(self, batch, n_done):
+        """One line: the best of the first ``n_done`` candidates."""
+        scores = self._policy.scores
+        means = np.array([scores.get(i, np.nan) for i in range(n_done)])
         if np.isfinite(means).any():
             best = int(np.nanargmax(means))
-            name = metric or "score"
+            name = self._objective or "score"
             status = f"best mean_test_{name}={means[best]:.4f} (candidate {best})"
         else:
             status = "no finite score yet"
         print(
-            f"[{type(self).__name__}] batch {batch}: {len(finished)} candidates "
-            f"done, {status}"
+            f"[{type(self).__name__}] batch {batch}: {n_done} candidates done, {status}"
         )

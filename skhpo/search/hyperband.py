@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-from collections import deque
 from numbers import Integral
 
 import numpy as np
@@ -16,8 +14,12 @@ from sklearn.utils.validation import _num_samples
 from .._base import BaseSearch, check_param_names
 from .._fidelity import bind_search, check_fidelity
 from .._results import select_best_at_highest_resource
-from ..acquisition import propose, random_candidates
-from ..schedulers import ASHAPolicy, HalvingPolicy, hyperband_brackets
+from ..schedulers import (
+    AsyncHyperbandPolicy,
+    CandidateSampler,
+    HyperbandPolicy,
+    hyperband_brackets,
+)
 from ..space import check_space
 
 __all__ = ["HyperbandSearchCV"]
@@ -363,76 +365,36 @@ refit_time_, multimetric_ :
     # ------------------------------------------------------------ search
     def _run_search(self, evaluator):
         seed = bind_search(self, evaluator)
-        # every candidate drawn: (subspace, params), how, and all of them for
-        # the samplers to exclude
-        self._candidates, self._sources, self._seen = [], [], []
-        finished = evaluator.results  # what the model-based sampler learns from
+        sampler = CandidateSampler(self._space, self.sampler)
+        continues = self._fidelity.continues
         if self.asynchronous:
-            scheduler = _AsyncHyperband(self, seed, finished)
-            n_open = math.ceil(evaluator.n_workers() / evaluator.n_splits) + 2
-            evaluator.run_jobs(scheduler, max_open=n_open)
+            policy = AsyncHyperbandPolicy(
+                self._brackets,
+                sampler,
+                seed=seed,
+                continues=continues,
+                factor=self.factor,
+            )
         else:
-            evaluator.run_jobs(_SyncHyperband(self, seed, finished))
-
-    def _draw(self, n, rng, finished):
-        """``n`` new candidates ``[(candidate, proposed_by)]``."""
-        drawn = []
-        if self.sampler == "model" and n > 0:
-            # a third of the candidates stay random; one at a time, by chance
-            n_model = n - n // 3 if n > 1 else int(rng.random() >= 1 / 3)
-            drawn = self._model_candidates(n_model, rng, finished)
-        found = random_candidates(
-            self._space, n - len(drawn), rng, exclude=self._seen + [c for c, _ in drawn]
+            policy = HyperbandPolicy(
+                self._brackets, sampler, seed=seed, continues=continues
+            )
+        self._run_policy(
+            evaluator,
+            policy,
+            asynchronous=self.asynchronous,
+            to_job=self._fidelity.job,
         )
-        drawn += [(c, "random") for c in found]
-        self._seen.extend(c for c, _ in drawn)
-        return drawn
 
-    def _model_candidates(self, n, rng, finished):
-        """Up to ``n`` candidates by EI on the highest resource with enough data."""
-        need = self._space.n_dims + 2
-        by_level = {}
-        for result in finished:
-            value = self._score(result)
-            if np.isfinite(value):
-                level = result.extra["n_resources"]
-                by_level.setdefault(level, []).append(
-                    (result.extra["candidate"], value)
-                )
-        levels = [lvl for lvl, rows in by_level.items() if len(rows) >= need]
-        if not levels:
-            return []
-        rows = by_level[max(levels)]
-        proposals, _ = propose(
-            self._space,
-            [self._candidates[c] for c, _ in rows],
-            np.array([v for _, v in rows]),
-            n,
-            rng=rng,
-            exclude=self._seen,
+    def _print_event(self, event):
+        _, b, rung, scores, n_next = event
+        finite = [v for v in scores.values() if np.isfinite(v)]
+        best = f"best {max(finite):.4f}" if finite else "no finite score"
+        resources = self._brackets[b].rungs[rung].n_resources
+        print(
+            f"[{type(self).__name__}] bracket {b} rung {rung}: {len(scores)} "
+            f"candidates on {resources} {self.resource}, {best}; {n_next} go on"
         )
-        return [(c, "model") for c in proposals]
-
-    def _new_candidate(self, cand, source):
-        cid = len(self._candidates)
-        self._candidates.append(cand)
-        self._sources.append(source)
-        return cid
-
-    def _job(self, bracket, rung, cid, states):
-        start, stop = self._brackets[bracket].span(rung)
-        extra = {
-            "bracket": bracket,
-            "iter": rung,
-            "n_resources": stop,
-            "candidate": cid,
-            "proposed_by": self._sources[cid],
-        }
-        job = self._fidelity.job(
-            self._candidates[cid][1], start, stop, states=states, extra=extra
-        )
-        job.key = (bracket, rung, cid)
-        return job
 
     # ----------------------------------------------------------- results
     def _ordered_results(self, results):
@@ -472,135 +434,3 @@ refit_time_, multimetric_ :
     def _refit(self, X, y, fit_params):
         units = int(self.cv_results_["n_resources"][self.best_index_])
         self._fidelity.refit(self.best_estimator_, X, y, fit_params, units)
-
-
-class _SyncHyperband:
-    """Synchronous brackets: a rung starts when the previous one is complete.
-
-    Every decision depends only on complete rungs, so the results do not
-    depend on timing. With random candidates the brackets run side by side;
-    with model-based ones, one after the other.
-    """
-
-    def __init__(self, search, seed, finished):
-        self.search = search
-        self.seed = seed
-        self.finished = finished
-        self.ready = deque()
-        self.done = {}  # (bracket, rung) -> {candidate: result}
-        self.expected = {}
-        brackets = search._brackets
-        first = brackets if search.sampler == "random" else brackets[:1]
-        for bracket in first:
-            self._start(bracket.index)
-
-    def _start(self, b):
-        search = self.search
-        bracket = search._brackets[b]
-        rng = np.random.default_rng([self.seed, 100 + b])
-        drawn = search._draw(bracket.n_candidates, rng, self.finished)
-        ids = [search._new_candidate(c, source) for c, source in drawn]
-        if not ids:
-            self._next_bracket(b)
-            return
-        self._submit(b, 0, ids, {})
-
-    def _submit(self, b, rung, ids, states):
-        self.expected[(b, rung)] = len(ids)
-        self.done[(b, rung)] = {}
-        self.ready.append(
-            [self.search._job(b, rung, cid, states.get(cid)) for cid in ids]
-        )
-
-    def _next_bracket(self, b):
-        search = self.search
-        if search.sampler == "model" and b + 1 < len(search._brackets):
-            self._start(b + 1)
-
-    def ask(self, n_free):
-        batches = list(self.ready)
-        self.ready.clear()
-        return batches
-
-    def tell(self, job, result):
-        b, rung, cid = job.key
-        done = self.done[(b, rung)]
-        done[cid] = result
-        if len(done) < self.expected[(b, rung)]:
-            return
-        search = self.search
-        scores = {c: search._score(r) for c, r in done.items()}
-        survivors = HalvingPolicy(search._brackets[b]).survivors(rung, scores)
-        states = {c: done[c].states for c in survivors}
-        for r in done.values():  # the models go on with the survivors only
-            r.states = None
-        if search.verbose > 0:
-            _print_rung(search, b, rung, scores, len(survivors))
-        if survivors:
-            self._submit(b, rung + 1, survivors, states)
-        else:
-            self._next_bracket(b)
-
-
-class _AsyncHyperband:
-    """ASHA in every bracket; a free slot goes to the first bracket with work."""
-
-    def __init__(self, search, seed, finished):
-        self.search = search
-        self.finished = finished
-        self.policies = [ASHAPolicy(b, search.factor) for b in search._brackets]
-        self.rngs = [
-            np.random.default_rng([seed, 100 + b.index]) for b in search._brackets
-        ]
-        self.at = {}  # (bracket, rung, candidate) -> result
-
-    def ask(self, n_free):
-        search = self.search
-        batches = []
-        while n_free is None or len(batches) < n_free:
-            found = next(
-                (
-                    (b, decision)
-                    for b, policy in enumerate(self.policies)
-                    if (decision := policy.next_job()) is not None
-                ),
-                None,
-            )
-            if found is None:
-                break
-            b, (kind, cid, rung) = found
-            policy = self.policies[b]
-            if kind == "new":
-                drawn = search._draw(1, self.rngs[b], self.finished)
-                if not drawn:  # a finite space ran out
-                    policy.withdraw()
-                    continue
-                cid = search._new_candidate(*drawn[0])
-                states = None
-            else:
-                below = self.at[(b, rung - 1, cid)]
-                states, below.states = below.states, None
-            batches.append([search._job(b, rung, cid, states)])
-        return batches
-
-    def tell(self, job, result):
-        b, rung, cid = job.key
-        self.at[(b, rung, cid)] = result
-        policy = self.policies[b]
-        policy.report(cid, rung, self.search._score(result))
-        if rung == len(policy.bracket.rungs) - 1:
-            result.states = None
-        if policy.finished:
-            for (bb, _, _), r in self.at.items():
-                if bb == b:
-                    r.states = None
-
-
-def _print_rung(search, b, rung, scores, n_next):
-    finite = [v for v in scores.values() if np.isfinite(v)]
-    best = f"best {max(finite):.4f}" if finite else "no finite score"
-    resources = search._brackets[b].rungs[rung].n_resources
-    print(
-        f"[{type(search).__name__}] bracket {b} rung {rung}: {len(scores)} "
-        f"candidates on {resources} {search.resource}, {best}; {n_next} go on"
-    )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import math
-import time
 from numbers import Integral, Real
 
 import numpy as np
@@ -14,12 +11,11 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _num_samples
 
 from .._base import BaseSearch, check_param_names
-from .._engine import Continue, Packed, sibling
-from .._fidelity import _final_step, bind_search, check_fidelity
+from .._fidelity import _final_step, bind_search, check_fidelity, sibling
 from .._mutable import apply_update, check_mutable
-from ..schedulers import PBTPolicy
+from ..schedulers import AsyncPBTPolicy, ExploitExplore, PBTPolicy
+from ..schedulers._pbt import changes
 from ..space import check_space
-from ..space._utils import safe_equal
 
 __all__ = ["PBTSearchCV"]
 
@@ -298,7 +294,7 @@ return_train_score
         )
         self._space = space
         self._fidelity = fidelity
-        self._policy = PBTPolicy(
+        self._rules = ExploitExplore(
             self.exploit_fraction,
             self.selection,
             tuple(factors),
@@ -320,31 +316,33 @@ return_train_score
 
     # ------------------------------------------------------------ search
     def _run_search(self, evaluator):
-        seed = bind_search(self, evaluator)
-        # process and cluster workers receive a member's models with every
-        # step's task and send them back; threads and one worker share them
-        self._moves_models = evaluator.moves_models()
-        if self.asynchronous:
-            self._population = _AsyncPopulation(self, seed)
-            n_open = math.ceil(evaluator.n_workers() / evaluator.n_splits) + 2
-            evaluator.run_jobs(self._population, max_open=n_open)
-        else:
-            self._population = _SyncPopulation(self, seed)
-            evaluator.run_jobs(self._population)
+        kwargs = dict(
+            population_size=self.population_size,
+            n_steps=self.n_steps,
+            step_resource=self.step_resource,
+            mutable=self.mutable_,
+            rules=self._rules,
+            seed=bind_search(self, evaluator),
+        )
+        policy_class = AsyncPBTPolicy if self.asynchronous else PBTPolicy
+        self._stats = evaluator.stats
+        self._run_policy(
+            evaluator,
+            policy_class(self._space, **kwargs),
+            asynchronous=self.asynchronous,
+            to_job=self._fidelity.job,
+        )
 
-    def _job(self, member, step, params, states, parent, update):
-        start, stop = step * self.step_resource, (step + 1) * self.step_resource
-        extra = {
-            "member": member,
-            "step": step,
-            "n_resources": stop,
-            "parent": -1 if parent is None else parent,
-        }
-        job = self._fidelity.job(params, start, stop, states=states, extra=extra)
-        if states is not None:
-            job.trainer = Continue(update, job.trainer)
-        job.key = (step, member)
-        return job
+    def _print_event(self, event):
+        name = type(self).__name__
+        if event[0] == "generation":
+            _, step, scores = event
+            finite = [v for v in scores.values() if np.isfinite(v)]
+            best = f"best {max(finite):.4f}" if finite else "no finite score"
+            print(f"[{name}] step {step}: {len(scores)} members, {best}")
+        elif self.verbose > 1:
+            _, member, step, value = event
+            print(f"[{name}] member {member} step {step}: {value:.4f}")
 
     # ----------------------------------------------------------- results
     def _ordered_results(self, results):
@@ -355,7 +353,7 @@ return_train_score
 
     def _store_results(self, results, refit_metric, warn=True):
         refit_metric = super()._store_results(results, refit_metric, warn=warn)
-        population = self._population
+        population, stats = self._policy, self._stats
         if hasattr(self, "best_index_"):
             key = (
                 int(self.cv_results_["step"][self.best_index_]),
@@ -370,15 +368,14 @@ return_train_score
             self.best_schedule_ = frame
             self._replay = [dict(params) for params in schedule]  # exact values
         self.lineage_ = {m: list(c) for m, c in population.lineage.items()}
-        self.copy_time_ = population.copy_time
-        self.exploit_time_ = population.exploit_time
+        self.copy_time_ = stats["copy_time"]
+        self.exploit_time_ = stats["policy_time"] + stats["copy_time"]
         self.n_exploits_ = population.n_exploits
         self.model_transfer_ = {
-            "n_moves": population.n_moves,
-            "bytes": population.move_bytes,
-            "seconds": population.n_moves * population.move_seconds,
+            "n_moves": stats["n_moves"],
+            "bytes": stats["move_bytes"],
+            "seconds": stats["n_moves"] * stats["move_seconds"],
         }
-        del self._population  # its models: the search keeps none of them
         return refit_metric
 
     def _refit(self, X, y, fit_params):
@@ -395,12 +392,12 @@ return_train_score
             stop = start + self.step_resource
             if step == 0:
                 # clone the values too: estimators may be searched over
-                job = fidelity.job(params, 0, stop)
+                job = fidelity.job_for(params, 0, stop)
                 model.set_params(**clone(job.params, safe=False))
             else:
-                update = _changes(params, previous, self.mutable_)
+                update = changes(params, previous, self.mutable_)
                 apply_update(model, clone(update, safe=False))
-                job = fidelity.job(params, start, stop, states=[model])
+                job = fidelity.job_for(params, start, stop, states=[model])
             job.trainer.train(model, X, y, fit_params)
             previous = params
         if fidelity.kind == "param":
@@ -412,188 +409,3 @@ return_train_score
                     warm_start: self.estimator.get_params()[warm_start],
                 }
             )
-
-
-def _changes(params, previous, mutable):
-    """The mutable values of ``params`` that differ from ``previous``."""
-    return {
-        name: params[name]
-        for name in mutable
-        if name in params
-        and (previous is None or not safe_equal(params[name], previous.get(name)))
-    }
-
-
-class _Population:
-    """The members: their hyperparameters, models, schedules and lineages."""
-
-    def __init__(self, search, seed):
-        self.search = search
-        self.seed = seed
-        size = search.population_size
-        drawn = search._space.rvs(size, np.random.default_rng([seed, 0]))
-        self.subspace = {m: k for m, (k, _) in enumerate(drawn)}
-        self.params = {m: dict(p) for m, (_, p) in enumerate(drawn)}
-        self.states = dict.fromkeys(range(size))
-        self.parent = dict.fromkeys(range(size))
-        self.schedule = {m: [] for m in range(size)}
-        self.lineage = {m: [] for m in range(size)}
-        self.history_of = {}  # (step, member) -> (schedule, lineage) of that row
-        self.copy_time = 0.0
-        self.exploit_time = 0.0
-        self.n_exploits = 0
-        self.n_moves, self.move_bytes, self.move_seconds = 0, 0, 0.0
-
-    def _copy(self, states):
-        started = time.perf_counter()
-        copied = copy.deepcopy(states)
-        self.copy_time += time.perf_counter() - started
-        return copied
-
-    def _take_over(self, m, p, states, upto, rng):
-        """Member ``m`` copies member ``p``'s model (``states``) and its past
-        up to step ``upto``, then explores."""
-        search = self.search
-        k = self.subspace[p]
-        dims = search._space.subspaces[k].to_dict()
-        mutable = [n for n in search.mutable_ if n in dims]
-        self.subspace[m] = k
-        self.params[m] = search._policy.explore(self.params[p], dims, mutable, rng)
-        self.states[m] = states
-        self.parent[m] = p
-        self.schedule[m] = [dict(s) for s in self.schedule[p][: upto + 1]]
-        self.lineage[m] = list(self.lineage[p][: upto + 1])
-        self.n_exploits += 1
-
-    def _job(self, m, step):
-        previous = self.schedule[m][-1] if self.schedule[m] else None
-        self.schedule[m].append(dict(self.params[m]))
-        self.lineage[m].append(m)
-        self.history_of[(step, m)] = (list(self.schedule[m]), list(self.lineage[m]))
-        update = _changes(self.params[m], previous, self.search.mutable_)
-        if self.states[m] is not None and self.search._moves_models:
-            if not self.n_moves:  # measured once: the models' size barely moves
-                # a move: pickled in one worker (Packed), unpickled in the next
-                packed = [p for p in self.states[m] if p is not None]
-                started = time.perf_counter()
-                for p in packed:
-                    Packed.of(p.load())
-                self.move_seconds = time.perf_counter() - started
-                self.move_bytes = sum(p.nbytes for p in packed)
-            self.n_moves += 1
-        job = self.search._job(
-            m, step, self.params[m], self.states[m], self.parent[m], update
-        )
-        self.states[m] = None
-        return job
-
-
-class _SyncPopulation(_Population):
-    """Synchronous generations: all members train a step, then exploit/explore.
-
-    Every decision is taken on a complete generation with a generator seeded
-    by the generation's number, so the results do not depend on timing.
-    """
-
-    def __init__(self, search, seed):
-        super().__init__(search, seed)
-        self.done = {}
-        self.ready = []
-        self._submit(0)
-
-    def _submit(self, step):
-        self.done = {}
-        self.ready.append([self._job(m, step) for m in sorted(self.params)])
-
-    def ask(self, n_free):
-        batches, self.ready = self.ready, []
-        return batches
-
-    def tell(self, job, result):
-        step, member = job.key
-        self.done[member] = result
-        search = self.search
-        if len(self.done) < search.population_size:
-            return
-        scores = {m: search._score(r) for m, r in self.done.items()}
-        if search.verbose > 0:
-            _print_generation(search, step, scores)
-        if step + 1 == search.n_steps:
-            for r in self.done.values():
-                r.states = None
-            return
-        started = time.perf_counter()
-        rng = np.random.default_rng([self.seed, 2, step])
-        parents = search._policy.exploit(scores, rng)
-        for m, r in self.done.items():
-            self.states[m] = r.states
-            self.parent[m] = None
-        for m in sorted(parents):
-            # each copier gets its own copy, read before anyone trains on
-            states = self._copy(self.done[parents[m]].states)
-            self._take_over(m, parents[m], states, step, rng)
-        self.exploit_time += time.perf_counter() - started
-        for r in self.done.values():
-            r.states = None
-        self._submit(step + 1)
-
-
-class _AsyncPopulation(_Population):
-    """Members go on as soon as their step is scored: no worker waits.
-
-    A member that finishes step ``k`` is compared with the members that have
-    a score at step ``k``; if it exploits, it copies the latest model of its
-    parent (further ahead, perhaps) and goes on from the parent's step.
-    """
-
-    def __init__(self, search, seed):
-        super().__init__(search, seed)
-        self.history = {m: {} for m in self.params}  # member -> {step: score}
-        self.latest = dict.fromkeys(self.params)  # member -> its latest models
-        self.reached = dict.fromkeys(self.params, -1)  # ... and their step
-        self.ready = list(sorted(self.params))
-        self.next_step = dict.fromkeys(self.params, 0)
-
-    def ask(self, n_free):
-        batches = []
-        while self.ready and (n_free is None or len(batches) < n_free):
-            m = self.ready.pop(0)
-            batches.append([self._job(m, self.next_step[m])])
-        return batches
-
-    def tell(self, job, result):
-        step, m = job.key
-        search = self.search
-        score = search._score(result)
-        self.history[m][step] = score
-        self.latest[m], result.states = result.states, None
-        self.reached[m] = step
-        if search.verbose > 1:
-            print(f"[{type(search).__name__}] member {m} step {step}: {score:.4f}")
-        if step + 1 >= search.n_steps:
-            return
-        started = time.perf_counter()
-        peers = {o: h[step] for o, h in self.history.items() if step in h}
-        rng = np.random.default_rng([self.seed, 3, m, step])
-        parent = search._policy.exploit_one(m, peers, rng)
-        if parent is not None:
-            upto = self.reached[parent]
-            if upto + 1 >= search.n_steps:
-                parent = None  # it has finished: nothing to go on with
-        if parent is None:
-            self.states[m], self.parent[m] = self.latest[m], None
-            self.next_step[m] = step + 1
-        else:
-            states = self._copy(self.latest[parent])
-            self._take_over(m, parent, states, upto, rng)
-            # what another member copying m now gets: this model, this far
-            self.latest[m], self.reached[m] = states, upto
-            self.next_step[m] = upto + 1
-        self.exploit_time += time.perf_counter() - started
-        self.ready.append(m)
-
-
-def _print_generation(search, step, scores):
-    finite = [v for v in scores.values() if np.isfinite(v)]
-    best = f"best {max(finite):.4f}" if finite else "no finite score"
-    print(f"[{type(search).__name__}] step {step}: {len(scores)} members, {best}")

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from skhpo.schedulers import (
-    ASHAPolicy,
+    AsyncSuccessiveHalving,
     Bracket,
-    HalvingPolicy,
     Rung,
+    SuccessiveHalving,
     hyperband_brackets,
     int_log,
 )
@@ -125,7 +125,7 @@ def test_bad_arguments(args, match):
 
 
 def test_halving_keeps_the_best_finite_and_is_order_free():
-    policy = HalvingPolicy(hyperband_brackets(1, 9, 3)[0])  # 9 -> 3 -> 1
+    policy = SuccessiveHalving(hyperband_brackets(1, 9, 3)[0])  # 9 -> 3 -> 1
     scores = {i: float(i) for i in range(9)}
     scores[8] = np.nan  # a failure is never promoted
     scores[7] = np.inf
@@ -141,7 +141,7 @@ def test_halving_keeps_the_best_finite_and_is_order_free():
 
 def test_asha_promotes_the_top_third_as_results_arrive():
     bracket = Bracket(0, 1, (Rung(6, 1), Rung(2, 3)))
-    policy = ASHAPolicy(bracket, factor=3)
+    policy = AsyncSuccessiveHalving(bracket, factor=3)
     assert [policy.next_job() for _ in range(2)] == [("new", None, 0)] * 2
     policy.report(0, 0, 0.1)
     policy.report(1, 0, 0.5)
@@ -165,7 +165,7 @@ def test_asha_promotes_the_top_third_as_results_arrive():
 
 def test_asha_with_results_in_order_promotes_as_halving_does():
     bracket = hyperband_brackets(1, 27, 3)[0]  # 27 -> 9 -> 3 -> 1
-    policy = ASHAPolicy(bracket, factor=3)
+    policy = AsyncSuccessiveHalving(bracket, factor=3)
     rng = np.random.default_rng(0)
     quality = rng.permutation(27).astype(float)
     counts = [0] * len(bracket.rungs)

@@ -1,4 +1,4 @@
-"""PBTPolicy: exploit and explore decisions, pure."""
+"""ExploitExplore: exploit and explore decisions, pure."""
 
 import math
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.stats import loguniform, randint
 
-from skhpo.schedulers import PBTPolicy, perturb
+from skhpo.schedulers import ExploitExplore, perturb
 from skhpo.space import Categorical, Integer, Real, check_dimension
 
 
@@ -16,7 +16,7 @@ def rng(seed=0):
 
 def test_bottom_fraction_copies_the_top_fraction():
     scores = {m: float(m) for m in range(8)}  # member 7 is best
-    policy = PBTPolicy(fraction=0.25)
+    policy = ExploitExplore(fraction=0.25)
     assert policy.n_exploiting(8) == 2
     parents = policy.exploit(scores, rng())
     assert set(parents) == {0, 1}
@@ -30,31 +30,31 @@ def test_bottom_fraction_copies_the_top_fraction():
 
 def test_failed_members_always_copy_and_are_never_copied():
     scores = {0: 0.9, 1: np.nan, 2: 0.5, 3: -np.inf, 4: 0.7, 5: 0.8, 6: 0.6, 7: np.nan}
-    parents = PBTPolicy(fraction=0.25).exploit(scores, rng())
+    parents = ExploitExplore(fraction=0.25).exploit(scores, rng())
     assert {1, 3, 7} <= set(parents)
     assert set(parents.values()) <= {0, 5}
-    nothing = PBTPolicy().exploit({0: np.nan, 1: np.nan}, rng())
+    nothing = ExploitExplore().exploit({0: np.nan, 1: np.nan}, rng())
     assert nothing == {}
 
 
 def test_small_populations():
-    policy = PBTPolicy(fraction=0.5)
+    policy = ExploitExplore(fraction=0.5)
     assert policy.n_exploiting(1) == 0
     assert policy.exploit({0: 1.0}, rng()) == {}
     assert policy.n_exploiting(2) == 1
     assert policy.exploit({0: 1.0, 1: 2.0}, rng()) == {0: 1}
-    assert PBTPolicy(fraction=0.1).n_exploiting(4) == 1
+    assert ExploitExplore(fraction=0.1).n_exploiting(4) == 1
 
 
 def test_ties_are_broken_by_member_id():
     scores = {m: 1.0 for m in range(4)}
-    parents = PBTPolicy(fraction=0.25).exploit(scores, rng())
+    parents = ExploitExplore(fraction=0.25).exploit(scores, rng())
     assert parents == {3: 0}
 
 
 def test_tournament_copies_only_a_better_member():
     scores = {m: float(m) for m in range(10)}
-    policy = PBTPolicy(selection="tournament")
+    policy = ExploitExplore(selection="tournament")
     for seed in range(10):
         parents = policy.exploit(scores, rng(seed))
         assert 9 not in parents
@@ -66,7 +66,7 @@ def test_tournament_copies_only_a_better_member():
 
 def test_asynchronous_decision_of_one_member():
     scores = {0: 0.1, 1: 0.9, 2: 0.5, 3: 0.7}
-    policy = PBTPolicy(fraction=0.25)
+    policy = ExploitExplore(fraction=0.25)
     assert policy.exploit_one(0, scores, rng()) == 1
     assert policy.exploit_one(2, scores, rng()) is None
     assert policy.exploit_one(1, scores, rng()) is None
@@ -74,7 +74,7 @@ def test_asynchronous_decision_of_one_member():
     assert policy.exploit_one(0, {0: 0.1}, rng()) is None  # alone so far
     with pytest.raises(ValueError, match="member 5 has no score"):
         policy.exploit_one(5, scores, rng())
-    tournament = PBTPolicy(selection="tournament")
+    tournament = ExploitExplore(selection="tournament")
     for seed in range(10):
         parent = tournament.exploit_one(2, scores, rng(seed))
         assert parent in (None, 1, 3)
@@ -112,20 +112,20 @@ def test_perturb_categories_to_a_neighbour():
 def test_explore_changes_only_mutable_hyperparameters():
     dims = {"lr": Real(1e-4, 1e-1, prior="log-uniform"), "layers": Integer(1, 4)}
     params = {"lr": 0.01, "layers": 2, "other": "x"}
-    never = PBTPolicy(resample_probability=0.0)
+    never = ExploitExplore(resample_probability=0.0)
     for seed in range(20):
         new = never.explore(params, dims, ["lr"], rng(seed))
         assert new["layers"] == 2 and new["other"] == "x"
         assert math.isclose(new["lr"], 0.008) or math.isclose(new["lr"], 0.012)
-    always = PBTPolicy(resample_probability=1.0)
+    always = ExploitExplore(resample_probability=1.0)
     drawn = [
         always.explore(params, dims, ["lr"], rng(seed))["lr"] for seed in range(20)
     ]
     assert all(1e-4 <= v <= 1e-1 for v in drawn)
     assert len(set(drawn)) == 20
     # The same generator, the same decisions.
-    a = PBTPolicy().explore(params, dims, ["lr", "layers"], rng(3))
-    b = PBTPolicy().explore(params, dims, ["lr", "layers"], rng(3))
+    a = ExploitExplore().explore(params, dims, ["lr", "layers"], rng(3))
+    b = ExploitExplore().explore(params, dims, ["lr", "layers"], rng(3))
     assert a == b and a is not params
 
 
@@ -142,4 +142,4 @@ def test_explore_changes_only_mutable_hyperparameters():
 )
 def test_bad_settings_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):
-        PBTPolicy(**kwargs)
+        ExploitExplore(**kwargs)

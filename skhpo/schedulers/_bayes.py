@@ -1,0 +1,156 @@
+"""Bayesian optimisation as a policy: lagged proposals from a Gaussian process.
+
+Candidate ``k`` is proposed from the scores of candidates ``0 .. k - lag``,
+the ``lag - 1`` candidates before it being treated as pending (kriging
+believer fantasies, see :func:`skhpo.acquisition.propose`). Which candidates
+inform which proposal is fixed by their numbers, never by which finished
+first, so the proposals are the same for any number of workers: with ``lag``
+candidates in flight, workers never wait for a proposal that waits on a
+result, and the results depend on ``lag`` alone.
+
+Only a candidate that runs far longer than all others (a fit that hangs) can
+change that: once the engine reports it stalled, later proposals treat it as
+pending, so the search goes on around it, and the proposals then depend on
+when it finishes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..acquisition import initial_design, propose, random_candidates
+from ._base import Policy, Trial
+
+__all__ = ["BayesPolicy"]
+
+
+class BayesPolicy(Policy):
+    """Propose candidates by expected improvement (or PI, UCB), lagged.
+
+    Parameters
+    ----------
+    space : SearchSpace
+        The searched space.
+    n_iter : int
+        Number of candidates.
+    lag : int
+        Candidate ``k`` is proposed once the scores of ``0 .. k - lag`` are
+        known; at most ``lag`` candidates are in flight.
+    seed : int
+        Every generator of the policy derives from it.
+    n_initial_points : int, default=None
+        Size of the Latin hypercube design first evaluated; None means
+        ``max(4, min(n_dims, 6))``.
+    acq_func : {"EI", "PI", "UCB"}, default="EI"
+    acq_kwargs : dict, default=None
+        ``xi`` or ``kappa``.
+
+    Notes
+    -----
+    A space no larger than ``n_iter`` is evaluated whole, in
+    :class:`~sklearn.model_selection.ParameterGrid` order, with no model.
+    Failed candidates (NaN scores) are shown to the model with the worst
+    finite score, so that it avoids their region. Each proposal's extra
+    columns are ``batch`` (``k // lag``) and ``proposed_by`` (``"initial"``,
+    ``"model"``, ``"random"`` or ``"grid"``).
+    """
+
+    def __init__(
+        self,
+        space: Any,
+        n_iter: int,
+        *,
+        lag: int,
+        seed: int,
+        n_initial_points: int | None = None,
+        acq_func: str = "EI",
+        acq_kwargs: dict | None = None,
+    ) -> None:
+        super().__init__()
+        self.space = space
+        self.lag = max(1, int(lag))
+        self.seed = seed
+        self.acq_func = acq_func.upper()
+        self.acq_kwargs = acq_kwargs
+        size = space.cardinality
+        self.grid = space.grid() if size is not None and size <= n_iter else None
+        self.n_iter = size if self.grid is not None else n_iter
+        self.design: list = []
+        if self.grid is None:
+            n_init = n_initial_points or max(4, min(space.n_dims, 6))
+            self.design = initial_design(
+                space, min(n_init, n_iter), np.random.default_rng([seed, 2**31])
+            )
+        self.candidates: list = []  # (subspace, params) of each proposal
+        self.scores: dict[int, float] = {}  # candidate -> score, as told
+        self.stalled: set[int] = set()
+        self.theta = None  # the GP's hyperparameters, warm start of the next
+        self._known = 0  # candidates 0 .. _known - 1 are scored or stalled
+        self._exhausted = False
+
+    # --------------------------------------------------------------- ask
+    def ask(self, n: int) -> list[Trial]:
+        trials = []
+        while len(trials) < n and not self._exhausted:
+            k = self._next_id
+            if k >= self.n_iter:
+                break
+            if self.grid is None and k - self.lag + 1 > self._known:
+                break  # candidate k - lag has not been scored yet
+            proposal = self._propose(k)
+            if proposal is None:  # every point of a finite space was tried
+                self._exhausted = True
+                break
+            candidate, source = proposal
+            self.candidates.append(candidate)
+            extra = {"batch": k // self.lag, "proposed_by": source}
+            trials.append(Trial(self._new_id(), dict(candidate[1]), extra))
+        return trials
+
+    def _propose(self, k: int):
+        """``(candidate, proposed_by)`` for candidate ``k``, or None."""
+        if self.grid is not None:
+            return self.grid[k], "grid"
+        if k < len(self.design):
+            return self.design[k], "initial"
+        rng = np.random.default_rng([self.seed, k])
+        observed = [i for i in range(k - self.lag + 1) if i in self.scores]
+        y = np.array([self.scores[i] for i in observed], dtype=float)
+        if np.isfinite(y).sum() >= 2:
+            y[~np.isfinite(y)] = np.nanmin(y)
+            seen = set(observed)
+            proposals, info = propose(
+                self.space,
+                [self.candidates[i] for i in observed],
+                y,
+                1,
+                pending=[self.candidates[i] for i in range(k) if i not in seen],
+                acq_func=self.acq_func,
+                acq_kwargs=self.acq_kwargs,
+                rng=rng,
+                gp_theta0=self.theta,
+                exclude=self.candidates,
+            )
+            self.theta = info["theta"]
+            if proposals:
+                return proposals[0], "model"
+        found = random_candidates(self.space, 1, rng, exclude=self.candidates)
+        return (found[0], "random") if found else None
+
+    # -------------------------------------------------------------- tell
+    def tell(self, trial: Trial, score: float) -> None:
+        self.scores[trial.id] = float(score)
+        self._advance()
+
+    def stall(self, trial: Trial) -> bool:
+        if trial.id in self.scores:
+            return False
+        self.stalled.add(trial.id)
+        self._advance()
+        return True
+
+    def _advance(self) -> None:
+        while self._known in self.scores or self._known in self.stalled:
+            self._known += 1
