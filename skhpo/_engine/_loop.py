@@ -52,8 +52,8 @@ __all__ = ["Evaluator"]
 
 #: Seconds between checks for a stalled trial while waiting on the workers.
 _POLL = 0.25
-#: A trial stalls when it has run this many times the median trial, and at
-#: least _STALL_MIN seconds, while workers sit idle.
+#: A trial stalls when it has run this many times the median trial's longest
+#: fold, and at least _STALL_MIN seconds, while workers sit idle.
 _STALL_FACTOR = 10.0
 _STALL_MIN = 1.0
 
@@ -227,7 +227,7 @@ class Evaluator:
 class _Open:
     """A trial whose folds are running or waiting."""
 
-    __slots__ = ("trial", "job", "items", "out", "left", "tries", "began", "ask_time")
+    __slots__ = ("trial", "job", "items", "out", "left", "tries", "sent", "ask_time")
 
     def __init__(self, trial, job, items, ask_time):
         self.trial = trial
@@ -236,7 +236,7 @@ class _Open:
         self.out = [None] * len(items)
         self.left = len(items)
         self.tries = [0] * len(items)
-        self.began = time.monotonic()
+        self.sent = None  # when its first fold went to a worker
         self.ask_time = ask_time
 
 
@@ -254,7 +254,7 @@ class _Run:
         self.open = {}  # trial id -> _Open
         self.waiting = deque()  # (trial id, fold) not yet submitted
         self.models = {}  # trial id -> per-fold kept models
-        self.durations = []  # seconds each finished trial took
+        self.durations = []  # seconds the longest fold of each finished trial took
         self.stalled = set()
         self.isolated = deque()  # tasks lost too often: each to run alone
         self.alone = None  # the one running alone
@@ -297,7 +297,10 @@ class _Run:
 
     def _send(self, key):
         trial_id, fold = key
-        self.workers.submit(key, self.open[trial_id].items[fold])
+        entry = self.open[trial_id]
+        if entry.sent is None:
+            entry.sent = time.monotonic()
+        self.workers.submit(key, entry.items[fold])
 
     def _fill(self):
         """Ask the policy for trials while there is room."""
@@ -426,7 +429,7 @@ class _Run:
         trial = entry.trial
         del self.open[trial.id]
         self.stalled.discard(trial.id)
-        self.durations.append(time.monotonic() - entry.began)
+        self.durations.append(max(o["fit_time"] + o["score_time"] for o in entry.out))
         states = [o.pop("state", None) for o in entry.out]
         result = CandidateResult(
             entry.job.params, entry.out, entry.job.extra, trial, entry.ask_time
@@ -493,9 +496,11 @@ class _Run:
         slow = [
             e
             for e in self.open.values()
-            if e.trial.id not in self.stalled and now - e.began > limit
+            if e.trial.id not in self.stalled
+            and e.sent is not None
+            and now - e.sent > limit
         ]
-        for entry in sorted(slow, key=lambda e: e.began):
+        for entry in sorted(slow, key=lambda e: e.sent):
             self.stalled.add(entry.trial.id)
             if self.policy.stall(entry.trial):
                 self._fill()

@@ -1,0 +1,237 @@
+"""The driver side of the fault tests: one search run in a child process.
+
+``python -m tests._faults SCENARIO LOG [options]`` runs a search whose
+estimator appends a line to ``LOG`` as each fit starts and ends (``start``/
+``end``, its tag, its process id and the time), so that the test in the
+parent process can watch it, signal this process, and check what ran after.
+What the search did is printed as one JSON line.
+
+Scenarios:
+
+- ``interrupt SEARCH``: the search (``bayes``, ``hyperband``,
+  ``hyperband-async``, ``pbt``, ``pbt-async``) with ``n_jobs=2``, waiting to be
+  interrupted; then a second search in the same process. ``--hang`` makes
+  every fit of candidates with ``a > 0.7`` hang.
+- ``shared``: a search on an ``X`` over the memory-mapping threshold, waiting
+  to be killed.
+- ``quota``: the same search with the file-size limit (RLIMIT_FSIZE) below
+  ``X``'s size: no file of ``X`` can be written.
+- ``hang-one``: a Bayesian search where exactly one fit (one fold of one
+  candidate) hangs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.datasets import load_iris
+
+from skhpo import BayesSearchCV, HyperbandSearchCV, PBTSearchCV
+from skhpo.space import Real
+
+
+def _log(path, what, tag):
+    with open(path, "a") as file:
+        file.write(f"{what} {tag} {os.getpid()} {time.time()!r}\n")
+
+
+class Recorded(ClassifierMixin, BaseEstimator):
+    """Scores ``a``; every fit (or partial_fit) logs its start and end and
+    sleeps ``duration``, or hangs when ``hang`` and ``a > 0.7``."""
+
+    def __init__(self, a=0.5, duration=0.1, hang=False, log=None, tag="first"):
+        self.a = a
+        self.duration = duration
+        self.hang = hang
+        self.log = log
+        self.tag = tag
+
+    def _train(self, y):
+        _log(self.log, "start", self.tag)
+        time.sleep(1000 if self.hang and self.a > 0.7 else self.duration)
+        self.classes_ = np.unique(y)
+        _log(self.log, "end", self.tag)
+        return self
+
+    def fit(self, X, y):
+        return self._train(y)
+
+    def partial_fit(self, X, y, classes=None):
+        return self._train(y)
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y=None, sample_weight=None):
+        return float(self.a)
+
+
+class HangsOnce(RegressorMixin, BaseEstimator):
+    """Scores ``-(a - 0.3)**2``; the first fit to find ``after`` fits logged
+    claims ``token`` and hangs, every other fit sleeps ``duration``."""
+
+    def __init__(self, a=0.5, duration=0.05, log=None, token=None, after=6):
+        self.a = a
+        self.duration = duration
+        self.log = log
+        self.token = token
+        self.after = after
+
+    def fit(self, X, y):
+        _log(self.log, "start", "first")
+        with open(self.log) as file:
+            started = sum(line.startswith("start") for line in file)
+        if started > self.after and _claim(self.token):
+            _log(self.log, "hang", "first")
+            time.sleep(1000)
+        time.sleep(self.duration)
+        _log(self.log, "end", "first")
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+    def score(self, X, y=None, sample_weight=None):
+        return -((self.a - 0.3) ** 2)
+
+
+def _claim(path):
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL))
+    except FileExistsError:
+        return False
+    return True
+
+
+def _search(kind, estimator, n_jobs=2):
+    space = {"a": Real(0.0, 1.0)}
+    if kind == "bayes":
+        return BayesSearchCV(
+            estimator, space, n_iter=40, cv=2, n_jobs=n_jobs, random_state=0
+        )
+    if kind.startswith("hyperband"):
+        return HyperbandSearchCV(
+            estimator,
+            space,
+            resource="partial_fit",
+            max_resources=9,
+            asynchronous=kind.endswith("async"),
+            cv=2,
+            n_jobs=n_jobs,
+            random_state=0,
+        )
+    return PBTSearchCV(
+        estimator,
+        space,
+        mutable=["a"],
+        population_size=6,
+        n_steps=8,
+        asynchronous=kind.endswith("async"),
+        cv=2,
+        n_jobs=n_jobs,
+        random_state=0,
+    )
+
+
+def _rows(search):
+    results = getattr(search, "cv_results_", None)
+    return None if results is None else len(results["params"])
+
+
+def interrupt(args):
+    X, y = load_iris(return_X_y=True)
+    first = _search(args.search, Recorded(hang=args.hang, log=args.log))
+    report = {"interrupted": False}
+    try:
+        first.fit(X, y)
+    except KeyboardInterrupt:
+        report["interrupted"] = True
+    report["returned"] = time.time()
+    report["rows"] = _rows(first)
+    if report["rows"]:
+        report["scores_finite"] = bool(
+            np.isfinite(first.cv_results_["mean_test_score"]).all()
+        )
+    second = _search("bayes", Recorded(log=args.log, tag="second"))
+    second.set_params(n_iter=3)
+    second.fit(X, y)
+    report["second_rows"] = _rows(second)
+    print(json.dumps(report), flush=True)
+
+
+def _shared_data():
+    rng = np.random.default_rng(0)
+    X = rng.random((6000, 100))  # 4.8 MB: memory-mapped for the workers
+    return X, (X[:, 0] > 0.5).astype(int)
+
+
+def shared(args):
+    X, y = _shared_data()
+    _search("bayes", Recorded(duration=0.3, log=args.log)).fit(X, y)
+
+
+def quota(args):
+    import resource
+
+    X, y = _shared_data()
+    _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (X.nbytes // 4, hard))
+    search = BayesSearchCV(
+        Recorded(log=args.log, duration=0.0),
+        {"a": Real(0.0, 1.0)},
+        n_iter=6,
+        cv=2,
+        n_jobs=2,
+        random_state=0,
+    ).fit(X, y)
+    report = {
+        "params": [p["a"] for p in search.cv_results_["params"]],
+        "scores": list(search.cv_results_["mean_test_score"]),
+    }
+    print(json.dumps(report), flush=True)
+
+
+def hang_one(args):
+    X, y = load_iris(return_X_y=True)
+    search = BayesSearchCV(
+        HangsOnce(log=args.log, token=args.log + ".token"),
+        {"a": Real(0.0, 1.0)},
+        n_iter=args.n_iter,
+        cv=2,
+        n_jobs=2,
+        random_state=0,
+    )
+    report = {"interrupted": False}
+    try:
+        search.fit(X, y)
+    except KeyboardInterrupt:
+        report["interrupted"] = True
+    report["rows"] = _rows(search)
+    print(json.dumps(report), flush=True)
+
+
+def main(argv):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("scenario")
+    parser.add_argument("log")
+    parser.add_argument("--search", default="bayes")
+    parser.add_argument("--hang", action="store_true")
+    parser.add_argument("--n-iter", type=int, default=20)
+    args = parser.parse_args(argv)
+    scenarios = {
+        "interrupt": interrupt,
+        "shared": shared,
+        "quota": quota,
+        "hang-one": hang_one,
+    }
+    scenarios[args.scenario](args)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

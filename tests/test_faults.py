@@ -1,0 +1,262 @@
+"""Faults a real search meets, survived: Ctrl-C, a killed driver, a full
+temporary folder, a worker lost on loky or on a dask cluster, a fit that
+hangs.
+
+The driver runs in a child process (``tests/_faults.py``) where it must be
+signalled; the log its estimator writes says which fits started and ended,
+and when.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from joblib import parallel_config
+from sklearn.datasets import load_iris
+
+from skhpo import BayesSearchCV, HyperbandSearchCV, PBTSearchCV
+from skhpo.space import Real
+from tests import _faults
+
+ROOT = Path(__file__).resolve().parents[1]
+X_IRIS, Y_IRIS = load_iris(return_X_y=True)
+
+
+def _start(scenario, log, *args, env=None):
+    environment = dict(os.environ, OMP_NUM_THREADS="1", **(env or {}))
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests._faults", scenario, str(log), *args],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _lines(log):
+    if not os.path.exists(log):
+        return []
+    with open(log) as file:
+        return [line.split() for line in file if line.strip()]
+
+
+def _wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _report(process, timeout=60):
+    out, err = process.communicate(timeout=timeout)
+    assert process.returncode == 0, err[-3000:]
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as file:  # a zombie has exited
+        return file.read().split()[2] != "Z"
+
+
+SEARCHES = ["bayes", "hyperband", "hyperband-async", "pbt", "pbt-async"]
+
+
+@pytest.mark.parametrize("hang", [False, True], ids=["fits", "hanging-fits"])
+@pytest.mark.parametrize("search", SEARCHES)
+def test_ctrl_c_stops_the_search_and_the_next_one_works(search, hang, tmp_path):
+    """SIGINT mid-search, n_jobs=2: KeyboardInterrupt propagates, what
+    finished is in cv_results_, no fit of the search starts after fit
+    returned, a second search in the same process completes and the process
+    exits within 10 s, even when fits hang."""
+    log = tmp_path / "fits.log"
+    args = ["--search", search] + (["--hang"] if hang else [])
+    process = _start("interrupt", log, *args)
+    started = time.monotonic()
+
+    def enough():
+        n_started = sum(line[0] == "start" for line in _lines(log))
+        n_ended = sum(line[0] == "end" for line in _lines(log))
+        return n_ended >= 6 or (
+            hang and n_started >= 2 and time.monotonic() - started > 3
+        )
+
+    _wait_for(enough, 60, "fits to run")
+    process.send_signal(signal.SIGINT)
+    interrupted_at = time.monotonic()
+    report = _report(process)
+    assert time.monotonic() - interrupted_at < 10
+    assert report["interrupted"]
+    if not hang:
+        assert report["rows"] >= 1 and report["scores_finite"]
+    assert report["second_rows"] == 3
+    late = [
+        line
+        for line in _lines(log)
+        if line[0] == "start"
+        and line[1] == "first"
+        and float(line[3]) > report["returned"]
+    ]
+    assert late == []
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["KILL", "TERM"])
+def test_a_killed_driver_leaves_nothing_in_the_temporary_folder(how, tmp_path):
+    """X over the memory-mapping threshold is written once to joblib's
+    temporary folder; when the driver is killed, nothing of the search remains
+    there once its workers have exited."""
+    folder = tmp_path / "joblib"
+    folder.mkdir()
+    log = tmp_path / "fits.log"
+    process = _start("shared", log, env={"JOBLIB_TEMP_FOLDER": str(folder)})
+    _wait_for(lambda: sum(line[0] == "start" for line in _lines(log)) >= 2, 60, "fits")
+    [shared] = os.listdir(folder)
+    assert shared.startswith("skhpo-") and os.listdir(folder / shared) == ["X.npy"]
+    workers = {int(line[2]) for line in _lines(log)}
+    process.send_signal(how)
+    process.wait(timeout=30)
+    # the workers go on until loky's idle timeout; a batch system or the
+    # user ends them: here, at once
+    for pid in workers:
+        if _alive(pid):
+            os.kill(pid, signal.SIGTERM)
+    _wait_for(lambda: not any(_alive(pid) for pid in workers), 30, "the workers")
+    _wait_for(lambda: os.listdir(folder) == [], 30, "the folder to be emptied")
+
+
+def test_a_temporary_folder_too_small_for_x_gives_the_same_results(tmp_path):
+    """With a file-size limit below X's size, X travels with the tasks and the
+    search gives what it gives with room."""
+    log = tmp_path / "fits.log"
+    report = _report(_start("quota", log), timeout=120)
+    X, y = _faults._shared_data()
+    reference = BayesSearchCV(
+        _faults.Recorded(log=str(tmp_path / "reference.log"), duration=0.0),
+        {"a": Real(0.0, 1.0)},
+        n_iter=6,
+        cv=2,
+        n_jobs=2,
+        random_state=0,
+    ).fit(X, y)
+    assert report["params"] == [p["a"] for p in reference.cv_results_["params"]]
+    assert report["scores"] == list(reference.cv_results_["mean_test_score"])
+
+
+def test_a_hanging_fit_holds_back_no_other_candidate(tmp_path):
+    """One fit of one candidate sleeps for ever, n_jobs=2: every other
+    candidate of the Bayesian search finishes before it waits on that one."""
+    log = tmp_path / "fits.log"
+    n_iter = 16
+    process = _start("hang-one", log, "--n-iter", str(n_iter))
+    # every fit ends but the hanging one: 2 folds per candidate
+    _wait_for(
+        lambda: sum(line[0] == "end" for line in _lines(log)) == 2 * n_iter - 1,
+        90,
+        "every other fit",
+    )
+    assert sum(line[0] == "hang" for line in _lines(log)) == 1
+    process.send_signal(signal.SIGINT)
+    report = _report(process)
+    assert report["interrupted"] and report["rows"] == n_iter - 1
+
+
+# ---------------------------------------------------------------- lost workers
+
+
+class _Killer(threading.Thread):
+    """Kills one worker process (by the pid its fits log) once ``after`` fits
+    have started."""
+
+    def __init__(self, log, after=8):
+        super().__init__(daemon=True)
+        self.log, self.after = log, after
+        self.killed = None
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.is_set():
+            lines = [line for line in _lines(self.log) if line[1] == "first"]
+            if sum(line[0] == "start" for line in lines) >= self.after:
+                busy = [line for line in lines if line[0] == "start"][-1]
+                self.killed = int(busy[2])
+                os.kill(self.killed, signal.SIGKILL)
+                return
+            time.sleep(0.02)
+
+
+def _killed_mid_search(kind, log):
+    killer = _Killer(str(log))
+    killer.start()
+    try:
+        search = _faults._search(kind, _faults.Recorded(log=str(log), duration=0.2))
+        search.set_params(random_state=0)
+        if kind == "bayes":
+            search.set_params(n_iter=12)
+        elif kind.startswith("hyperband"):
+            search.set_params(max_resources=3)
+        elif kind.startswith("pbt"):
+            search.set_params(population_size=4, n_steps=4)
+        search.fit(X_IRIS, Y_IRIS)
+    finally:
+        killer.done.set()
+    assert killer.killed is not None and killer.killed != os.getpid()
+    return search
+
+
+def _check_complete(search, kind, log):
+    results = search.cv_results_
+    expected = {"bayes": 12, "pbt": 16}.get(kind)
+    if expected is not None:
+        assert len(results["params"]) == expected
+    else:  # Hyperband: every rung as planned
+        budget = search.budget_
+        assert (budget["n_candidates"] == budget["n_candidates_planned"]).all()
+    assert np.isfinite(results["mean_test_score"]).all()
+    fits = [line for line in _lines(log) if line[0] == "start" and line[1] == "first"]
+    n_run = len(results["params"]) * search.n_splits_
+    assert len(fits) > n_run + (search.refit is not False)  # lost ones again
+
+
+@pytest.mark.parametrize("kind", ["bayes", "hyperband"])
+def test_a_killed_loky_worker_loses_no_candidate(kind, tmp_path):
+    log = tmp_path / "fits.log"
+    search = _killed_mid_search(kind, log)
+    _check_complete(search, kind, log)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=3,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as local,
+        distributed.Client(local) as client,
+    ):
+        yield client
+
+
+@pytest.mark.parametrize("kind", ["bayes", "hyperband", "pbt"])
+def test_a_killed_dask_worker_loses_no_candidate(kind, cluster, tmp_path):
+    log = tmp_path / "fits.log"
+    with parallel_config(backend="dask"):
+        search = _killed_mid_search(kind, log)
+    _check_complete(search, kind, log)
+    cluster.wait_for_workers(3, timeout=30)  # the nanny restarts it
