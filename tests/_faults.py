@@ -182,19 +182,23 @@ def quota(args):
     X, y = _shared_data()
     _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
     resource.setrlimit(resource.RLIMIT_FSIZE, (X.nbytes // 4, hard))
+    print(json.dumps(quota_search(args.log, X, y)), flush=True)
+
+
+def quota_search(log, X, y):
+    """The quota scenario's search; what it found."""
     search = BayesSearchCV(
-        Recorded(log=args.log, duration=0.0),
+        Recorded(log=log, duration=0.0),
         {"a": Real(0.0, 1.0)},
         n_iter=6,
         cv=2,
         n_jobs=2,
         random_state=0,
     ).fit(X, y)
-    report = {
+    return {
         "params": [p["a"] for p in search.cv_results_["params"]],
         "scores": list(search.cv_results_["mean_test_score"]),
     }
-    print(json.dumps(report), flush=True)
 
 
 def hang_one(args):

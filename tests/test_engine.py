@@ -185,7 +185,7 @@ def test_kept_models_are_continued_copied_and_released():
     assert evaluator.stats["copy_time"] > 0
 
 
-def test_search_under_dask_backend_matches_sequential():
+def test_search_under_dask_backend_matches_sequential(dask_client):
     distributed = pytest.importorskip("distributed")
     space = {
         "C": Real(1e-2, 1e2, "log-uniform"),
@@ -193,24 +193,14 @@ def test_search_under_dask_backend_matches_sequential():
     }
     kwargs = dict(n_iter=6, n_initial_points=3, cv=3, random_state=0, batch_size=2)
     sequential = BayesSearchCV(SVC(), space, n_jobs=1, **kwargs).fit(X, Y)
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        with distributed.get_task_stream(client) as stream:
-            with parallel_config(backend="dask"):
-                on_dask = BayesSearchCV(SVC(), space, **kwargs).fit(X, Y)
-        # the 6 x 3 fits ran on the cluster's workers
-        assert len(stream.data) >= 18
-        assert {task["worker"] for task in stream.data} <= set(
-            client.scheduler_info()["workers"]
-        )
+    with distributed.get_task_stream(dask_client) as stream:
+        with parallel_config(backend="dask"):
+            on_dask = BayesSearchCV(SVC(), space, **kwargs).fit(X, Y)
+    # the 6 x 3 fits ran on the cluster's workers
+    assert len(stream.data) >= 18
+    assert {task["worker"] for task in stream.data} <= set(
+        dask_client.scheduler_info()["workers"]
+    )
     assert on_dask.cv_results_["params"] == sequential.cv_results_["params"]
     np.testing.assert_array_equal(
         on_dask.cv_results_["mean_test_score"],

@@ -21,8 +21,6 @@ import pytest
 from joblib import parallel_config
 from sklearn.datasets import load_iris
 
-from skhpo import BayesSearchCV, HyperbandSearchCV, PBTSearchCV
-from skhpo.space import Real
 from tests import _faults
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,16 +141,7 @@ def test_a_temporary_folder_too_small_for_x_gives_the_same_results(tmp_path):
     log = tmp_path / "fits.log"
     report = _report(_start("quota", log), timeout=120)
     X, y = _faults._shared_data()
-    reference = BayesSearchCV(
-        _faults.Recorded(log=str(tmp_path / "reference.log"), duration=0.0),
-        {"a": Real(0.0, 1.0)},
-        n_iter=6,
-        cv=2,
-        n_jobs=2,
-        random_state=0,
-    ).fit(X, y)
-    assert report["params"] == [p["a"] for p in reference.cv_results_["params"]]
-    assert report["scores"] == list(reference.cv_results_["mean_test_score"])
+    assert report == _faults.quota_search(str(tmp_path / "reference.log"), X, y)
 
 
 def test_a_hanging_fit_holds_back_no_other_candidate(tmp_path):
@@ -237,26 +226,10 @@ def test_a_killed_loky_worker_loses_no_candidate(kind, tmp_path):
     _check_complete(search, kind, log)
 
 
-@pytest.fixture(scope="module")
-def cluster():
-    distributed = pytest.importorskip("distributed")
-    with (
-        distributed.LocalCluster(
-            n_workers=3,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        ) as local,
-        distributed.Client(local) as client,
-    ):
-        yield client
-
-
 @pytest.mark.parametrize("kind", ["bayes", "hyperband", "pbt"])
-def test_a_killed_dask_worker_loses_no_candidate(kind, cluster, tmp_path):
+def test_a_killed_dask_worker_loses_no_candidate(kind, dask_client, tmp_path):
     log = tmp_path / "fits.log"
     with parallel_config(backend="dask"):
         search = _killed_mid_search(kind, log)
     _check_complete(search, kind, log)
-    cluster.wait_for_workers(3, timeout=30)  # the nanny restarts it
+    dask_client.wait_for_workers(2, timeout=30)  # the nanny restarts it
