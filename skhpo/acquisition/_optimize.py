@@ -34,6 +34,13 @@ _N_OBS_NEIGHBOURS = 6  # per observation and scale
 _N_STARTS = 5  # local searches per proposal
 _LOCAL_SCALES = (0.15, 0.08, 0.04, 0.02, 0.01)
 _N_LOCAL_NEIGHBOURS = 10  # per start and scale
+# Beyond _FULL_POOL_OBS observations (pending included) a proposal's cost is
+# kept bounded: the random pool shrinks, the local search is shorter, and the
+# GP sees at most _MAX_ACTIVE observations.
+_FULL_POOL_OBS = 100
+_MIN_POOL = 300
+_SHORT_SEARCH = (3, 8)  # local searches and neighbours per scale, then
+_MAX_ACTIVE = 200
 
 
 def propose(
@@ -49,6 +56,7 @@ def propose(
     gp_theta0: np.ndarray | None = None,
     exclude: Sequence[Candidate] = (),
     n_samples: int | None = None,
+    refit_gp: bool = True,
 ) -> tuple[list[Candidate], dict]:
     """Propose ``n_proposals`` new candidates by Bayesian optimisation.
 
@@ -80,7 +88,11 @@ def propose(
         pending ones). Observed and pending candidates are always excluded;
         candidates are compared by their (rounded) encoded rows.
     n_samples : int, optional
-        Size of the random pool; default ``min(2000, 500 + 250 * n_dims)``.
+        Size of the random pool; default ``min(2000, 500 + 250 * n_dims)``,
+        shrunk beyond 150 observations (see Notes).
+    refit_gp : bool, default=True
+        Fit the GP's hyperparameters; False uses ``gp_theta0`` as it is (the
+        posterior is still computed on every observation).
 
     Returns
     -------
@@ -138,9 +150,14 @@ def propose(
             info["acq_time"] = time.perf_counter() - start
             return proposals, info
 
-        y_model = _warp_scores(y_obs)
-        gp = GaussianProcess(n_restarts=1, random_state=int(rng.integers(2**31)))
-        gp.fit(X_obs, y_model, theta0=gp_theta0)
+        active = _active_set(y_obs, rng)
+        y_model = _warp_scores(y_obs)[active]
+        gp = GaussianProcess(
+            n_restarts=1,
+            random_state=int(rng.integers(2**31)),
+            optimize=refit_gp or gp_theta0 is None,
+        )
+        gp.fit(X_obs[active], y_model, theta0=gp_theta0)
         info.update(theta=gp.theta_, gp=gp, fit_time=time.perf_counter() - start)
 
         start = time.perf_counter()
@@ -169,15 +186,15 @@ def propose(
             finite = True
         else:
             n_dims = max(len(sub.names) for sub in space.subspaces)
-            n_samples = n_samples or min(2000, 500 + 250 * n_dims)
+            n_samples = n_samples or _pool_size(n_dims, len(y_model) + len(pending))
             seeds = [X_obs_cands[i] for i in np.argsort(-y_obs)[:_N_TOP_OBSERVED]]
             pool.add(space.rvs(n_samples, rng))
             pool.add(
                 [
-                    space.neighbor(c, rng, s)
+                    neighbour
                     for c in seeds
                     for s in _OBS_SCALES
-                    for _ in range(_N_OBS_NEIGHBOURS)
+                    for neighbour in space.neighbors(c, rng, s, _N_OBS_NEIGHBOURS)
                 ]
             )
             pool.add([b for c in seeds for b in _at_bounds(space, c)])
@@ -194,7 +211,10 @@ def propose(
             else:
                 scores = score(gp, pool.X, best)
                 scores[pool.taken] = -np.inf
-                cand, x = _local_search(space, pool, scores, gp, score, best, rng)
+                short = len(y_model) + len(pending) > _FULL_POOL_OBS
+                cand, x = _local_search(
+                    space, pool, scores, gp, score, best, rng, short=short
+                )
                 if cand is None:
                     break
             pool.take(x)
@@ -205,6 +225,27 @@ def propose(
             best = max(best, float(mean[0]))
         info["acq_time"] = time.perf_counter() - start
     return proposals, info
+
+
+def _active_set(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Indices of the observations the GP sees: all of them, or beyond
+    ``_MAX_ACTIVE`` the best half of that many and a random rest."""
+    n = len(y)
+    if n <= _MAX_ACTIVE:
+        return np.arange(n)
+    order = np.argsort(-y, kind="stable")
+    best = order[: _MAX_ACTIVE // 2]
+    rest = rng.choice(order[_MAX_ACTIVE // 2 :], _MAX_ACTIVE - len(best), replace=False)
+    return np.sort(np.concatenate([best, rest]))
+
+
+def _pool_size(n_dims: int, n_obs: int) -> int:
+    """Random points scored per proposal: fewer as observations accumulate,
+    so that scoring them costs about what it costs at ``_FULL_POOL_OBS``."""
+    full = min(2000, 500 + 250 * n_dims)
+    if n_obs <= _FULL_POOL_OBS:
+        return full
+    return max(_MIN_POOL, int(full * (_FULL_POOL_OBS / n_obs) ** 2))
 
 
 def check_acq_kwargs(acq_kwargs: dict | None) -> dict:
@@ -312,16 +353,18 @@ def _local_search(
     score: Any,
     best: float,
     rng: np.random.Generator,
+    short: bool = False,
 ) -> tuple[Candidate | None, np.ndarray | None]:
-    """Improve the best pool points by neighbour moves at shrinking scales."""
-    order = np.argsort(-scores, kind="stable")[:_N_STARTS]
+    """Improve the best pool points by neighbour moves at shrinking scales
+    (fewer of them and fewer neighbours when ``short``)."""
+    n_starts, m = _SHORT_SEARCH if short else (_N_STARTS, _N_LOCAL_NEIGHBOURS)
+    order = np.argsort(-scores, kind="stable")[:n_starts]
     order = order[np.isfinite(scores[order])]
     cur = [pool.cands[i] for i in order]
     cur_X = pool.X[order]
     cur_s = scores[order]
-    m = _N_LOCAL_NEIGHBOURS
     for scale in _LOCAL_SCALES if len(cur) else ():
-        nbrs = [space.neighbor(c, rng, scale) for c in cur for _ in range(m)]
+        nbrs = [n for c in cur for n in space.neighbors(c, rng, scale, m)]
         X, _, taken = pool.encode(nbrs)
         s = score(gp, X, best)
         s[taken] = -np.inf

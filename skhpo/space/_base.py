@@ -230,6 +230,33 @@ class Dimension(ABC):
         self._check_valid()
         return self._neighbor(value, check_generator(rng), check_scale(scale))
 
+    def neighbors(
+        self, value: Any, rng: np.random.Generator, scale: float, n: int
+    ) -> list[Any]:
+        """``n`` independent draws of :meth:`neighbor`, at once.
+
+        Parameters
+        ----------
+        value : object
+        rng : numpy.random.Generator
+        scale : float
+        n : int
+
+        Returns
+        -------
+        values : list of length ``n``
+        """
+        self._check_valid()
+        return self._neighbors(
+            value, check_generator(rng), check_scale(scale), check_n(n)
+        )
+
+    def _neighbors(
+        self, value: Any, rng: np.random.Generator, scale: float, n: int
+    ) -> list[Any]:
+        # one at a time unless a dimension draws them together
+        return [self._neighbor(value, rng, scale) for _ in range(n)]
+
     def grid(self) -> list[Any]:
         """All values, in order (only when :attr:`cardinality` is finite).
 

@@ -186,6 +186,17 @@ class Categorical(Dimension):
         j = int(rng.integers(0, k - 1))
         return self.categories[j + 1 if j >= i else j]
 
+    def _neighbors(
+        self, value: Any, rng: np.random.Generator, scale: float, n: int
+    ) -> list[Any]:
+        i, k = self.index(value), len(self.categories)
+        if k == 1:
+            return [self.categories[i]] * n
+        move = rng.random(n) < min(1.0, 2.0 * scale)
+        j = rng.integers(0, k - 1, size=n)
+        index = np.where(move, np.where(j >= i, j + 1, j), i)
+        return [self.categories[t] for t in index]
+
     def _grid(self) -> list[Any]:
         return list(self.categories)
 

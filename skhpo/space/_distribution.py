@@ -21,6 +21,7 @@ from ._utils import (
     is_integer_number,
     is_real_number,
     reflect_unit,
+    reflect_units,
     safe_equal,
     to_python,
 )
@@ -114,6 +115,12 @@ class _Continuous:
     def neighbor(self, value: Any, rng: np.random.Generator, scale: float) -> Any:
         u = float(self.to_unit([value])[0]) + scale * rng.standard_normal()
         return self.from_unit(np.array([reflect_unit(u)]))[0]
+
+    def neighbors(
+        self, value: Any, rng: np.random.Generator, scale: float, n: int
+    ) -> list[Any]:
+        u = float(self.to_unit([value])[0]) + scale * rng.standard_normal(n)
+        return self.from_unit(reflect_units(u))
 
     def grid(self) -> list[Any]:
         raise ValueError("a continuous distribution has no grid")
@@ -502,6 +509,14 @@ class Distribution(Dimension):
 
     def _neighbor(self, value: Any, rng: np.random.Generator, scale: float) -> Any:
         return self._impl.neighbor(value, rng, scale)
+
+    def _neighbors(
+        self, value: Any, rng: np.random.Generator, scale: float, n: int
+    ) -> list[Any]:
+        batch = getattr(self._impl, "neighbors", None)
+        if batch is None:  # one at a time
+            return super()._neighbors(value, rng, scale, n)
+        return batch(value, rng, scale, n)
 
     def _grid(self) -> list[Any]:
         return self._impl.grid()

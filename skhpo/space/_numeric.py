@@ -15,6 +15,7 @@ from ._utils import (
     is_integer_number,
     is_real_number,
     reflect_unit,
+    reflect_units,
     to_python,
 )
 
@@ -200,6 +201,12 @@ class Real(_Numeric):
         u = float(self._to_unit([value])[0]) + scale * rng.standard_normal()
         return self._from_unit(np.array([reflect_unit(u)]))[0]
 
+    def _neighbors(
+        self, value: Any, rng: np.random.Generator, scale: float, n: int
+    ) -> list[Any]:
+        u = float(self._to_unit([value])[0]) + scale * rng.standard_normal(n)
+        return self._from_unit(reflect_units(u))
+
     def _contains(self, value: Any) -> bool:
         value = to_python(value)
         return is_real_number(value) and self.low <= value <= self.high
@@ -305,6 +312,22 @@ class Integer(_Numeric):
                 value + step if self.low <= value + step <= self.high else value - step
             )
         return new
+
+    def _neighbors(
+        self, value: Any, rng: np.random.Generator, scale: float, n: int
+    ) -> list[Any]:
+        value = min(max(round(to_python(value)), self.low), self.high)
+        z = rng.standard_normal(n)
+        u = float(self._to_unit([value])[0]) + scale * z
+        new = np.array(self._from_unit(reflect_units(u)), dtype=np.int64)
+        same = new == value
+        if same.any():  # at least one integer away, in the direction of z
+            step = np.sign(z[same]).astype(np.int64)
+            ties = step == 0
+            step[ties] = rng.choice([-1, 1], size=int(ties.sum()))
+            inside = (value + step >= self.low) & (value + step <= self.high)
+            new[same] = np.where(inside, value + step, value - step)
+        return [int(v) for v in new]
 
     def _grid(self) -> list[Any]:
         return list(range(self.low, self.high + 1))

@@ -233,6 +233,44 @@ class Space:
             new[name] = dim._neighbor(params[name], rng, scale)
         return new
 
+    def neighbors(
+        self, params: Mapping[str, Any], rng: np.random.Generator, scale: float, n: int
+    ) -> list[dict[str, Any]]:
+        """``n`` independent draws of :meth:`neighbor`, at once (each dimension
+        draws its moves together).
+
+        Parameters
+        ----------
+        params : dict
+        rng : numpy.random.Generator
+        scale : float
+        n : int
+
+        Returns
+        -------
+        candidates : list of dict
+        """
+        rng, scale, n = check_generator(rng), check_scale(scale), check_n(n)
+        movable = self._movable()
+        out = [dict(params) for _ in range(n)]
+        if not movable or not n:
+            return out
+        m = len(movable)
+        chosen = rng.random((n, m)) < 1.0 / m
+        idle = np.flatnonzero(~chosen.any(axis=1))
+        chosen[idle, rng.integers(m, size=idle.size)] = True
+        for column, j in enumerate(movable):
+            rows = np.flatnonzero(chosen[:, column])
+            if not rows.size:
+                continue
+            name, dim = self._names[j], self._dimensions[j]
+            dim._check_valid(name)
+            for row, value in zip(
+                rows, dim._neighbors(params[name], rng, scale, rows.size)
+            ):
+                out[row][name] = value
+        return out
+
     def _movable(self) -> list[int]:
         """Indices of the dimensions with more than one value (cached)."""
         if not hasattr(self, "_movable_cache"):
@@ -523,6 +561,30 @@ class SearchSpace:
         """
         (k,) = self._group([candidate])
         return (int(k), self._subspaces[k].neighbor(candidate[1], rng, scale))
+
+    def neighbors(
+        self,
+        candidate: tuple[int, Mapping[str, Any]],
+        rng: np.random.Generator,
+        scale: float,
+        n: int,
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """``n`` independent draws of :meth:`neighbor`, at once.
+
+        Parameters
+        ----------
+        candidate : (int, dict)
+        rng : numpy.random.Generator
+        scale : float
+        n : int
+
+        Returns
+        -------
+        candidates : list of (int, dict)
+        """
+        (k,) = self._group([candidate])
+        sub = self._subspaces[k]
+        return [(int(k), p) for p in sub.neighbors(candidate[1], rng, scale, n)]
 
     def grid(self) -> list[tuple[int, dict[str, Any]]]:
         """All candidates, in scikit-learn's ``ParameterGrid`` order.

@@ -104,6 +104,12 @@ def reflect_unit(u: float) -> float:
     return 2.0 - u if u > 1.0 else u
 
 
+def reflect_units(u: np.ndarray) -> np.ndarray:
+    """:func:`reflect_unit` of every element of ``u``."""
+    u = np.fmod(np.abs(u), 2.0)
+    return np.where(u > 1.0, 2.0 - u, u)
+
+
 # scikit-optimize's values for ``transform``: accepted and ignored.
 _SKOPT_TRANSFORMS = (None, "identity", "normalize", "onehot", "string", "label")
 
