@@ -309,15 +309,16 @@ class BaseSearch(BaseSearchCV):
         """Run ``policy`` (one of :mod:`skhpo.schedulers`) to its end.
 
         An asynchronous policy decides as results arrive, so it is offered
-        only a worker's worth of trials beyond those running (more would be
-        decided on staler results); the others limit themselves (a lag, a
-        rung, a generation). With ``verbose``, the policy's ``events`` are
-        printed as they happen (:meth:`_print_event`).
+        only enough trials for every worker to have a fold running and one
+        waiting, and two more (more would be decided on staler results); the
+        others limit themselves (a lag, a rung, a generation). With
+        ``verbose``, the policy's ``events`` are printed as they happen
+        (:meth:`_print_event`).
         """
         self._policy = policy
         capacity = None
         if asynchronous:
-            capacity = math.ceil(evaluator.n_workers() / evaluator.n_splits) + 2
+            capacity = math.ceil(2 * evaluator.n_workers() / evaluator.n_splits) + 2
         evaluator.run(
             policy,
             score=self._score,

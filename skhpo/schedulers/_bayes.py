@@ -16,6 +16,7 @@ when it finishes.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,9 @@ from ..acquisition import initial_design, propose, random_candidates
 from ._base import Policy, Trial
 
 __all__ = ["BayesPolicy"]
+
+_REFIT_ALWAYS = 100
+_REFIT_GROWTH = 1.25
 
 
 class BayesPolicy(Policy):
@@ -52,7 +56,11 @@ class BayesPolicy(Policy):
     A space no larger than ``n_iter`` is evaluated whole, in
     :class:`~sklearn.model_selection.ParameterGrid` order, with no model.
     Failed candidates (NaN scores) are shown to the model with the worst
-    finite score, so that it avoids their region. Each proposal's extra
+    finite score, so that it avoids their region. The GP's hyperparameters
+    are fitted up to 100 observations whenever ``lag / 4`` new ones have come
+    (at every proposal when ``lag`` is at most 4), then each time the
+    observations have grown by a quarter; the proposals in between reuse
+    them. Each proposal's extra
     columns are ``batch`` (``k // lag``) and ``proposed_by`` (``"initial"``,
     ``"model"``, ``"random"`` or ``"grid"``).
     """
@@ -87,6 +95,7 @@ class BayesPolicy(Policy):
         self.scores: dict[int, float] = {}  # candidate -> score, as told
         self.stalled: set[int] = set()
         self.theta = None  # the GP's hyperparameters, warm start of the next
+        self._refit_at = 0  # observations at their last fit
         self._known = 0  # candidates 0 .. _known - 1 are scored or stalled
         self._exhausted = False
 
@@ -121,6 +130,7 @@ class BayesPolicy(Policy):
         if np.isfinite(y).sum() >= 2:
             y[~np.isfinite(y)] = np.nanmin(y)
             seen = set(observed)
+            refit = self._refit_due(len(observed))
             proposals, info = propose(
                 self.space,
                 [self.candidates[i] for i in observed],
@@ -132,12 +142,29 @@ class BayesPolicy(Policy):
                 rng=rng,
                 gp_theta0=self.theta,
                 exclude=self.candidates,
+                refit_gp=refit,
             )
-            self.theta = info["theta"]
+            if refit:
+                self.theta, self._refit_at = info["theta"], len(observed)
             if proposals:
                 return proposals[0], "model"
         found = random_candidates(self.space, 1, rng, exclude=self.candidates)
         return (found[0], "random") if found else None
+
+    def _refit_due(self, n_observed: int) -> bool:
+        """Whether this proposal fits the GP's hyperparameters.
+
+        Up to ``_REFIT_ALWAYS`` observations, whenever ``lag / 4`` new ones
+        have come (with few candidates in flight: at every proposal); then
+        each time they have grown by ``_REFIT_GROWTH``: they change little by
+        then, and a fit costs far more than a proposal, which many workers
+        need in quick succession.
+        """
+        if self.theta is None:
+            return True
+        if n_observed < _REFIT_ALWAYS:
+            return n_observed - self._refit_at >= math.ceil(self.lag / 4)
+        return n_observed >= _REFIT_GROWTH * self._refit_at
 
     # -------------------------------------------------------------- tell
     def tell(self, trial: Trial, score: float) -> None:

@@ -424,7 +424,11 @@ class AsyncPBTPolicy(_Population):
     def ask(self, n: int) -> list[Trial]:
         trials = []
         while self.ready and len(trials) < n:
-            m = self.ready.popleft()
+            # the member furthest behind first (in the order they became
+            # ready among equals): the population keeps together, and the
+            # last steps do not trail one member after another
+            m = min(self.ready, key=self.next_step.__getitem__)
+            self.ready.remove(m)
             # never handed over: another member may copy these models until
             # this trial has finished
             trials.append(self._trial(m, self.next_step[m], take=False))

@@ -72,9 +72,14 @@ return_train_score :
         from the results of candidates ``0 .. k - batch_size`` while the ones in
         between are still running (the model treats them as pending), so the
         proposals never depend on which fit finished first: results are the same
-        for every ``n_jobs`` as long as ``batch_size`` is. None means
-        ``max(2, ceil(n_workers / n_splits) + 1)``, which is 2 for any ``n_jobs``
-        up to ``n_splits``.
+        for every ``n_jobs`` and backend as long as ``batch_size`` is. None means
+        ``max(2, ceil(3 * n_workers / n_splits))``: enough candidates in flight
+        for every worker to have a fold running and two waiting (so that a slow
+        candidate, which later proposals wait for, rarely leaves a worker idle),
+        which is 2 for ``n_jobs=1``, and for ``n_jobs=2`` with 3 folds or more.
+        (A candidate that runs far longer than all others, such as a fit that
+        hangs, is not waited for: later proposals treat it as pending, and
+        then depend on when it finishes.)
 
     objective : str, default=None
         The metric the model optimises when ``scoring`` has several metrics.
@@ -225,7 +230,7 @@ return_train_score :
     def _batch_size(self, n_workers, n_splits):
         if self.batch_size is not None:
             return self.batch_size
-        return max(2, math.ceil(n_workers / n_splits) + 1)
+        return max(2, math.ceil(3 * n_workers / n_splits))
 
     def _run_search(self, evaluator):
         space = self._space
