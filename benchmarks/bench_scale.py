@@ -56,6 +56,7 @@ from __future__ import annotations
 # first among the non-standard-library imports below.
 import argparse
 import time
+import warnings
 
 import _common
 import numpy as np
@@ -123,9 +124,12 @@ def _space(kind):
 def _warm_up(n_jobs):
     """Start every worker and import what the tasks need in each of them.
 
-    Each of ``n_jobs`` tasks waits until all have started, so that each runs
-    on a worker of its own and no worker is still starting (or importing)
-    when the search begins.
+    Each of ``n_jobs`` tasks fits and scores the estimator on one fold (so
+    that scikit-learn, skhpo, this module and the modules of the warning
+    filters are imported and their first calls made) and waits until all
+    have started, so that each runs on a worker of its own: on 2 cores, 32
+    new workers take several seconds to get there, which would otherwise fall
+    on whichever search runs first.
     """
     import tempfile
 
@@ -133,18 +137,42 @@ def _warm_up(n_jobs):
 
     with tempfile.TemporaryDirectory() as folder:
         Parallel(n_jobs=n_jobs)(
-            delayed(_import_and_wait)(folder, n_jobs) for _ in range(n_jobs)
+            delayed(_import_and_wait)(
+                folder, n_jobs, SleepyModel(), list(warnings.filters)
+            )
+            for _ in range(n_jobs)
         )
+    # new loky workers keep the cores busy for a moment after their first
+    # task: on 2 cores, with 32 of them, the driver of whichever search came
+    # first would take half a second longer to start
+    time.sleep(2.0)
 
 
-def _import_and_wait(folder, n_jobs):
+def _import_and_wait(folder, n_jobs, model, filters):
+    """One fold of a search, then wait for the other workers. (``filters``:
+    the tasks carry the driver's warning filters, whose categories, such as
+    Optuna's, are imported where they are unpickled.)"""
     import os
     import threading
 
-    import sklearn.model_selection._validation  # noqa: F401
+    from sklearn.metrics import check_scoring
 
-    import skhpo._engine  # noqa: F401 - what every task unpickles
+    from skhpo._engine import fit_and_score
 
+    X, y = np.zeros((4, 1)), np.zeros(4)
+    fit_and_score(
+        model.set_params(b=0.0),
+        X,
+        y,
+        scorer=check_scoring(model),
+        train=np.arange(2),
+        test=np.arange(2, 4),
+        parameters={},
+        fit_params={},
+        score_params={},
+        return_train_score=False,
+        error_score="raise",
+    )
     name = f"{os.getpid()}-{threading.get_ident()}"
     open(os.path.join(folder, name), "w").close()
     deadline = time.monotonic() + 120

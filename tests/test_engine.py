@@ -542,3 +542,25 @@ def test_a_task_that_always_kills_its_worker_is_scored_error_score():
     assert sorted(by_id) == [0, 1, 2, 3]
     assert by_id[1].failed and not any(by_id[k].failed for k in (0, 2, 3))
     assert "running it alone" in by_id[1].out[0]["fit_error"]
+
+
+def test_ray_joblib_backend_gives_the_same_results():
+    """Ray's joblib backend, when Ray is installed (an optional test)."""
+    ray = pytest.importorskip("ray")
+    from ray.util.joblib import register_ray
+
+    register_ray()
+    space = {"C": Real(1e-2, 1e2, "log-uniform")}
+    kwargs = dict(n_iter=5, n_initial_points=2, cv=3, random_state=0, batch_size=2)
+    sequential = BayesSearchCV(SVC(), space, n_jobs=1, **kwargs).fit(X, Y)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        with parallel_config(backend="ray"):
+            on_ray = BayesSearchCV(SVC(), space, n_jobs=2, **kwargs).fit(X, Y)
+    finally:
+        ray.shutdown()
+    assert on_ray.cv_results_["params"] == sequential.cv_results_["params"]
+    np.testing.assert_array_equal(
+        on_ray.cv_results_["mean_test_score"],
+        sequential.cv_results_["mean_test_score"],
+    )

@@ -34,3 +34,24 @@ def _same(a, b, where):
 def test_cv_results_as_recorded(name):
     assert name in RECORDED, f"{name} was never recorded"
     _same(run(name), RECORDED[name], name)
+
+
+# The promise holds on every backend: Bayes, synchronous Hyperband and
+# synchronous PBT give the recorded cv_results_ with two workers of any kind.
+ACROSS_BACKENDS = [
+    "bayes_svc_jobs2",
+    "hyperband_n_samples_jobs2",
+    "hyperband_partial_fit_jobs2",
+    "pbt_partial_fit_jobs2",
+]
+
+
+@pytest.mark.parametrize("backend", ["threading", "multiprocessing", "dask"])
+@pytest.mark.parametrize("name", ACROSS_BACKENDS)
+def test_the_same_results_on_every_backend(name, backend, request):
+    from joblib import parallel_config
+
+    if backend == "dask":
+        request.getfixturevalue("dask_client")
+    with parallel_config(backend=backend):
+        _same(run(name), RECORDED[name], f"{name} on {backend}")

@@ -43,7 +43,7 @@ except ImportError:  # pragma: no cover
     from joblib.externals import cloudpickle
 from sklearn.base import clone
 
-from ..utils._joblib_compat import backend_settings
+from ..utils._joblib_compat import backend_of, backend_settings
 from ._data import DEFAULT_MAX_NBYTES, shared_arrays
 from ._tasks import CandidateResult, Job, Packed, failed_output, fit_and_score
 from ._workers import open_workers
@@ -152,9 +152,11 @@ class Evaluator:
 
     @contextmanager
     def _workers(self):
-        """The workers, with the data shared once (see :mod:`._data`)."""
-        probe = Parallel(n_jobs=self.n_jobs)
-        backend = type(probe._backend).__name__
+        """The workers, with the data shared once: memory-mapped for process
+        workers of this machine (see :mod:`._data`), scattered to every worker
+        of a dask cluster."""
+        probe = Parallel(n_jobs=self.n_jobs)  # the backend and settings in force
+        backend = type(backend_of(probe)).__name__
         settings = backend_settings(probe)
         local = backend in ("LokyBackend", "MultiprocessingBackend")
         with shared_arrays(
@@ -404,12 +406,15 @@ class _Run:
                 trainer=trainer,
                 pack_state=pack,
             )
-            item = self.workers.wrap(fit_and_score, args, kwargs)
+            function = fit_and_score
             if ctx is not None and self.workers.moves_models:
                 # pickled now: the driver adds the next task's context to the
-                # same tree, which must not change while a backend pickles
-                item = (_unpickled, (cloudpickle.dumps(item),), {})
-            tasks.append([item])
+                # same tree, which must not change while a backend pickles it
+                blob = cloudpickle.dumps(
+                    (kwargs.pop("callback_ctx"), kwargs.pop("caller"))
+                )
+                function, args = _with_context, (blob, *args)
+            tasks.append([self.workers.wrap(function, args, kwargs)])
         return tasks
 
     # ---------------------------------------------------------- events
@@ -506,9 +511,11 @@ class _Run:
                 self._fill()
 
 
-def _unpickled(data):
-    function, args, kwargs = cloudpickle.loads(data)
-    return function(*args, **kwargs)
+def _with_context(blob, *args, **kwargs):
+    """:func:`fit_and_score` with its callback context and caller pickled in
+    the driver (see :meth:`_Run._tasks`)."""
+    callback_ctx, caller = cloudpickle.loads(blob)
+    return fit_and_score(*args, callback_ctx=callback_ctx, caller=caller, **kwargs)
 
 
 def _pre_dispatch(evaluator, workers):

@@ -209,19 +209,19 @@ class Pool:
 
     def submit(self, key, items):
         """Start ``items`` (one task) under ``key``."""
-        generation = self._generation
+        generation, backend = self._generation, self._backend
         self._pending[key] = generation
-        callback = functools.partial(self._on_done, key, generation)
-        future = self._backend.submit(_Batch(items), callback=callback)
+        callback = functools.partial(self._on_done, key, generation, backend)
+        future = backend.submit(_Batch(items), callback=callback)
         if hasattr(future, "add_done_callback"):
             # dask's backend calls back on success only; failures come here
             future.add_done_callback(
                 functools.partial(self._on_future, key, generation)
             )
 
-    def _on_done(self, key, generation, out):
+    def _on_done(self, key, generation, backend, out):
         try:
-            result = self._backend.retrieve_result_callback(out)
+            result = backend.retrieve_result_callback(out)
         except BaseException as exc:  # noqa: BLE001 - handed to the driver
             self._events.put((key, generation, None, exc))
         else:
