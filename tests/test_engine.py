@@ -544,6 +544,33 @@ def test_a_task_that_always_kills_its_worker_is_scored_error_score():
     assert "running it alone" in by_id[1].out[0]["fit_error"]
 
 
+def _exit_worker():
+    os._exit(1)
+
+
+def test_a_submit_to_an_executor_already_broken_is_a_lost_worker():
+    """loky may learn of a dead worker before its callbacks run: a task sent
+    then is refused by the broken executor, and is reported lost (to be sent
+    again to fresh workers), not raised from the search."""
+    from skhpo._engine._workers import Pool
+
+    pool = Pool(2)
+    try:
+        pool.submit("dies", [(_exit_worker, (), {})])
+        executor = pool._backend._workers
+        deadline = time.monotonic() + 30
+        while executor._flags.broken is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert executor._flags.broken is not None
+        pool.submit("after", [(abs, (-1,), {})])  # refused: not raised
+        event = pool.get(timeout=30)
+        assert event[0] == "lost" and sorted(event[1]) == ["after", "dies"]
+        pool.submit("again", [(abs, (-2,), {})])  # on the renewed executor
+        assert pool.get(timeout=30)[:3] == ("done", "again", [2])
+    finally:
+        pool.abort()
+
+
 def test_ray_joblib_backend_gives_the_same_results():
     """Ray's joblib backend, when Ray is installed (an optional test)."""
     ray = pytest.importorskip("ray")

@@ -212,7 +212,14 @@ class Pool:
         generation, backend = self._generation, self._backend
         self._pending[key] = generation
         callback = functools.partial(self._on_done, key, generation, backend)
-        future = backend.submit(_Batch(items), callback=callback)
+        try:
+            future = backend.submit(_Batch(items), callback=callback)
+        except BaseException as exc:
+            if not is_lost_worker(exc):
+                raise
+            # the executor broke before its callbacks told us: the same loss
+            self._events.put((key, generation, None, exc))
+            return
         if hasattr(future, "add_done_callback"):
             # dask's backend calls back on success only; failures come here
             future.add_done_callback(
