@@ -3,6 +3,7 @@
 from .nested import NestedCV
 from .search import BayesSearchCV, HyperbandSearchCV, PBTSearchCV
 from .space import Categorical, Integer, Real
+from .storage import load_results
 
 __version__ = "0.1.0"
 
@@ -14,5 +15,6 @@ __all__ = [
     "Categorical",
     "Integer",
     "Real",
+    "load_results",
     "__version__",
 ]

@@ -15,10 +15,12 @@ search's policy (:mod:`skhpo.schedulers`) and runs it with ``evaluator.run``.
 from __future__ import annotations
 
 import math
+import os
 import time
 import warnings
 from abc import abstractmethod
 from collections import Counter
+from numbers import Real
 
 import numpy as np
 from sklearn.base import _fit_context, clone, is_classifier
@@ -26,13 +28,22 @@ from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import check_random_state, get_tags, indexable
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_method_params
 
 from ._engine import Evaluator
 from ._results import format_results, select_best_index
+from .storage import Journal, Record
+from .storage._fingerprint import fingerprint
 from .utils._sklearn_compat import HAS_CALLBACKS
 
-__all__ = ["BaseSearch", "check_param_names", "search_seed"]
+__all__ = [
+    "BaseSearch",
+    "check_initial_params",
+    "check_param_names",
+    "search_seed",
+    "with_durable_params",
+]
 
 _NO_FITS = (
     "No fits were performed. Was the CV iterator empty? Were there no candidates?"
@@ -51,6 +62,56 @@ _FITTED = (
     "scorer_",
     "multimetric_",
 )
+
+
+#: The parameters of every search that make it durable: warm starts,
+#: budgets and storage (in the docstrings at ``%(durable_params)s``).
+_DURABLE_PARAMS = """\
+initial_params : dict, list of dicts or "current", default=None
+        Candidates evaluated first, before any other (``proposed_by`` or the
+        sampler's source ``"initial_params"``): known-good settings, or
+        ``"current"`` for the estimator's current values (its defaults, as a
+        baseline that the search must beat). A dict may name some of the
+        searched parameters only; the others take the estimator's current
+        values. Each must be a point of the space.
+
+    max_time : float, default=None
+        Seconds for the whole search: nothing new starts after them, the fits
+        running then get one round (the longest fold so far) to finish, and
+        the search ends as a fitted search with what finished (the refit
+        included), with a warning. None: no limit.
+
+    fit_timeout : float, default=None
+        Seconds for one fit: a fit past them is stopped and its fold scored
+        ``error_score``, with a warning naming the candidate and the fold. In
+        worker processes (loky, multiprocessing) and with ``n_jobs=1`` in the
+        main thread, the fit is interrupted and the worker goes on; one that
+        cannot be interrupted (stuck in compiled code) has its worker
+        replaced. Threads cannot be stopped: with the threading backend, on
+        dask, or with ``n_jobs=1`` outside the main thread, the search gives up
+        on the fit (a fresh thread takes the place of a threading backend's),
+        which runs on by itself until it ends; the search never waits on it.
+        None: no limit.
+
+    storage : str or path-like, default=None
+        An SQLite file (created if missing) where the search writes each
+        evaluation as it finishes, with what it needs to go on: calling
+        ``fit`` again with the same arguments and the same ``storage`` after
+        any stop (Ctrl-C, a killed process, a power loss) resumes the search,
+        fitting nothing that had finished, and ends with the ``cv_results_``
+        of an uninterrupted run. Models the search continues (with a
+        ``partial_fit`` or warm-start resource, or PBT's members) are kept in
+        it as pickles, read back only when resuming: resume only from storage
+        you wrote. :func:`skhpo.load_results` and ``python -m skhpo show``
+        read it, also while the search runs. None keeps nothing."""
+
+
+def with_durable_params(cls):
+    """Put the documentation of the parameters every search shares
+    (``initial_params``, ``max_time``, ``fit_timeout``, ``storage``) in
+    ``cls``'s docstring, where it says ``%(durable_params)s``."""
+    cls.__doc__ = cls.__doc__.replace("%(durable_params)s", _DURABLE_PARAMS)
+    return cls
 
 
 def search_seed(random_state):
@@ -86,6 +147,72 @@ def check_param_names(estimator, space, *, param_name="param_distributions"):
                 )
 
 
+def check_initial_params(initial_params, estimator, space):
+    """The candidates ``(subspace, params)`` that ``initial_params`` gives.
+
+    ``initial_params`` is None, a dict or a list of dicts of searched
+    parameters (the ones a dict leaves out take the estimator's current
+    values), or ``"current"``: the estimator's current values. Raises,
+    naming the entry and the parameter, for a name that is not searched or a
+    value outside the space.
+    """
+    if initial_params is None:
+        return []
+    if isinstance(initial_params, str):
+        if initial_params != "current":
+            raise ValueError(
+                f"initial_params={initial_params!r}: a string must be "
+                "'current' (the estimator's current values)."
+            )
+        initial_params = [{}]
+    elif isinstance(initial_params, dict):
+        initial_params = [initial_params]
+    current = estimator.get_params(deep=True)
+    found = []
+    for i, given in enumerate(initial_params):
+        if not isinstance(given, dict):
+            raise TypeError(
+                f"initial_params[{i}] must be a dict of parameters, got {given!r}."
+            )
+        candidate, reasons = locate(given, space, current)
+        if candidate is None:
+            where = "" if len(reasons) == 1 else " in every sub-space"
+            raise ValueError(
+                f"initial_params[{i}] = {given!r} is not a point of the "
+                f"space{where}: {' | '.join(reasons)}."
+            )
+        found.append(candidate)
+    return found
+
+
+def locate(given, space, current=None):
+    """``((subspace, params), [])`` for the first sub-space of ``space`` that
+    has ``given`` as a point (names it leaves out taken from ``current``),
+    or ``(None, reasons)``: why each sub-space has not."""
+    current = current or {}
+    reasons = []
+    for k, sub in enumerate(space.subspaces):
+        unknown = sorted(set(given) - set(sub.names))
+        if unknown:
+            reasons.append(
+                f"{', '.join(map(repr, unknown))} not searched (searched: "
+                f"{sub.names!r})"
+            )
+            continue
+        params = {n: given[n] if n in given else current.get(n) for n in sub.names}
+        outside = [
+            f"{name}={params[name]!r} is outside {dim!r}"
+            + ("" if name in given else " (the estimator's current value)")
+            for name, dim in sub.to_dict().items()
+            if not dim.contains(params[name])
+        ]
+        if outside:
+            reasons.append("; ".join(outside))
+            continue
+        return (k, params), []
+    return None, reasons
+
+
 def _sets(estimator, params):
     try:
         clone(estimator).set_params(**clone(params, safe=False))
@@ -102,7 +229,13 @@ class BaseSearch(BaseSearchCV):
     ``_max_candidates()`` (for progress callbacks).
     """
 
-    _parameter_constraints: dict = {**BaseSearchCV._parameter_constraints}
+    _parameter_constraints: dict = {
+        **BaseSearchCV._parameter_constraints,
+        "storage": [str, os.PathLike, None],
+        "max_time": [Interval(Real, 0, None, closed="neither"), None],
+        "fit_timeout": [Interval(Real, 0, None, closed="neither"), None],
+        "initial_params": [list, dict, str, None],
+    }
     # fitted attributes of a subclass, dropped with the others when fit fails
     _fitted_extra: tuple = ()
 
@@ -211,6 +344,8 @@ class BaseSearch(BaseSearchCV):
         self._checked_cv_orig = cv
         self.n_splits_ = n_splits
         self._setup(X, y, splits)
+        self._seed = search_seed(getattr(self, "random_state", None))
+        journal, record = self._open_storage(X, y, splits, routed_params.estimator.fit)
 
         metadata = (
             {"sample_weight": params["sample_weight"]}
@@ -245,6 +380,9 @@ class BaseSearch(BaseSearchCV):
             # per-fold contexts only when some callback will read them
             callback_ctx=search_ctx if _has_callbacks(self) else None,
             caller=self,
+            max_time=getattr(self, "max_time", None),
+            fit_timeout=getattr(self, "fit_timeout", None),
+            record=record,
         )
         if self.verbose > 0:
             n_cand = self._max_candidates()
@@ -257,6 +395,9 @@ class BaseSearch(BaseSearchCV):
                 )
         try:
             self._run_search(evaluator)
+            expired = evaluator.stats["expired"]
+            if record is not None:
+                record.finish("max_time" if expired else "done")
         except BaseException:
             # an interrupted search keeps what it finished, and nothing of an
             # earlier fit
@@ -268,9 +409,30 @@ class BaseSearch(BaseSearchCV):
                 except Exception:  # never mask the original exception
                     pass
             self._drop_run_state()
+            if record is not None:
+                try:
+                    record.finish("stopped")
+                except Exception:  # never mask the original exception
+                    pass
             raise
+        finally:
+            if journal is not None:
+                journal.release()
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)
+        if expired:
+            resume = (
+                " Call fit again to go on from there (storage)."
+                if self.storage is not None
+                else ""
+            )
+            warnings.warn(
+                f"max_time={self.max_time:g} s ended the search: "
+                f"{len(evaluator.results)} evaluations finished, which "
+                f"cv_results_ holds; nothing new started after it.{resume}",
+                UserWarning,
+                stacklevel=2,
+            )
         if not evaluator.results:
             self._drop_run_state()
             raise ValueError(_NO_FITS)
@@ -304,6 +466,27 @@ class BaseSearch(BaseSearchCV):
         if root_ctx is not None:
             root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
         return self
+
+    def _open_storage(self, X, y, splits, fit_params):
+        """The journal of ``storage`` and this search's record in it, or
+        ``(None, None)``; a resumed search takes the seed it began with."""
+        if self.storage is None:
+            return None, None
+        journal = Journal.acquire(self.storage)
+        try:
+            scope = journal.scope(
+                getattr(self, "_storage_scope", ""),
+                search=type(self).__name__,
+                fingerprint=fingerprint(self, X, y, splits, fit_params),
+                seed=self._seed,
+                planned=self._max_candidates(),
+                n_splits=len(splits),
+            )
+        except BaseException:
+            journal.release()
+            raise
+        self._seed = scope.seed
+        return journal, Record(scope, _choices(getattr(self, "_space", None)))
 
     def _run_policy(self, evaluator, policy, *, asynchronous=False, to_job=None):
         """Run ``policy`` (one of :mod:`skhpo.schedulers`) to its end.
@@ -339,7 +522,7 @@ class BaseSearch(BaseSearchCV):
     def _drop_run_state(self):
         """Forget the policy of the run (and what it holds) once its results
         are stored: a fitted search keeps its results, not its machinery."""
-        for name in ("_policy", "_stats", "_objective_known"):
+        for name in ("_policy", "_stats", "_objective_known", "_seed"):
             self.__dict__.pop(name, None)
 
     def _refit(self, X, y, fit_params):
@@ -454,6 +637,17 @@ class BaseSearch(BaseSearchCV):
                 f"returns: {sorted(test_scores)!r}."
             )
         return objective
+
+
+def _choices(space):
+    """Per parameter name, the categories ``space`` lists (every sub-space's)."""
+    choices = {}
+    for sub in getattr(space, "subspaces", ()):
+        for name, dimension in sub.to_dict().items():
+            categories = getattr(dimension, "categories", None)
+            if categories is not None:
+                choices.setdefault(name, []).extend(categories)
+    return choices
 
 
 def _has_callbacks(search):

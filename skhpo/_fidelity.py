@@ -32,7 +32,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
-from ._base import search_seed
 from ._engine import Job, Refit
 from ._mutable import apply_update
 
@@ -391,7 +390,8 @@ def bind_search(search, evaluator):
     Parameters
     ----------
     search : HyperbandSearchCV or PBTSearchCV
-        With ``random_state``, ``_fidelity`` and ``_n_samples`` set.
+        With ``_seed`` (drawn from ``random_state`` by ``fit``), ``_fidelity``
+        and ``_n_samples`` set.
     evaluator : skhpo._engine.Evaluator
 
     Returns
@@ -399,7 +399,7 @@ def bind_search(search, evaluator):
     seed : int
         The search's seed, from which every generator of the search derives.
     """
-    seed = search_seed(search.random_state)
+    seed = search._seed
     search._fidelity.bind(
         evaluator.y,
         evaluator.splits,

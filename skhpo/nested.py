@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from numbers import Integral
@@ -30,7 +31,9 @@ from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import _check_method_params, check_is_fitted
 
+from ._base import BaseSearch
 from ._engine import failed_scores
+from .storage import JournalError
 from .utils._sklearn_compat import MultimetricScorer, safe_split
 
 __all__ = ["NestedCV"]
@@ -87,6 +90,15 @@ class NestedCV(MetaEstimatorMixin, BaseEstimator):
 
     verbose : int, default=0
         Print one line per outer fold.
+
+    storage : str or path-like, default=None
+        One SQLite file for every search of the nested run: each outer fold's
+        search writes its evaluations under the scope ``"outer<k>"`` and the
+        search on all the data under ``"all"``, so that ``fit`` called again
+        with the same arguments resumes every one of them where it stopped
+        (see ``storage`` of the skhpo searches). Needs one of skhpo's
+        searches as ``estimator``. :func:`skhpo.load_results` reads a scope
+        (``scope="outer0"``).
 
     Attributes
     ----------
@@ -159,6 +171,7 @@ class NestedCV(MetaEstimatorMixin, BaseEstimator):
         "return_train_score": ["boolean"],
         "error_score": [StrOptions({"raise"}), float],
         "verbose": ["verbose"],
+        "storage": [str, os.PathLike, None],
     }
 
     def __init__(
@@ -172,6 +185,7 @@ class NestedCV(MetaEstimatorMixin, BaseEstimator):
         return_train_score=False,
         error_score=np.nan,
         verbose=0,
+        storage=None,
     ):
         self.estimator = estimator
         self.cv = cv
@@ -181,6 +195,7 @@ class NestedCV(MetaEstimatorMixin, BaseEstimator):
         self.return_train_score = return_train_score
         self.error_score = error_score
         self.verbose = verbose
+        self.storage = storage
 
     # ------------------------------------------------------------ checks
     def _check_search(self):
@@ -199,6 +214,19 @@ class NestedCV(MetaEstimatorMixin, BaseEstimator):
                 "model to score on the outer test folds. Set refit=True (or a "
                 "metric name, or a callable)."
             )
+        if self.storage is not None and not isinstance(search, BaseSearch):
+            raise ValueError(
+                f"storage={self.storage!r} needs one of skhpo's searches as "
+                f"estimator (they write to it); got {type(search).__name__}."
+            )
+
+    def _search(self, n_jobs, scope):
+        """A fresh clone of the search, writing to ``scope`` of the storage."""
+        search = clone(self.estimator).set_params(n_jobs=n_jobs)
+        if self.storage is not None:
+            search.set_params(storage=self.storage)
+            search._storage_scope = scope
+        return search
 
     def _scorer(self):
         if self.scoring is None:
@@ -253,7 +281,7 @@ class NestedCV(MetaEstimatorMixin, BaseEstimator):
         inner_jobs = self.n_jobs if workers > 1 else None
         folds = Parallel(n_jobs=outer, backend="threading")(
             delayed(_fit_and_score_search)(
-                clone(self.estimator).set_params(n_jobs=inner_jobs),
+                self._search(inner_jobs, f"outer{index}"),
                 X,
                 y,
                 train,
@@ -271,7 +299,7 @@ class NestedCV(MetaEstimatorMixin, BaseEstimator):
         self._store(folds)
 
         if self.refit:
-            self.search_ = clone(self.estimator).set_params(n_jobs=self.n_jobs)
+            self.search_ = self._search(self.n_jobs, "all")
             self.search_.fit(X, y, **search_params)
             self.best_params_ = self.search_.best_params_
             if hasattr(self.search_, "best_score_"):
@@ -392,6 +420,8 @@ def _fit_and_score_search(
     start = time.time()
     try:
         search.fit(X_train, y_train, **fit_params)
+    except JournalError:
+        raise
     except Exception:
         if error_score == "raise":
             raise

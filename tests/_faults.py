@@ -18,6 +18,8 @@ Scenarios:
   ``X``'s size: no file of ``X`` can be written.
 - ``hang-one``: a Bayesian search where exactly one fit (one fold of one
   candidate) hangs.
+- ``journal SEARCH --storage PATH``: a smaller search writing to ``PATH``,
+  to be killed and run again (it resumes); prints its ``cv_results_``.
 """
 
 from __future__ import annotations
@@ -53,10 +55,13 @@ class Recorded(ClassifierMixin, BaseEstimator):
         self.tag = tag
 
     def _train(self, y):
-        _log(self.log, "start", self.tag)
+        # the run a resumed search is in, outside its parameters (which the
+        # journal's fingerprint compares)
+        tag = os.environ.get("FAULTS_RUN", self.tag)
+        _log(self.log, "start", tag)
         time.sleep(1000 if self.hang and self.a > 0.7 else self.duration)
         self.classes_ = np.unique(y)
-        _log(self.log, "end", self.tag)
+        _log(self.log, "end", tag)
         return self
 
     def fit(self, X, y):
@@ -220,6 +225,40 @@ def hang_one(args):
     print(json.dumps(report), flush=True)
 
 
+def journal_search(kind, log, storage, n_jobs, duration=0.02):
+    """The journal scenario's search (small: it runs twice per test); the
+    fits log the run named by ``FAULTS_RUN``."""
+    search = _search(kind, Recorded(duration=duration, log=log), n_jobs)
+    if kind == "bayes":
+        search.set_params(n_iter=12)
+    elif kind.startswith("pbt"):
+        search.set_params(population_size=4, n_steps=5)
+    return search.set_params(storage=storage)
+
+
+def journal_summary(search):
+    """What a resumed search is compared on: no times; plain JSON."""
+
+    def plain(v):
+        if isinstance(v, dict):
+            return v["a"]
+        v = v.item() if isinstance(v, np.generic) else v
+        return None if isinstance(v, float) and not np.isfinite(v) else v
+
+    return {
+        key: [plain(v) for v in values]
+        for key, values in search.cv_results_.items()
+        if not key.endswith("_time") and not key.startswith("param_")
+    }
+
+
+def journal(args):
+    X, y = load_iris(return_X_y=True)
+    search = journal_search(args.search, args.log, args.storage, 2)
+    search.fit(X, y)
+    print(json.dumps(journal_summary(search)), flush=True)
+
+
 def main(argv):
     parser = argparse.ArgumentParser()
     parser.add_argument("scenario")
@@ -227,12 +266,14 @@ def main(argv):
     parser.add_argument("--search", default="bayes")
     parser.add_argument("--hang", action="store_true")
     parser.add_argument("--n-iter", type=int, default=20)
+    parser.add_argument("--storage")
     args = parser.parse_args(argv)
     scenarios = {
         "interrupt": interrupt,
         "shared": shared,
         "quota": quota,
         "hang-one": hang_one,
+        "journal": journal,
     }
     scenarios[args.scenario](args)
 

@@ -24,6 +24,7 @@ def load(name):
         ("plot_importance.py", "importance.png"),
         ("plot_hyperband_rungs.py", "hyperband_rungs.png"),
         ("plot_pbt_schedules.py", "pbt_schedules.png"),
+        ("resume_search.py", None),
     ],
 )
 def test_example_runs(name, picture, tmp_path, monkeypatch, capsys):
@@ -37,3 +38,5 @@ def test_example_runs(name, picture, tmp_path, monkeypatch, capsys):
         assert (tmp_path / picture).stat().st_size > 10_000
     if name == "quickstart.py":
         assert "Which hyperparameters mattered" in out
+    if name == "resume_search.py":
+        assert "the same cv_results_ as an uninterrupted search: True" in out

@@ -233,3 +233,120 @@ def test_a_killed_dask_worker_loses_no_candidate(kind, dask_client, tmp_path):
         search = _killed_mid_search(kind, log)
     _check_complete(search, kind, log)
     dask_client.wait_for_workers(2, timeout=30)  # the nanny restarts it
+
+
+# ---------------------------------------------------------------- resume
+def _kill(process):
+    """SIGKILL the driver; its orphaned workers may keep its pipes open."""
+    process.kill()
+    process.wait()
+    process.stdout.close()
+    process.stderr.close()
+
+
+def _n_told(storage):
+    import sqlite3
+
+    if not os.path.exists(storage):
+        return 0
+    try:
+        with sqlite3.connect(f"file:{storage}?mode=ro", uri=True) as connection:
+            return connection.execute(
+                "SELECT COUNT(*) FROM events WHERE kind = 'tell'"
+            ).fetchone()[0]
+    except sqlite3.Error:  # being created
+        return 0
+
+
+def _units(identity):
+    """Fits (or partial_fit calls) per fold that a trial's task makes."""
+    trial = json.loads(identity)
+    if trial["stop"] is None:  # a plain fit
+        return 1
+    return trial["stop"] - trial["start"]
+
+
+def _fits_of_trials_told_after(storage, n_before, n_splits=2):
+    """Fits the trials told after the first ``n_before`` tells made."""
+    import sqlite3
+
+    with sqlite3.connect(storage) as connection:
+        later = connection.execute(
+            "SELECT t.trial FROM events e JOIN trials t ON t.id = e.trial "
+            "AND t.scope = e.scope WHERE e.kind = 'tell' AND e.seq >= ("
+            "SELECT seq FROM events WHERE kind = 'tell' ORDER BY seq "
+            "LIMIT 1 OFFSET ?)",
+            (n_before,),
+        ).fetchall()
+    return n_splits * sum(_units(row[0]) for row in later)
+
+
+def _killed_and_resumed(kind, at, tmp_path):
+    """Run the journal scenario, SIGKILL it once ``at`` evaluations are
+    written, run it again to its end: ``(what it printed, storage)``. Checks
+    that no evaluation that had finished was fitted again: every fit of the
+    second run (in its workers; the refit runs in the driver) belongs to a
+    trial told in the second run."""
+    storage, log = str(tmp_path / "search.sqlite"), tmp_path / "fits.log"
+    first = _start("journal", log, "--search", kind, "--storage", storage)
+    try:
+        _wait_for(lambda: _n_told(storage) >= at, 60, f"{at} evaluations")
+    finally:
+        _kill(first)
+    n_before = _n_told(storage)
+    assert n_before >= at
+    second = _start(
+        "journal",
+        log,
+        "--search",
+        kind,
+        "--storage",
+        storage,
+        env={"FAULTS_RUN": "second"},
+    )
+    resumed = _report(second)
+    refits = [
+        line
+        for line in _lines(log)
+        if line[:2] == ["start", "second"] and int(line[2]) != second.pid
+    ]
+    assert len(refits) == _fits_of_trials_told_after(storage, n_before)
+    return resumed, storage
+
+
+@pytest.mark.parametrize(
+    "kind, at",
+    [
+        ("bayes", 1),
+        ("bayes", 5),
+        ("bayes", 10),
+        ("hyperband", 2),
+        ("hyperband", 12),
+        ("hyperband", 22),
+        ("pbt", 2),
+        ("pbt", 9),
+        ("pbt", 17),
+    ],
+)
+def test_a_killed_search_resumes_to_the_uninterrupted_results(kind, at, tmp_path):
+    """SIGKILL once ``at`` evaluations are written, then ``fit`` again: the
+    results of an uninterrupted run, and not one fit of an evaluation that
+    had finished (each fit of the second run belongs to a trial it told)."""
+    X, y = X_IRIS, Y_IRIS
+    reference = _faults.journal_search(
+        kind, str(tmp_path / "reference.log"), None, 2, duration=0.0
+    ).fit(X, y)
+    resumed, storage = _killed_and_resumed(kind, at, tmp_path)
+    assert resumed == _faults.journal_summary(reference)
+
+
+@pytest.mark.parametrize("kind", ["hyperband-async", "pbt-async"])
+def test_a_killed_asynchronous_search_resumes_with_every_evaluation_once(
+    kind, tmp_path
+):
+    resumed, storage = _killed_and_resumed(kind, 8, tmp_path)
+    from skhpo.storage import read_journal
+
+    trials = read_journal(storage)["scopes"][""]["trials"]
+    assert all(t["folds"] is not None for t in trials)
+    assert len(resumed["params"]) == len(trials) == _n_told(storage)

@@ -104,6 +104,7 @@ class PBTSearchCV(skhpo.PBTSearchCV):
         space = check_space(self.param_distributions)
         check_param_names(self.estimator, space)
         self._space = space
+        self._initial = []
         self._fidelity = _OneFit()
         self.mutable_, self.fixed_ = [], {n: "one step" for n in space.param_names}
         self._rules = ExploitExplore()

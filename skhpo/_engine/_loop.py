@@ -45,7 +45,13 @@ from sklearn.base import clone
 
 from ..utils._joblib_compat import backend_of, backend_settings
 from ._data import DEFAULT_MAX_NBYTES, shared_arrays
-from ._tasks import CandidateResult, Job, Packed, failed_output, fit_and_score
+from ._tasks import (
+    CandidateResult,
+    Job,
+    Packed,
+    failed_output,
+    fit_and_score,
+)
 from ._workers import open_workers
 
 __all__ = ["Evaluator"]
@@ -85,6 +91,23 @@ class Evaluator:
         A task whose worker was lost is submitted again; after ``max_retries``
         losses it runs alone, and if its worker is lost then, its fold is
         scored ``error_score`` with a warning.
+    max_time : float or None, default=None
+        Seconds after which a run starts nothing new: the trials already
+        running go on for at most as long as the longest fold so far (one
+        round of fits), then the run ends with what finished
+        (``stats["expired"]``).
+    fit_timeout : float or None, default=None
+        Seconds after which a fit is stopped and its fold scored
+        ``error_score`` with a warning naming the candidate and fold. In a
+        process's main thread (process workers; one worker in the main
+        thread) the fit is interrupted; elsewhere (threads, dask) it cannot
+        be, and the run gives up on it: its late result is ignored. Each
+        worker then runs one task at a time, so that a task's time is counted
+        from its start.
+    record : skhpo.storage.Record or None, default=None
+        The search's journal: every trial asked, told or stalled, and every
+        finished trial's results and kept models, are written to it; a run
+        first replays what it holds (see :meth:`run`).
 
     Attributes
     ----------
@@ -96,7 +119,10 @@ class Evaluator:
         ``tell``), ``n_moves``, ``move_bytes`` and ``move_seconds`` (kept
         models sent to process or cluster workers; their size and the time to
         unpickle and pickle them, measured at the first move) and
-        ``n_resubmitted`` (tasks sent again after a lost worker).
+        ``n_resubmitted`` (tasks sent again after a lost worker) and
+        ``n_resumed`` (trials read back from the journal, not evaluated),
+        ``n_timed_out`` (fits past ``fit_timeout``) and ``expired``
+        (whether ``max_time`` ended the run).
     """
 
     def __init__(
@@ -116,6 +142,9 @@ class Evaluator:
         callback_ctx=None,
         caller=None,
         max_retries=2,
+        max_time=None,
+        fit_timeout=None,
+        record=None,
     ):
         self.base_estimator = base_estimator
         self.X = X
@@ -131,6 +160,9 @@ class Evaluator:
         self.callback_ctx = callback_ctx
         self.caller = caller
         self.max_retries = max_retries
+        self.max_time = max_time
+        self.fit_timeout = fit_timeout
+        self.record = record
         self.results: list[CandidateResult] = []
         self.stats = {
             "copy_time": 0.0,
@@ -139,6 +171,9 @@ class Evaluator:
             "move_bytes": 0,
             "move_seconds": 0.0,
             "n_resubmitted": 0,
+            "n_resumed": 0,
+            "n_timed_out": 0,
+            "expired": False,
         }
         self._n_trials = 0  # numbers the callbacks' tasks
 
@@ -210,6 +245,13 @@ class Evaluator:
             ``on_ask(trial)`` and ``on_tell(trial, result, score)``, for
             progress reports.
 
+        With a :attr:`record` (a journal), the run first replays the
+        events it holds: the policy is asked, told and warned of stalls in
+        the order it was then, each trial checked against the one recorded and
+        each finished trial's results read back instead of evaluated (the
+        models it kept too); the trials asked and not finished are then
+        started, and the run goes on.
+
         Returns
         -------
         results : list of CandidateResult
@@ -251,6 +293,7 @@ class _Run:
         self.workers = workers
         self.X, self.y = X, y
         self.score = score
+        self.record = evaluator.record
         self.to_job = to_job
         self.capacity = capacity
         self.open = {}  # trial id -> _Open
@@ -260,6 +303,12 @@ class _Run:
         self.stalled = set()
         self.isolated = deque()  # tasks lost too often: each to run alone
         self.alone = None  # the one running alone
+        now = time.monotonic()
+        self.deadline = None if evaluator.max_time is None else now + evaluator.max_time
+        self.expired = False  # max_time is over: nothing new starts
+        self.grace_end = None  # then the running trials are waited on until
+        self.sent_at = {}  # (trial id, fold) -> when it was handed to a worker
+        self.abandoned = set()  # tasks whose outcome no longer counts
         # in the driver, one task at a time: the policy hears of each trial
         # before the next one's first fold runs
         self.slots = (
@@ -267,10 +316,15 @@ class _Run:
             if workers.n_workers == 1
             else max(workers.n_workers, _pre_dispatch(evaluator, workers))
         )
+        if evaluator.fit_timeout is not None:
+            # a task handed over starts at once: its time counts from there
+            self.slots = workers.n_workers
 
     # ---------------------------------------------------------- the loop
     def loop(self, on_ask, on_tell):
         self.on_ask, self.on_tell = on_ask, on_tell
+        if self.record is not None:
+            self._replay()
         self._fill()
         while True:
             self._submit()
@@ -283,6 +337,7 @@ class _Run:
                 self._resubmit(*event[1:])
             else:
                 self._done(*event[1:])
+            self._check_time()
 
     def _submit(self):
         """Hand waiting tasks to the workers, up to ``slots`` in flight; a task
@@ -300,12 +355,16 @@ class _Run:
     def _send(self, key):
         trial_id, fold = key
         entry = self.open[trial_id]
+        now = time.monotonic()
         if entry.sent is None:
-            entry.sent = time.monotonic()
+            entry.sent = now
+        self.sent_at[key] = now
         self.workers.submit(key, entry.items[fold])
 
     def _fill(self):
         """Ask the policy for trials while there is room."""
+        if self.expired:
+            return
         while self.capacity is None or len(self.open) < self.capacity:
             started = time.perf_counter()
             trials = self.policy.ask(1)
@@ -315,14 +374,19 @@ class _Run:
             if not trials:
                 return
             for trial in trials:
+                if self.record is not None:
+                    self.record.asked(trial)
                 self._start(trial, elapsed / len(trials))
                 if self.on_ask is not None:
                     self.on_ask(trial)
 
     def _forget(self):
-        for trial_id in self.policy.released:
+        released = self.policy.released
+        for trial_id in released:
             self.models.pop(trial_id, None)
-        self.policy.released.clear()
+        if released and self.record is not None:
+            self.record.released(list(released))
+        released.clear()
 
     # ---------------------------------------------------------- trials
     def _start(self, trial, ask_time):
@@ -349,6 +413,8 @@ class _Run:
                 f"trial {trial.id} continues trial {trial.parent}, whose models "
                 "were not kept or were released"
             ) from None
+        if states is _STORED:  # kept by a run before a resume
+            states = self._stored_models(trial.parent)
         if not trial.take:  # the parent's models may be continued again
             started = time.perf_counter()
             states = [copy.deepcopy(s) for s in states]
@@ -405,6 +471,7 @@ class _Run:
                 caller=ev.caller if ctx is not None else None,
                 trainer=trainer,
                 pack_state=pack,
+                timeout=ev.fit_timeout,
             )
             function = fit_and_score
             if ctx is not None and self.workers.moves_models:
@@ -422,9 +489,15 @@ class _Run:
         trial_id, fold = key
         if key == self.alone:
             self.alone = None
+        self.sent_at.pop(key, None)
+        if key in self.abandoned:  # given up on: too late
+            self.abandoned.discard(key)
+            return
         if exc is not None:
             raise exc
         entry = self.open[trial_id]
+        if outputs[0].pop("timed_out", False):
+            self._warn_timed_out(entry, fold, outputs[0])
         entry.out[fold] = outputs[0]
         entry.left -= 1
         if entry.left == 0:
@@ -442,6 +515,8 @@ class _Run:
         self.ev.results.append(result)
         if trial.keep:
             self.models[trial.id] = states
+        if self.record is not None:
+            self.record.told(trial, result, _pickles(states) if trial.keep else None)
         value = np.nan if self.score is None else self.score(result)
         started = time.perf_counter()
         self.policy.tell(trial, value)
@@ -489,6 +564,149 @@ class _Run:
             )
             self._done(key, [output], None)
 
+    # ---------------------------------------------------------- budgets
+    def _check_time(self):
+        now = time.monotonic()
+        if self.deadline is not None and not self.expired and now >= self.deadline:
+            self._expire(now)
+        if self.grace_end is not None and now >= self.grace_end:
+            for trial_id in list(self.open):  # what still runs is not waited on
+                self._drop(trial_id)
+        if self.ev.fit_timeout is not None:
+            self._check_timeouts(now)
+
+    def _expire(self, now):
+        """``max_time`` is over: trials not wholly handed to the workers are
+        dropped, the others get one round of fits to finish."""
+        self.expired = True
+        self.ev.stats["expired"] = True
+        unsent = {trial_id for trial_id, _ in (*self.waiting, *self.isolated)}
+        self.waiting.clear()
+        self.isolated.clear()
+        for trial_id in unsent:
+            self._drop(trial_id)
+        round_ = max(self.durations) if self.durations else self.ev.max_time
+        self.grace_end = now + round_
+
+    def _drop(self, trial_id):
+        """Forget an open trial: its running tasks' outcomes are ignored (and
+        the tasks stopped with the workers at the end of the run)."""
+        entry = self.open.pop(trial_id)
+        for fold in range(len(entry.items)):
+            key = (trial_id, fold)
+            if entry.out[fold] is None and key in self.sent_at:
+                self.abandoned.add(key)
+                self.sent_at.pop(key)
+            if key == self.alone:
+                self.alone = None
+
+    def _check_timeouts(self, now):
+        """Give up on fits past ``fit_timeout`` that could not be stopped
+        where they run (a margin after the limit their worker enforces)."""
+        limit = self.ev.fit_timeout
+        margin = max(1.0, 0.1 * limit)
+        late = [
+            key
+            for key, sent in self.sent_at.items()
+            if now - sent > limit + margin and key not in self.abandoned
+        ]
+        for key in late:
+            trial_id, fold = key
+            sent = self.sent_at.pop(key)
+            self.abandoned.add(key)
+            entry = self.open[trial_id]
+            splits = entry.job.splits or self.ev.splits
+            output = failed_output(
+                self.ev.scorer,
+                self.ev.error_score,
+                len(splits[fold][1]),
+                f"The fit ran past fit_timeout={limit:g} s and could not be "
+                "stopped where it ran; its result is ignored.",
+                self.ev.return_train_score,
+            )
+            output["fit_time"] = now - sent
+            self._warn_timed_out(entry, fold, output)
+            entry.out[fold] = output
+            entry.left -= 1
+            if entry.left == 0:
+                self._finish(entry)
+        if late and self.workers.replaces_workers:
+            # a worker stuck in a fit: the pool is replaced (processes killed,
+            # threads left to end on their own), and the tasks that ran
+            # beside it are sent again (not counted against them)
+            for key in self.workers.renew():
+                self.abandoned.discard(key)
+                if key in self.sent_at:
+                    self.sent_at.pop(key)
+                    self.waiting.appendleft(key)
+
+    def _warn_timed_out(self, entry, fold, output):
+        if self.ev.error_score == "raise":
+            raise TimeoutError(
+                f"Candidate {entry.job.params!r} on fold {fold} ran past "
+                f"fit_timeout={self.ev.fit_timeout:g} s (error_score='raise')."
+            )
+        self.ev.stats["n_timed_out"] += 1
+        warnings.warn(
+            f"Candidate {entry.job.params!r} on fold {fold} ran past "
+            f"fit_timeout={self.ev.fit_timeout:g} s: stopped and scored "
+            f"error_score={self.ev.error_score!r}.",
+            UserWarning,
+            stacklevel=2,
+        )
+
+    # ---------------------------------------------------------- resume
+    def _replay(self):
+        """Take the policy through the journal's events (see
+        :meth:`Evaluator.run`), then start the trials asked and not told."""
+        record, policy = self.record, self.policy
+        events = record.events()
+        if not events:
+            return
+        offered = deque()  # asked of the policy, not yet matched to the journal
+        asked = {}  # trial id -> trial, asked and not yet told
+        for kind, trial_id in events:
+            if kind == "ask":
+                if not offered:
+                    offered.extend(policy.ask(1))
+                if not offered or offered[0].id != trial_id:
+                    got = offered[0].id if offered else "nothing"
+                    raise record.mismatch(trial_id, got)
+                trial = offered.popleft()
+                record.check(trial)
+                asked[trial.id] = trial
+            elif kind == "tell":
+                trial = asked.pop(trial_id)
+                params, out, extra, ask_time = record.result(trial_id)
+                result = CandidateResult(params, out, extra, trial, ask_time)
+                self.ev.results.append(result)
+                self.ev.stats["n_resumed"] += 1
+                self.durations.append(max(o["fit_time"] + o["score_time"] for o in out))
+                if trial.keep:
+                    self.models[trial.id] = _STORED
+                value = np.nan if self.score is None else self.score(result)
+                policy.tell(trial, value)
+            elif kind == "stall":
+                self.stalled.add(trial_id)
+                policy.stall(asked[trial_id])
+            self._forget()
+        record.forget_reads()
+        self.ev._n_trials += self.ev.stats["n_resumed"]
+        for trial in asked.values():  # stopped while they ran: again
+            self._start(trial, 0.0)
+        for trial in offered:  # asked with the last one recorded
+            record.asked(trial)
+            self._start(trial, 0.0)
+
+    def _stored_models(self, trial_id):
+        pickles = self.record.models(trial_id)
+        if len(pickles) != self.ev.n_splits:
+            raise RuntimeError(
+                f"The journal holds {len(pickles)} models of trial {trial_id} "
+                f"for {self.ev.n_splits} folds: it cannot be continued."
+            )
+        return [Packed(p) if p else None for p in pickles]
+
     def _check_stall(self):
         """Tell the policy about a trial far slower than all others, when it
         has nothing to start although workers are idle."""
@@ -507,8 +725,22 @@ class _Run:
         ]
         for entry in sorted(slow, key=lambda e: e.sent):
             self.stalled.add(entry.trial.id)
+            if self.record is not None:
+                self.record.stalled(entry.trial)
             if self.policy.stall(entry.trial):
                 self._fill()
+
+
+#: Kept models a resumed run reads from the journal when they are continued.
+_STORED = object()
+
+
+def _pickles(states):
+    """The kept models of a trial as one pickle per fold (``b""`` for none)."""
+    return [
+        b"" if s is None else (s.data if isinstance(s, Packed) else Packed.of(s).data)
+        for s in states
+    ]
 
 
 def _with_context(blob, *args, **kwargs):

@@ -9,7 +9,10 @@ continued model may travel :class:`Packed`.
 from __future__ import annotations
 
 import pickle
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from traceback import format_exc
 
 import numpy as np
@@ -28,6 +31,7 @@ from ..utils._sklearn_compat import (
 )
 
 __all__ = [
+    "FitTimeout",
     "CandidateResult",
     "Job",
     "Packed",
@@ -60,6 +64,40 @@ def failed_output(scorer, error_score, n_test_samples, error, return_train_score
     return out
 
 
+class FitTimeout(Exception):
+    """A fit ran past the search's ``fit_timeout`` and was stopped."""
+
+
+def can_stop_fits():
+    """Whether a fit running in this thread can be stopped at a time limit:
+    on POSIX, in a process's main thread (a timer signal interrupts it)."""
+    return (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+
+
+@contextmanager
+def time_limit(seconds):
+    """Raise :class:`FitTimeout` in the block after ``seconds`` (None: no
+    limit), where :func:`can_stop_fits`; elsewhere the driver gives up on the
+    fit instead (see :meth:`skhpo._engine.Evaluator.run`)."""
+    if seconds is None or not can_stop_fits():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise FitTimeout(f"The fit was stopped after fit_timeout={seconds:g} s.")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def fit_and_score(
     estimator,
     X,
@@ -77,6 +115,7 @@ def fit_and_score(
     caller=None,
     trainer=None,
     pack_state=False,
+    timeout=None,
 ):
     """Fit ``estimator`` with ``parameters`` on one fold and score it.
 
@@ -85,7 +124,8 @@ def fit_and_score(
     ``partial_fit`` epochs), in which case ``estimator`` is that model and the
     trained model is returned as ``state``. ``estimator`` may be a
     :class:`Packed` model, and with ``pack_state`` the kept model is returned
-    packed.
+    packed. A fit running past ``timeout`` seconds is stopped where it can be
+    (:func:`time_limit`) and fails as any fit does.
 
     Returns
     -------
@@ -121,10 +161,12 @@ def fit_and_score(
                 callback_ctx.call_on_fit_task_begin(
                     estimator=caller, X=X_train, y=y_train, metadata=metadata
                 )
-                trainer.train(estimator, X_train, y_train, fit_params)
+                with time_limit(timeout):
+                    trainer.train(estimator, X_train, y_train, fit_params)
         else:
-            trainer.train(estimator, X_train, y_train, fit_params)
-    except Exception:
+            with time_limit(timeout):
+                trainer.train(estimator, X_train, y_train, fit_params)
+    except Exception as exc:
         if error_score == "raise":
             raise
         result["fit_time"] = time.time() - start
@@ -133,6 +175,8 @@ def fit_and_score(
         if return_train_score:
             result["train_scores"] = failed_scores(scorer, error_score)
         result["fit_error"] = format_exc()
+        if isinstance(exc, FitTimeout):
+            result["timed_out"] = True  # read (and removed) by the driver
     else:
         result["fit_error"] = None
         result["fit_time"] = time.time() - start

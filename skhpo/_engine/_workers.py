@@ -36,7 +36,12 @@ from concurrent.futures import CancelledError
 from joblib import Parallel, parallel_config
 from sklearn import config_context, get_config
 
-from ..utils._joblib_compat import SequentialBackend, backend_of, dask_futures
+from ..utils._joblib_compat import (
+    SequentialBackend,
+    backend_of,
+    dask_futures,
+    drop_queued,
+)
 
 __all__ = ["Inline", "Pool", "is_lost_worker", "open_workers"]
 
@@ -102,6 +107,7 @@ class Inline:
 
     n_workers = 1
     moves_models = False
+    replaces_workers = False
 
     def __init__(self):
         self._done = []
@@ -153,6 +159,13 @@ class Pool:
         self.n_workers = self._backend.effective_n_jobs(n_jobs)
         # process and cluster workers: a task's models travel (pickled)
         self.moves_models = not getattr(self._backend, "uses_threads", False)
+        # workers of this machine that a fresh pool replaces: processes are
+        # killed, threads (which cannot be) left to end on their own
+        self.replaces_workers = type(self._backend).__name__ in (
+            "LokyBackend",
+            "MultiprocessingBackend",
+            "ThreadingBackend",
+        )
         nested = self._backend.get_nested_backend()
         if self._dask:  # by name: an instance finds its client when unpickled
             nested = ("dask", nested[1])
@@ -187,6 +200,7 @@ class Pool:
             try:
                 if self._dask:  # queued and running tasks on the cluster
                     backend.client.cancel(dask_futures(backend), force=True)
+                drop_queued(backend)
                 backend.abort_everything(ensure_ready=False)
             except Exception:  # already broken: nothing left to stop
                 pass
@@ -261,6 +275,11 @@ class Pool:
                 return ("lost", self._renew(generation), exc)
             del self._pending[key]
             return ("done", key, result, exc)
+
+    def renew(self):
+        """Kill the workers and start fresh ones; the keys of every task that
+        was pending (to submit again, or not)."""
+        return self._renew(self._generation)
 
     def _renew(self, generation):
         """Configure the backend afresh; the keys lost with the old one (every

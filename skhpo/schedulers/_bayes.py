@@ -50,6 +50,14 @@ class BayesPolicy(Policy):
     acq_func : {"EI", "PI", "UCB"}, default="EI"
     acq_kwargs : dict, default=None
         ``xi`` or ``kappa``.
+    initial : list of (int, dict), default=None
+        Candidates ``(subspace, params)`` evaluated first, before the design
+        (``proposed_by="initial_params"``); ignored when the space is
+        evaluated whole.
+    prior : list of ((int, dict), float), default=None
+        Candidates scored by an earlier search, ``(candidate, score)``: the
+        model learns from them as from its own (they are never evaluated
+        again nor proposed), and the design shrinks by as many finite ones.
 
     Notes
     -----
@@ -75,6 +83,8 @@ class BayesPolicy(Policy):
         n_initial_points: int | None = None,
         acq_func: str = "EI",
         acq_kwargs: dict | None = None,
+        initial: list | None = None,
+        prior: list | None = None,
     ) -> None:
         super().__init__()
         self.space = space
@@ -85,12 +95,21 @@ class BayesPolicy(Policy):
         size = space.cardinality
         self.grid = space.grid() if size is not None and size <= n_iter else None
         self.n_iter = size if self.grid is not None else n_iter
+        self.prior = [(c, float(v)) for c, v in (prior or [])]
+        n_prior = sum(np.isfinite(v) for _, v in self.prior)
         self.design: list = []
+        self.n_given = 0
         if self.grid is None:
+            given = list(initial or [])[:n_iter]
             n_init = n_initial_points or max(4, min(space.n_dims, 6))
-            self.design = initial_design(
-                space, min(n_init, n_iter), np.random.default_rng([seed, 2**31])
+            n_init = min(max(0, n_init - n_prior), n_iter - len(given))
+            design = (
+                initial_design(space, n_init, np.random.default_rng([seed, 2**31]))
+                if n_init > 0
+                else []
             )
+            self.design = given + design
+            self.n_given = len(given)
         self.candidates: list = []  # (subspace, params) of each proposal
         self.scores: dict[int, float] = {}  # candidate -> score, as told
         self.stalled: set[int] = set()
@@ -123,17 +142,21 @@ class BayesPolicy(Policy):
         if self.grid is not None:
             return self.grid[k], "grid"
         if k < len(self.design):
-            return self.design[k], "initial"
+            return self.design[k], "initial_params" if k < self.n_given else "initial"
         rng = np.random.default_rng([self.seed, k])
         observed = [i for i in range(k - self.lag + 1) if i in self.scores]
-        y = np.array([self.scores[i] for i in observed], dtype=float)
+        y = np.array(
+            [v for _, v in self.prior] + [self.scores[i] for i in observed],
+            dtype=float,
+        )
+        tried = [c for c, _ in self.prior] + self.candidates
         if np.isfinite(y).sum() >= 2:
             y[~np.isfinite(y)] = np.nanmin(y)
             seen = set(observed)
-            refit = self._refit_due(len(observed))
+            refit = self._refit_due(len(y))
             proposals, info = propose(
                 self.space,
-                [self.candidates[i] for i in observed],
+                [c for c, _ in self.prior] + [self.candidates[i] for i in observed],
                 y,
                 1,
                 pending=[self.candidates[i] for i in range(k) if i not in seen],
@@ -141,14 +164,14 @@ class BayesPolicy(Policy):
                 acq_kwargs=self.acq_kwargs,
                 rng=rng,
                 gp_theta0=self.theta,
-                exclude=self.candidates,
+                exclude=tried,
                 refit_gp=refit,
             )
             if refit:
-                self.theta, self._refit_at = info["theta"], len(observed)
+                self.theta, self._refit_at = info["theta"], len(y)
             if proposals:
                 return proposals[0], "model"
-        found = random_candidates(self.space, 1, rng, exclude=self.candidates)
+        found = random_candidates(self.space, 1, rng, exclude=tried)
         return (found[0], "random") if found else None
 
     def _refit_due(self, n_observed: int) -> bool:

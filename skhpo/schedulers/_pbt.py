@@ -268,6 +268,9 @@ class _Population(Policy):
         The hyperparameters explore may change.
     rules : ExploitExplore
     seed : int
+    initial : list of (int, dict), default=None
+        Candidates ``(subspace, params)`` that the first members start with;
+        the others are drawn from the space.
 
     Attributes
     ----------
@@ -292,6 +295,7 @@ class _Population(Policy):
         mutable: Sequence[str],
         rules: ExploitExplore,
         seed: int,
+        initial: list | None = None,
     ) -> None:
         super().__init__()
         self.space = space
@@ -303,6 +307,8 @@ class _Population(Policy):
         self.seed = seed
         members = range(population_size)
         drawn = space.rvs(population_size, np.random.default_rng([seed, 0]))
+        given = list(initial or [])[:population_size]
+        drawn[: len(given)] = given  # the first members, as given
         self.subspace = {m: k for m, (k, _) in enumerate(drawn)}
         self.params = {m: dict(p) for m, (_, p) in enumerate(drawn)}
         self.parent: dict[int, int | None] = dict.fromkeys(members)

@@ -25,9 +25,12 @@ class CandidateSampler:
     ----------
     space : SearchSpace
     kind : {"random", "model"}
+    initial : list of (int, dict), default=None
+        Candidates ``(subspace, params)`` drawn first, in order
+        (``"initial_params"``).
     """
 
-    def __init__(self, space: Any, kind: str = "random") -> None:
+    def __init__(self, space: Any, kind: str = "random", initial=None) -> None:
         if kind not in ("random", "model"):
             raise ValueError(f"kind must be 'random' or 'model', got {kind!r}")
         self.space = space
@@ -36,6 +39,7 @@ class CandidateSampler:
         self.sources: list[str] = []  # how each was drawn
         self._seen: list = []  # every candidate drawn, for exclusion
         self._scores: list[tuple[int, int, int, float]] = []
+        self._initial = list(initial or [])
 
     def record(self, order: int, candidate: int, level: int, score: float) -> None:
         """Candidate ``candidate`` scored ``score`` at resource ``level``;
@@ -45,11 +49,13 @@ class CandidateSampler:
     def draw(self, n: int, rng: np.random.Generator) -> list[int]:
         """Up to ``n`` new candidates (fewer when a finite space runs out);
         their numbers."""
-        drawn = []
-        if self.kind == "model" and n > 0:
+        drawn = [(c, "initial_params") for c in self._initial[:n]]
+        del self._initial[: len(drawn)]
+        n_new = n - len(drawn)
+        if self.kind == "model" and n_new > 0:
             # a third of the candidates stay random; one at a time, by chance
-            n_model = n - n // 3 if n > 1 else int(rng.random() >= 1 / 3)
-            drawn = [(c, "model") for c in self._by_model(n_model, rng)]
+            n_model = n_new - n_new // 3 if n_new > 1 else int(rng.random() >= 1 / 3)
+            drawn += [(c, "model") for c in self._by_model(n_model, rng)]
         found = random_candidates(
             self.space, n - len(drawn), rng, exclude=self._seen + [c for c, _ in drawn]
         )

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from numbers import Integral
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._base import BaseSearch, check_param_names, search_seed
+from .._base import (
+    BaseSearch,
+    check_initial_params,
+    check_param_names,
+    locate,
+    with_durable_params,
+)
 from ..acquisition import ACQUISITION_FUNCTIONS, check_acq_kwargs
 from ..schedulers import BayesPolicy
 from ..space import check_space
@@ -17,6 +24,7 @@ from ..space import check_space
 __all__ = ["BayesSearchCV"]
 
 
+@with_durable_params
 class BayesSearchCV(BaseSearch):
     """Bayesian optimisation over hyperparameters, with cross-validation.
 
@@ -86,6 +94,19 @@ return_train_score :
         None means the metric named by ``refit``; it is required when ``refit``
         is a callable or False with several metrics, unless the whole (finite)
         space is evaluated.
+
+    prior_results : search, dict, DataFrame, str or path-like, default=None
+        What an earlier search found, for the model to start from without
+        evaluating it again: a fitted search (any scikit-learn search), its
+        ``cv_results_`` (a dict or DataFrame), or its ``storage`` file. Its
+        candidates that are points of this search's space (all of them for
+        the same or a wider space, the ones inside for a refined one) are
+        shown to the model with their mean test score of the optimised
+        metric, before any proposal; the initial design shrinks by as many.
+        They are not rows of ``cv_results_``. Scores are comparable only on
+        the same data, CV and metric.
+
+    %(durable_params)s
 
     Attributes
     ----------
@@ -169,6 +190,7 @@ return_train_score :
         "acq_func_kwargs": [dict, None],
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
         "objective": [str, None],
+        "prior_results": "no_validation",  # _prior_observations names it
     }
 
     def __init__(
@@ -191,10 +213,20 @@ return_train_score :
         acq_func_kwargs=None,
         batch_size=None,
         objective=None,
+        storage=None,
+        max_time=None,
+        fit_timeout=None,
+        initial_params=None,
+        prior_results=None,
     ):
         self.param_distributions = param_distributions
         self.n_iter = n_iter
         self.random_state = random_state
+        self.storage = storage
+        self.max_time = max_time
+        self.fit_timeout = fit_timeout
+        self.initial_params = initial_params
+        self.prior_results = prior_results
         self.n_initial_points = n_initial_points
         self.acq_func = acq_func
         self.acq_func_kwargs = acq_func_kwargs
@@ -217,11 +249,15 @@ return_train_score :
         check_param_names(self.estimator, space)
         check_acq_kwargs(self.acq_func_kwargs)
         self._space = space
+        self._initial = check_initial_params(self.initial_params, self.estimator, space)
         size = space.cardinality
         # a space no larger than n_iter is evaluated whole: nothing to optimise
         self._exhaustive = size is not None and size <= self.n_iter
         self._objective = self._check_objective(
             self.objective, needed=not self._exhaustive
+        )
+        self._prior = _prior_observations(
+            self.prior_results, space, self._objective or "score"
         )
 
     def _max_candidates(self):
@@ -235,6 +271,8 @@ return_train_score :
     def _run_search(self, evaluator):
         space = self._space
         lag = self._batch_size(evaluator.n_workers(), evaluator.n_splits)
+        if evaluator.record is not None:  # a resumed search keeps its own
+            lag = evaluator.record.setting("batch_size", lag)
         if self._exhaustive and space.cardinality < self.n_iter:
             warnings.warn(
                 f"The total space of parameters {space.cardinality} is smaller "
@@ -246,10 +284,12 @@ return_train_score :
             space,
             self.n_iter,
             lag=lag,
-            seed=search_seed(self.random_state),
+            seed=self._seed,
             n_initial_points=self.n_initial_points,
             acq_func=self.acq_func,
             acq_kwargs=self.acq_func_kwargs,
+            initial=self._initial,
+            prior=self._prior,
         )
         verbose = self.verbose > 0 and not self._exhaustive
         evaluator.run(
@@ -288,3 +328,42 @@ return_train_score :
         print(
             f"[{type(self).__name__}] batch {batch}: {n_done} candidates done, {status}"
         )
+
+
+def _prior_observations(prior_results, space, metric):
+    """``[(candidate, score)]`` of ``prior_results`` inside ``space``."""
+    if prior_results is None:
+        return []
+    results = prior_results
+    if isinstance(results, (str, os.PathLike)):
+        from ..storage import load_results
+
+        results = load_results(results)
+    elif hasattr(results, "cv_results_"):
+        results = results.cv_results_
+    elif not hasattr(results, "keys"):
+        raise TypeError(
+            "prior_results must be a fitted search, its cv_results_ (a dict "
+            "or DataFrame) or a storage path; got "
+            f"{type(prior_results).__name__}."
+        )
+    column = f"mean_test_{metric}"
+    if "params" not in results or column not in results:
+        raise ValueError(
+            f"prior_results has no 'params' and {column!r} columns: it is not "
+            f"the cv_results_ of a search that scored {metric!r}."
+        )
+    params, scores = list(results["params"]), np.asarray(results[column], float)
+    found = []
+    for given, score in zip(params, scores):
+        candidate, _ = locate(dict(given), space)
+        if candidate is not None:
+            found.append((candidate, float(score)))
+    if params and not found:
+        warnings.warn(
+            f"prior_results: none of its {len(params)} candidates is a point of "
+            "this search's space; the search starts without them.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return found

@@ -11,7 +11,12 @@ from sklearn.model_selection import check_cv
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _num_samples
 
-from .._base import BaseSearch, check_param_names
+from .._base import (
+    BaseSearch,
+    check_initial_params,
+    check_param_names,
+    with_durable_params,
+)
 from .._fidelity import bind_search, check_fidelity
 from .._results import select_best_at_highest_resource
 from ..schedulers import (
@@ -25,6 +30,7 @@ from ..space import check_space
 __all__ = ["HyperbandSearchCV"]
 
 
+@with_durable_params
 class HyperbandSearchCV(BaseSearch):
     """Hyperband over a training resource, with cross-validation.
 
@@ -120,6 +126,8 @@ return_train_score :
     random_state : int, RandomState instance or None, default=None
         Seeds the candidates and the subsamples. The synchronous schedule gives
         the same ``cv_results_`` for the same value whatever ``n_jobs`` is.
+
+    %(durable_params)s
 
     Attributes
     ----------
@@ -242,6 +250,10 @@ refit_time_, multimetric_ :
         error_score=np.nan,
         return_train_score=False,
         objective=None,
+        storage=None,
+        max_time=None,
+        fit_timeout=None,
+        initial_params=None,
     ):
         self.param_distributions = param_distributions
         self.resource = resource
@@ -252,6 +264,10 @@ refit_time_, multimetric_ :
         self.asynchronous = asynchronous
         self.sampler = sampler
         self.random_state = random_state
+        self.storage = storage
+        self.max_time = max_time
+        self.fit_timeout = fit_timeout
+        self.initial_params = initial_params
         self.objective = objective
         super().__init__(
             estimator=estimator,
@@ -270,6 +286,7 @@ refit_time_, multimetric_ :
         space = check_space(self.param_distributions)
         check_param_names(self.estimator, space)
         self._space = space
+        self._initial = check_initial_params(self.initial_params, self.estimator, space)
         self._fidelity = check_fidelity(
             self.estimator, self.resource, space.param_names
         )
@@ -365,7 +382,7 @@ refit_time_, multimetric_ :
     # ------------------------------------------------------------ search
     def _run_search(self, evaluator):
         seed = bind_search(self, evaluator)
-        sampler = CandidateSampler(self._space, self.sampler)
+        sampler = CandidateSampler(self._space, self.sampler, initial=self._initial)
         continues = self._fidelity.continues
         if self.asynchronous:
             policy = AsyncHyperbandPolicy(

@@ -10,7 +10,12 @@ from sklearn.base import clone
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _num_samples
 
-from .._base import BaseSearch, check_param_names
+from .._base import (
+    BaseSearch,
+    check_initial_params,
+    check_param_names,
+    with_durable_params,
+)
 from .._fidelity import _final_step, bind_search, check_fidelity, sibling
 from .._mutable import apply_update, check_mutable
 from ..schedulers import AsyncPBTPolicy, ExploitExplore, PBTPolicy
@@ -20,6 +25,7 @@ from ..space import check_space
 __all__ = ["PBTSearchCV"]
 
 
+@with_durable_params
 class PBTSearchCV(BaseSearch):
     """Population-based training: hyperparameter schedules found while training.
 
@@ -88,6 +94,8 @@ return_train_score
     objective : str, default=None
         With several metrics, the one that ranks members (default: ``refit``
         when it names a metric).
+
+    %(durable_params)s
 
     Attributes
     ----------
@@ -223,6 +231,10 @@ return_train_score
         error_score=np.nan,
         return_train_score=False,
         objective=None,
+        storage=None,
+        max_time=None,
+        fit_timeout=None,
+        initial_params=None,
     ):
         self.param_distributions = param_distributions
         self.resource = resource
@@ -236,6 +248,10 @@ return_train_score
         self.resample_probability = resample_probability
         self.asynchronous = asynchronous
         self.random_state = random_state
+        self.storage = storage
+        self.max_time = max_time
+        self.fit_timeout = fit_timeout
+        self.initial_params = initial_params
         self.objective = objective
         super().__init__(
             estimator=estimator,
@@ -293,6 +309,7 @@ return_train_score
             self.estimator, names, self.mutable, resource=resource
         )
         self._space = space
+        self._initial = check_initial_params(self.initial_params, self.estimator, space)
         self._fidelity = fidelity
         self._rules = ExploitExplore(
             self.exploit_fraction,
@@ -323,6 +340,7 @@ return_train_score
             mutable=self.mutable_,
             rules=self._rules,
             seed=bind_search(self, evaluator),
+            initial=self._initial,
         )
         policy_class = AsyncPBTPolicy if self.asynchronous else PBTPolicy
         self._stats = evaluator.stats

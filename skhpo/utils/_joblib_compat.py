@@ -11,6 +11,8 @@ process dies. Should one of these move between joblib releases, this is the
 only file to change.
 """
 
+import queue
+
 from joblib._memmapping_reducer import _get_temp_dir
 from joblib._parallel_backends import SequentialBackend
 from joblib.externals.loky.backend import resource_tracker
@@ -19,6 +21,7 @@ __all__ = [
     "SequentialBackend",
     "backend_of",
     "dask_futures",
+    "drop_queued",
     "backend_settings",
     "get_temp_dir",
     "resource_tracker",
@@ -46,3 +49,18 @@ def get_temp_dir(name, temp_folder=None):
 def dask_futures(backend):
     """The dask futures of the tasks a joblib dask backend has submitted."""
     return list(getattr(backend, "_results", {}))
+
+
+def drop_queued(backend):
+    """Take back the tasks a loky executor holds that no worker has started,
+    before it is shut down with its workers killed: loky forgets them but
+    leaves their numbers in its queue, and its manager thread then fails on
+    them with a ``KeyError`` traceback (``add_call_item_to_queue``)."""
+    work_ids = getattr(getattr(backend, "_workers", None), "_work_ids", None)
+    if work_ids is None:
+        return
+    while True:
+        try:
+            work_ids.get_nowait()
+        except queue.Empty:
+            return

@@ -1,0 +1,602 @@
+"""The journal of a search: one SQLite file (Python's ``sqlite3``, no server).
+
+What a search writes, as it happens:
+
+- the **events** its policy went through, in order: each trial asked, each
+  trial told its score, each trial reported stalled. A policy is a pure
+  function of this sequence (:mod:`skhpo.schedulers`), so replaying it
+  rebuilds the policy exactly as it was when the search stopped, whatever
+  stopped it;
+- each **finished trial**: its parameters (JSON, see :mod:`._codec`), the
+  search's extra columns, and every fold's scores, times and error, committed
+  as the trial finishes (one transaction per finished trial);
+- the **models** its policy keeps to continue (Hyperband's rungs with
+  ``partial_fit`` or ``warm_start``, PBT's members), one pickle per fold,
+  deleted when the policy releases them, so that a resumed search continues
+  them instead of training them again;
+- the search's **fingerprint**, which a resumed search must match, and the
+  seed of its random generators.
+
+A journal holds the trials of one or several *scopes*: a search is one,
+:class:`~skhpo.NestedCV` writes one per outer fold. The process running a
+search holds the file (its process id, host and start time are written in
+it); another process is refused while that one lives.
+
+Nothing in the journal is unpickled on read but the kept models, and those
+only by a search resuming from it: a model is a pickle, and unpickling runs
+code, so resume only from storage you wrote yourself.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import threading
+import time
+from contextlib import closing
+
+from ._codec import dumps, loads
+
+__all__ = ["Journal", "JournalError", "read_journal"]
+
+#: Version of the file's layout, checked when a journal is opened.
+FORMAT = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS holder (
+    one INTEGER PRIMARY KEY CHECK (one = 0),
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    started TEXT NOT NULL,
+    since REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS scopes (
+    scope TEXT PRIMARY KEY,
+    search TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    planned INTEGER,
+    n_splits INTEGER NOT NULL,
+    settings TEXT NOT NULL DEFAULT '{}',
+    state TEXT NOT NULL,
+    created REAL NOT NULL,
+    updated REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    scope TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    trial INTEGER NOT NULL,
+    PRIMARY KEY (scope, seq)
+);
+CREATE TABLE IF NOT EXISTS trials (
+    scope TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    trial TEXT NOT NULL,
+    params TEXT,
+    extra TEXT,
+    folds TEXT,
+    ask_time REAL,
+    asked REAL NOT NULL,
+    finished REAL,
+    PRIMARY KEY (scope, id)
+);
+CREATE TABLE IF NOT EXISTS models (
+    scope TEXT NOT NULL,
+    trial INTEGER NOT NULL,
+    fold INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (scope, trial, fold)
+);
+"""
+
+
+class JournalError(ValueError):
+    """A storage that cannot be used: unreadable, of another search, or held
+    by another live process."""
+
+
+def _connect(path, *, readonly=False):
+    if readonly:
+        uri = "file:" + os.path.abspath(path).replace("?", "%3f") + "?mode=ro"
+        connection = sqlite3.connect(uri, uri=True, timeout=30.0)
+    else:
+        connection = sqlite3.connect(path, timeout=30.0, check_same_thread=False)
+    connection.isolation_level = None  # transactions are explicit
+    return connection
+
+
+def _process_started(pid):
+    """When process ``pid`` started (clock ticks since boot, Linux), or ''."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
+def _alive(pid, started):
+    """Whether the process that wrote ``pid`` and ``started`` still runs."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        pass
+    except OSError:
+        return False
+    return not started or _process_started(pid) in ("", started)
+
+
+def _check_file(path):
+    """Raise :class:`JournalError` if ``path`` exists and is no journal."""
+    if not os.path.exists(path):
+        return
+    if os.path.isdir(path):
+        raise JournalError(f"storage={path!r} is a directory, not a file.")
+    try:
+        with closing(_connect(path, readonly=True)) as connection:
+            check = connection.execute("PRAGMA quick_check").fetchone()[0]
+            tables = {
+                row[0]
+                for row in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )
+            }
+            version = None
+            if "meta" in tables:
+                row = connection.execute(
+                    "SELECT value FROM meta WHERE key = 'format'"
+                ).fetchone()
+                version = row and row[0]
+    except sqlite3.DatabaseError as exc:
+        raise JournalError(
+            f"storage={path!r} is not a readable skhpo journal ({exc}); it is "
+            "left as it is. Pass another path to start a new search."
+        ) from exc
+    if check != "ok":
+        raise JournalError(
+            f"storage={path!r} is damaged (SQLite's check: {check}); it is left "
+            "as it is. Pass another path to start a new search."
+        )
+    if tables and (version is None or "scopes" not in tables):
+        raise JournalError(
+            f"storage={path!r} is an SQLite database but not an skhpo journal; "
+            "it is left as it is. Pass another path."
+        )
+    if version is not None and int(version) != FORMAT:
+        raise JournalError(
+            f"storage={path!r} was written in journal format {version}; this "
+            f"version of skhpo reads format {FORMAT}."
+        )
+
+
+class Journal:
+    """A journal opened by the process running a search (see the module).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The SQLite file, created if missing.
+
+    One :class:`Journal` may serve several scopes, from several threads.
+    """
+
+    # the journals this process holds, by absolute path: (journal, users)
+    _held: dict = {}
+    _held_lock = threading.Lock()
+
+    def __init__(self, path):
+        self.path = os.fspath(path)
+        self._lock = threading.RLock()
+        self._connection = None
+        self._scopes = {}
+
+    # ------------------------------------------------------------ opening
+    @classmethod
+    def acquire(cls, path):
+        """The journal at ``path`` for this process, opened and held (several
+        searches of one process share it); :meth:`release` when done."""
+        path = os.path.abspath(os.fspath(path))
+        with cls._held_lock:
+            entry = cls._held.get(path)
+            if entry is None:
+                journal = cls(path)
+                journal._open()
+                entry = cls._held[path] = [journal, 0]
+            entry[1] += 1
+            return entry[0]
+
+    def release(self):
+        """Stop holding the journal once every search of the process did."""
+        path = os.path.abspath(self.path)
+        with self._held_lock:
+            entry = self._held.get(path)
+            if entry is None or entry[0] is not self:
+                return
+            entry[1] -= 1
+            if entry[1] > 0:
+                return
+            del self._held[path]
+        self._close()
+
+    def _open(self):
+        path = self.path
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise JournalError(
+                f"storage={path!r}: the folder {folder!r} does not exist."
+            )
+        _check_file(path)
+        created = not os.path.exists(path)
+        connection = None
+        try:
+            connection = _connect(path)
+            connection.execute("PRAGMA journal_mode = WAL")
+            # a crash of the process loses nothing committed; a power loss at
+            # most the last trials, never the file
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+            connection.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('format', ?)", (str(FORMAT),)
+            )
+            self._take(connection)
+            connection.execute("COMMIT")
+        except BaseException as exc:
+            if connection is not None:
+                connection.close()
+            if created:  # nothing of ours is left behind
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    try:
+                        os.remove(path + suffix)
+                    except OSError:
+                        pass
+            if isinstance(exc, sqlite3.Error):
+                raise JournalError(
+                    f"storage={path!r} cannot be written: {exc}."
+                ) from exc
+            raise
+        self._connection = connection
+
+    def _take(self, connection):
+        """Write this process as the holder, unless a live one holds it."""
+        row = connection.execute(
+            "SELECT pid, host, started, since FROM holder"
+        ).fetchone()
+        host = socket.gethostname()
+        pid = os.getpid()
+        if row is not None and (row[0], row[1]) != (pid, host):
+            other_pid, other_host, started, since = row
+            if other_host != host or _alive(other_pid, started):
+                connection.execute("ROLLBACK")
+                where = "" if other_host == host else f" on host {other_host!r}"
+                raise JournalError(
+                    f"storage={self.path!r} is held by a live search: process "
+                    f"{other_pid}{where}, since "
+                    f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(since))}. "
+                    "Wait for it to end, or pass another path."
+                )
+        connection.execute(
+            "INSERT OR REPLACE INTO holder VALUES (0, ?, ?, ?, ?)",
+            (pid, host, _process_started(pid), time.time()),
+        )
+
+    def _close(self):
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            connection.execute(
+                "DELETE FROM holder WHERE pid = ? AND host = ?",
+                (os.getpid(), socket.gethostname()),
+            )
+        except sqlite3.Error:
+            pass
+        finally:
+            connection.close()
+
+    # ------------------------------------------------------------- scopes
+    def scope(self, name, *, search, fingerprint, seed, planned, n_splits):
+        """The record of one search (a :class:`Scope`), created if new.
+
+        Raises :class:`JournalError` naming what differs when the journal
+        holds a search of that scope with another fingerprint.
+        """
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT search, fingerprint, seed FROM scopes WHERE scope = ?",
+                (name,),
+            ).fetchone()
+            now = time.time()
+            if row is None:
+                self._write(
+                    "INSERT INTO scopes (scope, search, fingerprint, seed, planned, "
+                    "n_splits, state, created, updated) "
+                    "VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)",
+                    (
+                        name,
+                        search,
+                        dumps(fingerprint),
+                        seed,
+                        planned,
+                        n_splits,
+                        now,
+                        now,
+                    ),
+                )
+            else:
+                _check_fingerprint(
+                    self.path, name, row[0], loads(row[1]), search, fingerprint
+                )
+                seed = row[2]
+                self._write(
+                    "UPDATE scopes SET state = 'running', updated = ?, planned = ? "
+                    "WHERE scope = ?",
+                    (now, planned, name),
+                )
+            return Scope(self, name, seed)
+
+    def _write(self, statement, args=(), *, many=False):
+        with self._lock:
+            connection = self._connection
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                if many:
+                    connection.executemany(statement, args)
+                else:
+                    connection.execute(statement, args)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+
+
+def _check_fingerprint(path, scope, search, stored, new_search, new):
+    if search != new_search:
+        raise JournalError(
+            f"storage={path!r} holds a {search}, not a {new_search}. Pass "
+            "another path to start a new search."
+        )
+    differ = sorted(
+        key for key in set(stored) | set(new) if stored.get(key) != new.get(key)
+    )
+    if differ:
+        lines = "".join(
+            f"\n  {key}: stored {stored.get(key)!r}, now {new.get(key)!r}"
+            for key in differ
+        )
+        where = f" (scope {scope!r})" if scope else ""
+        raise JournalError(
+            f"storage={path!r} holds another search{where}: it differs in "
+            f"{', '.join(differ)}.{lines}\nResume with the same estimator, "
+            "data, space and search parameters, or pass another path to start "
+            "a new search."
+        )
+
+
+class Scope:
+    """What one search writes to and reads from its journal."""
+
+    def __init__(self, journal, name, seed):
+        self.journal = journal
+        self.name = name
+        self.seed = seed
+        self._pending = []  # events and asks not yet committed
+        self._seq = self._next_seq()
+
+    def _next_seq(self):
+        with self.journal._lock:
+            row = self.journal._connection.execute(
+                "SELECT MAX(seq) FROM events WHERE scope = ?", (self.name,)
+            ).fetchone()
+        return 0 if row[0] is None else row[0] + 1
+
+    def setting(self, name, value):
+        """The value of a setting the search resolved when it began (such as
+        a default that depends on the number of workers): ``value`` the first
+        time, the stored one when resuming."""
+        journal = self.journal
+        with journal._lock:
+            row = journal._connection.execute(
+                "SELECT settings FROM scopes WHERE scope = ?", (self.name,)
+            ).fetchone()
+            settings = loads(row[0])
+            if name in settings:
+                return settings[name]
+            settings[name] = value
+            journal._write(
+                "UPDATE scopes SET settings = ? WHERE scope = ?",
+                (dumps(settings), self.name),
+            )
+        return value
+
+    # ------------------------------------------------------------ reading
+    def events(self):
+        """The committed events, in order: ``(kind, trial id)``."""
+        with self.journal._lock:
+            return self.journal._connection.execute(
+                "SELECT kind, trial FROM events WHERE scope = ? ORDER BY seq",
+                (self.name,),
+            ).fetchall()
+
+    def trials(self):
+        """Every committed trial: id -> dict (``trial``, ``params``,
+        ``extra``, ``folds`` (None while unfinished), ``ask_time``)."""
+        with self.journal._lock:
+            rows = self.journal._connection.execute(
+                "SELECT id, trial, params, extra, folds, ask_time FROM trials "
+                "WHERE scope = ?",
+                (self.name,),
+            ).fetchall()
+        return {
+            row[0]: {
+                "trial": row[1],
+                "params": row[2],
+                "extra": row[3],
+                "folds": None if row[4] is None else loads(row[4]),
+                "ask_time": row[5],
+            }
+            for row in rows
+        }
+
+    def models(self, trial_id):
+        """The kept models of a trial, one ``bytes`` per fold (pickles)."""
+        with self.journal._lock:
+            rows = self.journal._connection.execute(
+                "SELECT data FROM models WHERE scope = ? AND trial = ? ORDER BY fold",
+                (self.name, trial_id),
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    # ------------------------------------------------------------ writing
+    def _event(self, kind, trial_id):
+        self._pending.append(
+            (
+                "INSERT INTO events VALUES (?, ?, ?, ?)",
+                (self.name, self._seq, kind, trial_id),
+            )
+        )
+        self._seq += 1
+
+    def asked(self, trial_id, trial_text):
+        """A trial was asked (written with the next commit)."""
+        self._event("ask", trial_id)
+        self._pending.append(
+            (
+                "INSERT OR REPLACE INTO trials (scope, id, trial, asked) "
+                "VALUES (?, ?, ?, ?)",
+                (self.name, trial_id, trial_text, time.time()),
+            )
+        )
+
+    def stalled(self, trial_id):
+        """The policy was told a trial stalls (written with the next commit)."""
+        self._event("stall", trial_id)
+
+    def released(self, trial_ids):
+        """The policy released these trials' models."""
+        for trial_id in trial_ids:
+            self._pending.append(
+                (
+                    "DELETE FROM models WHERE scope = ? AND trial = ?",
+                    (self.name, trial_id),
+                )
+            )
+
+    def told(self, trial_id, params_text, extra_text, folds, ask_time, models=None):
+        """A trial finished: written at once with everything pending."""
+        self._event("tell", trial_id)
+        self._pending.append(
+            (
+                "UPDATE trials SET params = ?, extra = ?, folds = ?, ask_time = ?, "
+                "finished = ? WHERE scope = ? AND id = ?",
+                (
+                    params_text,
+                    extra_text,
+                    dumps(folds),
+                    ask_time,
+                    time.time(),
+                    self.name,
+                    trial_id,
+                ),
+            )
+        )
+        for fold, data in enumerate(models or ()):
+            self._pending.append(
+                (
+                    "INSERT OR REPLACE INTO models VALUES (?, ?, ?, ?)",
+                    (self.name, trial_id, fold, data),
+                )
+            )
+        self.commit()
+
+    def commit(self):
+        """Write what is pending, in one transaction."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        journal = self.journal
+        with journal._lock:
+            connection = journal._connection
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                for statement, args in pending:
+                    connection.execute(statement, args)
+                connection.execute(
+                    "UPDATE scopes SET updated = ? WHERE scope = ?",
+                    (time.time(), self.name),
+                )
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+
+    def finish(self, state="done"):
+        """The search ended (``"done"``) or stopped (``"stopped"``)."""
+        self.commit()
+        self.journal._write(
+            "UPDATE scopes SET state = ?, updated = ? WHERE scope = ?",
+            (state, time.time(), self.name),
+        )
+
+
+def read_journal(path):
+    """Every scope of the journal at ``path``, read without holding it:
+    ``{scope: {"search", "planned", "n_splits", "state", "created",
+    "updated", "trials": [dict, ...]}}``, trials in the order they were
+    asked, each with ``id``, ``params`` (JSON text), ``extra`` (JSON text or
+    None), ``folds`` (list or None while running), ``ask_time``, ``asked``
+    and ``finished``. Also ``holder``: the process running it, or None."""
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"No skhpo journal at {path!r}.")
+    _check_file(path)
+    with closing(_connect(path, readonly=True)) as connection:
+        scopes = {}
+        for row in connection.execute(
+            "SELECT scope, search, planned, n_splits, state, created, updated "
+            "FROM scopes ORDER BY created"
+        ):
+            scopes[row[0]] = dict(
+                zip(
+                    ("search", "planned", "n_splits", "state", "created", "updated"),
+                    row[1:],
+                ),
+                trials=[],
+            )
+        for row in connection.execute(
+            "SELECT scope, id, trial, params, extra, folds, ask_time, asked, finished "
+            "FROM trials ORDER BY scope, asked, id"
+        ):
+            scope = scopes.get(row[0])
+            if scope is None:
+                continue
+            scope["trials"].append(
+                {
+                    "id": row[1],
+                    "trial": row[2],
+                    "params": row[3],
+                    "extra": row[4],
+                    "folds": None if row[5] is None else loads(row[5]),
+                    "ask_time": row[6],
+                    "asked": row[7],
+                    "finished": row[8],
+                }
+            )
+        holder = connection.execute(
+            "SELECT pid, host, started, since FROM holder"
+        ).fetchone()
+    live = None
+    if holder is not None:
+        pid, host, started, since = holder
+        if host != socket.gethostname() or _alive(pid, started):
+            live = {"pid": pid, "host": host, "since": since}
+    return {"scopes": scopes, "holder": live}
