@@ -254,7 +254,9 @@ def journal_summary(search):
 
 def journal(args):
     X, y = load_iris(return_X_y=True)
-    search = journal_search(args.search, args.log, args.storage, 2)
+    search = journal_search(
+        args.search, args.log, args.storage, 2, duration=args.duration
+    )
     search.fit(X, y)
     print(json.dumps(journal_summary(search)), flush=True)
 
@@ -267,6 +269,7 @@ def main(argv):
     parser.add_argument("--hang", action="store_true")
     parser.add_argument("--n-iter", type=int, default=20)
     parser.add_argument("--storage")
+    parser.add_argument("--duration", type=float, default=0.02)
     args = parser.parse_args(argv)
     scenarios = {
         "interrupt": interrupt,

@@ -37,9 +37,10 @@ def _bayes(path, **kwargs):
 
 
 # ------------------------------------------------------------------ resume
-class _Stop(Exception):
+class _Stop(BaseException):
     """Raised right after the k-th evaluation is committed: the search stops
-    there as a killed process would (its last commit is all that remains)."""
+    there as a killed process would (its last commit is all that remains).
+    Not an Exception: NestedCV scores a fold whose search fails."""
 
 
 @pytest.fixture
@@ -77,7 +78,9 @@ def _told_once(path):
 # Every configuration whose results do not depend on timing: Bayes, the
 # synchronous multi-fidelity searches (every resource kind, continued models
 # included), and the asynchronous ones with one worker.
-RESUMABLE = [name for name in sorted(CONFIGS) if not name.startswith("nested")]
+# NestedCV too: one journal, a scope per outer fold and one for the search on
+# all the data.
+RESUMABLE = sorted(CONFIGS)
 
 
 @pytest.mark.parametrize("name", RESUMABLE)
@@ -86,7 +89,10 @@ def test_a_stopped_search_resumes_to_the_uninterrupted_results(
 ):
     path = str(tmp_path / "search.sqlite")
     recorded = RECORDED[name]
-    n_rows = len(recorded["cv_results"]["params"])
+    if name.startswith("nested"):  # 3 outer folds and the whole data, 6 each
+        n_rows = 4 * 6
+    else:
+        n_rows = len(recorded["cv_results"]["params"])
     search, X, y = CONFIGS[name]()
     search.set_params(storage=path)
     stop_after(max(1, n_rows // 2))
@@ -94,7 +100,8 @@ def test_a_stopped_search_resumes_to_the_uninterrupted_results(
         warnings.simplefilter("ignore")
         with pytest.raises(_Stop):
             search.fit(X, y)
-    assert len(search.cv_results_["params"]) == max(1, n_rows // 2)
+    if not name.startswith("nested"):
+        assert len(search.cv_results_["params"]) == max(1, n_rows // 2)
     stop_after(10**9)  # never
     resumed, X, y = CONFIGS[name]()
     resumed.set_params(storage=path)
@@ -102,6 +109,13 @@ def test_a_stopped_search_resumes_to_the_uninterrupted_results(
         warnings.simplefilter("ignore")
         resumed.fit(X, y)
     _same(summary(resumed), recorded, f"{name} resumed")
+    if name.startswith("nested"):
+        assert sorted(read_journal(path)["scopes"]) == [
+            "all",
+            "outer0",
+            "outer1",
+            "outer2",
+        ]
     assert _told_once(path) == n_rows
 
 
@@ -309,3 +323,28 @@ def test_show_prints_progress_and_the_best(tmp_path):
         text=True,
     )
     assert missing.returncode == 1 and "No skhpo journal" in missing.stderr
+
+
+def test_show_reads_a_search_running_in_another_process(tmp_path):
+    """The search runs in a child process; ``python -m skhpo show`` reads its
+    journal meanwhile."""
+    from tests.test_faults import _kill, _n_told, _start, _wait_for
+
+    storage, log = str(tmp_path / "search.sqlite"), tmp_path / "fits.log"
+    child = _start(
+        "journal", log, "--search", "bayes", "--storage", storage, "--duration", "0.5"
+    )
+    try:
+        _wait_for(lambda: _n_told(storage) >= 2, 60, "2 evaluations")
+        shown = subprocess.run(
+            [sys.executable, "-m", "skhpo", "show", storage],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        frame = load_results(storage)
+    finally:
+        _kill(child)
+    assert f"run by process {child.pid}" in shown
+    assert "BayesSearchCV: running; " in shown and " running, 12 planned" in shown
+    assert 2 <= len(frame) < 12
