@@ -340,11 +340,12 @@ def test_a_killed_search_resumes_to_the_uninterrupted_results(kind, at, tmp_path
     assert resumed == _faults.journal_summary(reference)
 
 
+@pytest.mark.parametrize("at", [2, 8, 14])
 @pytest.mark.parametrize("kind", ["hyperband-async", "pbt-async"])
 def test_a_killed_asynchronous_search_resumes_with_every_evaluation_once(
-    kind, tmp_path
+    kind, at, tmp_path
 ):
-    resumed, storage = _killed_and_resumed(kind, 8, tmp_path)
+    resumed, storage = _killed_and_resumed(kind, at, tmp_path)
     from skhpo.storage import read_journal
 
     trials = read_journal(storage)["scopes"][""]["trials"]

@@ -246,6 +246,18 @@ def test_a_corrupt_storage_is_refused_and_left_as_it_is(tmp_path):
     assert other.read_text() == "not a database at all\n" * 10
 
 
+def test_a_truncated_storage_is_refused_and_left_as_it_is(tmp_path):
+    path = tmp_path / "search.sqlite"
+    _bayes(str(path)).fit(X, Y)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])  # a copy cut short
+    with pytest.raises(JournalError, match="damaged|not a readable"):
+        _bayes(str(path)).fit(X, Y)
+    with pytest.raises(JournalError):
+        load_results(str(path))
+    assert path.read_bytes() == data[: len(data) // 2]
+
+
 def test_an_sqlite_file_of_something_else_is_refused(tmp_path):
     path = str(tmp_path / "other.sqlite")
     with sqlite3.connect(path) as connection:
