@@ -79,7 +79,9 @@ initial_params : dict, list of dicts or "current", default=None
         Seconds for the whole search: nothing new starts after them, the fits
         running then get one round (the longest fold so far) to finish, and
         the search ends as a fitted search with what finished (the refit
-        included), with a warning. None: no limit.
+        included), with a warning. With ``n_jobs=1`` the time is checked
+        between fits, so a fit that hangs holds it: set ``fit_timeout`` too.
+        None: no limit.
 
     fit_timeout : float, default=None
         Seconds for one fit: a fit past them is stopped and its fold scored
@@ -87,11 +89,13 @@ initial_params : dict, list of dicts or "current", default=None
         worker processes (loky, multiprocessing) and with ``n_jobs=1`` in the
         main thread, the fit is interrupted and the worker goes on; one that
         cannot be interrupted (stuck in compiled code) has its worker
-        replaced. Threads cannot be stopped: with the threading backend, on
-        dask, or with ``n_jobs=1`` outside the main thread, the search gives up
-        on the fit (a fresh thread takes the place of a threading backend's),
-        which runs on by itself until it ends; the search never waits on it.
-        None: no limit.
+        replaced. Threads cannot be stopped: with the threading backend or on
+        dask, the search gives up on the fit (a fresh thread takes the place
+        of a threading backend's), which runs on by itself until it ends; the
+        search never waits on it. With ``n_jobs=1`` outside the main thread
+        (inside a ``NestedCV`` with ``n_jobs``), or when the caller has its own
+        interval timer running, a fit in the driver cannot be interrupted:
+        the limit then applies to none. None: no limit.
 
     storage : str or path-like, default=None
         An SQLite file (created if missing) where the search writes each
@@ -345,7 +349,6 @@ class BaseSearch(BaseSearchCV):
         self.n_splits_ = n_splits
         self._setup(X, y, splits)
         self._seed = search_seed(getattr(self, "random_state", None))
-        journal, record = self._open_storage(X, y, splits, routed_params.estimator.fit)
 
         metadata = (
             {"sample_weight": params["sample_weight"]}
@@ -382,7 +385,6 @@ class BaseSearch(BaseSearchCV):
             caller=self,
             max_time=getattr(self, "max_time", None),
             fit_timeout=getattr(self, "fit_timeout", None),
-            record=record,
         )
         if self.verbose > 0:
             n_cand = self._max_candidates()
@@ -393,6 +395,9 @@ class BaseSearch(BaseSearchCV):
                     f"Fitting {n_splits} folds for each of {n_cand} candidates, "
                     f"totalling {n_cand * n_splits} fits"
                 )
+        # held from here to the end of the run, whatever happens
+        journal, record = self._open_storage(X, y, splits, routed_params.estimator.fit)
+        evaluator.record = record
         try:
             self._run_search(evaluator)
             expired = evaluator.stats["expired"]
@@ -420,6 +425,17 @@ class BaseSearch(BaseSearchCV):
                 journal.release()
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)
+        if expired and not evaluator.results:
+            self._drop_run_state()
+            raise ValueError(
+                f"max_time={self.max_time:g} s ended the search before any "
+                "candidate finished: give it more time"
+                + (
+                    ", or call fit again to go on (storage)."
+                    if self.storage is not None
+                    else "."
+                )
+            )
         if expired:
             resume = (
                 " Call fit again to go on from there (storage)."

@@ -214,6 +214,13 @@ class NestedCV(MetaEstimatorMixin, BaseEstimator):
                 "model to score on the outer test folds. Set refit=True (or a "
                 "metric name, or a callable)."
             )
+        if self.storage is None and getattr(search, "storage", None) is not None:
+            raise ValueError(
+                f"The search has storage={search.storage!r}: each outer fold "
+                "would write to that one journal with other data. Set "
+                "NestedCV(storage=...) instead: it gives every fold its own "
+                "scope in one file."
+            )
         if self.storage is not None and not isinstance(search, BaseSearch):
             raise ValueError(
                 f"storage={self.storage!r} needs one of skhpo's searches as "

@@ -124,3 +124,11 @@ def test_budgets_must_be_positive(name, value):
     search = BayesSearchCV(_Sleeps(), {"a": Real(0.0, 1.0)}, **{name: value})
     with pytest.raises(ValueError, match=name):
         search.fit(X, Y)
+
+
+def test_max_time_before_anything_finished_says_so():
+    search = BayesSearchCV(
+        _Sleeps(duration=1.5), {"a": Real(0.0, 1.0)}, n_iter=5, cv=2, max_time=0.5
+    )
+    with pytest.raises(ValueError, match=r"max_time=0.5 s ended the search before"):
+        search.fit(X, Y)

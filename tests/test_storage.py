@@ -360,3 +360,51 @@ def test_show_reads_a_search_running_in_another_process(tmp_path):
     assert f"run by process {child.pid}" in shown
     assert "BayesSearchCV: running; " in shown and " running, 12 planned" in shown
     assert 2 <= len(frame) < 12
+
+
+def test_categories_that_print_alike_are_told_apart():
+    """scikit-learn shortens long reprs: two listed Pipelines may print the
+    same; each is written as itself."""
+    from sklearn.base import clone
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, StandardScaler
+
+    pad = [FunctionTransformer() for _ in range(20)]
+    a = make_pipeline(*pad, StandardScaler(), *pad[:0], LogisticRegression())
+    b = make_pipeline(*pad, MinMaxScaler(), LogisticRegression())
+    choices = {"clf": [a, b]}
+    copy_of_b = make_pipeline(*pad, MinMaxScaler(), LogisticRegression())
+    assert (
+        json.loads(encode_params({"clf": copy_of_b}, choices))["clf"]["category"] == 1
+    )
+    assert decode_params(encode_params({"clf": b}, choices), choices)["clf"] is b
+    with pytest.raises(TypeError, match="several values"):
+        encode_params({"clf": clone(b)}, {"clf": [b, copy_of_b, a]})
+
+
+def test_a_finished_search_keeps_no_model_in_its_storage(tmp_path):
+    from sklearn.linear_model import SGDClassifier
+
+    from skhpo import HyperbandSearchCV
+
+    path = str(tmp_path / "search.sqlite")
+    HyperbandSearchCV(
+        SGDClassifier(random_state=0),
+        {"alpha": Real(1e-5, 1e-1, "log-uniform")},
+        resource="partial_fit",
+        max_resources=9,
+        cv=2,
+        random_state=0,
+        storage=path,
+    ).fit(X, Y)
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM models").fetchone()[0] == 0
+        assert connection.execute("SELECT COUNT(*) FROM trials").fetchone()[0] > 9
+
+
+def test_a_search_with_its_own_storage_is_refused_inside_nested_cv(tmp_path):
+    from skhpo import NestedCV
+
+    inner = _bayes(str(tmp_path / "search.sqlite"))
+    with pytest.raises(ValueError, match=r"Set NestedCV\(storage=\.\.\.\)"):
+        NestedCV(inner, cv=2).fit(X, Y)

@@ -154,3 +154,12 @@ def test_prior_results_of_another_metric_are_refused():
     )
     with pytest.raises(ValueError, match="'mean_test_accuracy'"):
         search.fit(X, Y)
+
+
+def test_a_cloned_search_as_prior_results_asks_for_its_cv_results():
+    from sklearn.base import clone
+
+    first = BayesSearchCV(SVC(), SPACE, n_iter=3, cv=3, random_state=0).fit(X, Y)
+    search = BayesSearchCV(SVC(), SPACE, n_iter=3, cv=3, prior_results=first)
+    with pytest.raises(TypeError, match="Pass its cv_results_ instead"):
+        clone(search).fit(X, Y)

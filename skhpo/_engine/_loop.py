@@ -47,6 +47,7 @@ from ..utils._joblib_compat import backend_of, backend_settings
 from ._data import DEFAULT_MAX_NBYTES, shared_arrays
 from ._tasks import (
     CandidateResult,
+    FitTimeout,
     Job,
     Packed,
     failed_output,
@@ -349,12 +350,17 @@ class _Run:
                 self.alone = self.isolated.popleft()
                 self._send(self.alone)
             return
-        while self.waiting and self.workers.n_pending < self.slots:
+        # tasks given up on still run somewhere, but hold no slot
+        while (
+            self.waiting and self.workers.n_pending - len(self.abandoned) < self.slots
+        ):
             self._send(self.waiting.popleft())
 
     def _send(self, key):
         trial_id, fold = key
-        entry = self.open[trial_id]
+        entry = self.open.get(trial_id)
+        if entry is None:  # dropped meanwhile
+            return
         now = time.monotonic()
         if entry.sent is None:
             entry.sent = now
@@ -516,6 +522,9 @@ class _Run:
         if trial.keep:
             self.models[trial.id] = states
         if self.record is not None:
+            if trial.take and trial.parent is not None:
+                # handed over: the parent's models go with this commit
+                self.record.released([trial.parent])
             self.record.told(trial, result, _pickles(states) if trial.keep else None)
         value = np.nan if self.score is None else self.score(result)
         started = time.perf_counter()
@@ -533,7 +542,15 @@ class _Run:
         blamed for it)."""
         for key in keys:
             trial_id, fold = key
+            self.sent_at.pop(key, None)
+            if key in self.abandoned or trial_id not in self.open:
+                self.abandoned.discard(key)  # given up on: not sent again
+                if key == self.alone:
+                    self.alone = None
+                continue
             entry = self.open[trial_id]
+            if entry.out[fold] is not None:  # scored meanwhile (timed out)
+                continue
             entry.tries[fold] += 1
             if key != self.alone:
                 self.ev.stats["n_resubmitted"] += 1
@@ -585,8 +602,9 @@ class _Run:
         self.isolated.clear()
         for trial_id in unsent:
             self._drop(trial_id)
-        round_ = max(self.durations) if self.durations else self.ev.max_time
-        self.grace_end = now + round_
+        # one round of fits: the longest fold so far (at most the budget again)
+        round_ = max(self.durations, default=self.ev.max_time)
+        self.grace_end = now + min(round_, self.ev.max_time)
 
     def _drop(self, trial_id):
         """Forget an open trial: its running tasks' outcomes are ignored (and
@@ -625,7 +643,9 @@ class _Run:
                 self.ev.return_train_score,
             )
             output["fit_time"] = now - sent
-            self._warn_timed_out(entry, fold, output)
+            if key == self.alone:
+                self.alone = None
+            self._warn_timed_out(entry, fold, output, stopped=False)
             entry.out[fold] = output
             entry.left -= 1
             if entry.left == 0:
@@ -636,21 +656,24 @@ class _Run:
             # beside it are sent again (not counted against them)
             for key in self.workers.renew():
                 self.abandoned.discard(key)
+                if key == self.alone:
+                    self.alone = None
                 if key in self.sent_at:
                     self.sent_at.pop(key)
                     self.waiting.appendleft(key)
 
-    def _warn_timed_out(self, entry, fold, output):
+    def _warn_timed_out(self, entry, fold, output, stopped=True):
         if self.ev.error_score == "raise":
-            raise TimeoutError(
+            raise FitTimeout(
                 f"Candidate {entry.job.params!r} on fold {fold} ran past "
                 f"fit_timeout={self.ev.fit_timeout:g} s (error_score='raise')."
             )
         self.ev.stats["n_timed_out"] += 1
         warnings.warn(
             f"Candidate {entry.job.params!r} on fold {fold} ran past "
-            f"fit_timeout={self.ev.fit_timeout:g} s: stopped and scored "
-            f"error_score={self.ev.error_score!r}.",
+            f"fit_timeout={self.ev.fit_timeout:g} s: "
+            + ("stopped" if stopped else "given up on (it could not be stopped)")
+            + f" and scored error_score={self.ev.error_score!r}.",
             UserWarning,
             stacklevel=2,
         )

@@ -64,7 +64,7 @@ def failed_output(scorer, error_score, n_test_samples, error, return_train_score
     return out
 
 
-class FitTimeout(Exception):
+class FitTimeout(TimeoutError):
     """A fit ran past the search's ``fit_timeout`` and was stopped."""
 
 
@@ -82,7 +82,11 @@ def time_limit(seconds):
     """Raise :class:`FitTimeout` in the block after ``seconds`` (None: no
     limit), where :func:`can_stop_fits`; elsewhere the driver gives up on the
     fit instead (see :meth:`skhpo._engine.Evaluator.run`)."""
-    if seconds is None or not can_stop_fits():
+    if (
+        seconds is None
+        or not can_stop_fits()
+        or signal.getitimer(signal.ITIMER_REAL)[0] > 0
+    ):  # a timer of the caller's is left alone: the driver gives up instead
         yield
         return
 

@@ -97,8 +97,10 @@ return_train_score :
 
     prior_results : search, dict, DataFrame, str or path-like, default=None
         What an earlier search found, for the model to start from without
-        evaluating it again: a fitted search (any scikit-learn search), its
-        ``cv_results_`` (a dict or DataFrame), or its ``storage`` file. Its
+        evaluating it again: its ``cv_results_`` (a dict or DataFrame; any
+        scikit-learn search's), its ``storage`` file, or the fitted search
+        itself (which ``clone`` does not keep fitted: prefer
+        ``cv_results_`` inside other meta-estimators). Its
         candidates that are points of this search's space (all of them for
         the same or a wider space, the ones inside for a refined one) are
         shown to the model with their mean test score of the optimised
@@ -341,6 +343,12 @@ def _prior_observations(prior_results, space, metric):
         results = load_results(results)
     elif hasattr(results, "cv_results_"):
         results = results.cv_results_
+    elif hasattr(results, "get_params"):
+        raise TypeError(
+            f"prior_results is a {type(results).__name__} without cv_results_: "
+            "not fitted, or a clone (clone() and cross-validation copy the "
+            "search unfitted). Pass its cv_results_ instead."
+        )
     elif not hasattr(results, "keys"):
         raise TypeError(
             "prior_results must be a fitted search, its cv_results_ (a dict "

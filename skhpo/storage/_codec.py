@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from ._fingerprint import describe
+
 __all__ = ["decode_params", "decode_value", "dumps", "encode_params", "loads"]
 
 _SPECIAL = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
@@ -53,9 +55,18 @@ def encode_value(value: Any, categories=None) -> Any:
             pass
         else:
             return {"tuple" if isinstance(value, tuple) else "list": items}
-    for index, category in enumerate(categories or ()):
-        if category is value or _same(category, value):
+    categories = list(categories or ())
+    for index, category in enumerate(categories):
+        if category is value:
             return {"category": index, "repr": repr(value)}
+    matches = [i for i, category in enumerate(categories) if _same(category, value)]
+    if len(matches) == 1:
+        return {"category": matches[0], "repr": repr(value)}
+    if matches:
+        raise TypeError(
+            f"{value!r} equals several values listed in the search space "
+            f"(positions {matches}): which one it is cannot be written"
+        )
     raise TypeError(
         f"{value!r} (of type {type(value).__name__}) is neither a number, a "
         "string, a boolean, None nor a value listed in the search space"
@@ -69,7 +80,8 @@ def _same(a, b):
         if isinstance(a, np.ndarray):
             return np.array_equal(a, b)
         if hasattr(a, "get_params") and hasattr(b, "get_params"):
-            return repr(a) == repr(b)
+            # every parameter, not the repr (which scikit-learn shortens)
+            return describe(a) == describe(b)
         return bool(a == b)
     except Exception:  # a comparison that fails is no match
         return False

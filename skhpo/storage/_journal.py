@@ -133,6 +133,23 @@ def _alive(pid, started):
     return not started or _process_started(pid) in ("", started)
 
 
+#: A holder on another host that has written nothing for this long is taken
+#: for gone (its process cannot be asked).
+STALE_SECONDS = 600.0
+
+
+def _retry_locked(action, attempts=50):
+    """``action()``, again while SQLite says the file is locked (another
+    process creating it at the same moment)."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+
+
 def _check_file(path):
     """Raise :class:`JournalError` if ``path`` exists and is no journal."""
     if not os.path.exists(path):
@@ -233,11 +250,17 @@ class Journal:
                 f"storage={path!r}: the folder {folder!r} does not exist."
             )
         _check_file(path)
-        created = not os.path.exists(path)
+        try:  # who creates the file, atomically: only they may remove it
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            created = True
+        except FileExistsError:
+            created = False
+        except OSError as exc:
+            raise JournalError(f"storage={path!r} cannot be written: {exc}.") from exc
         connection = None
         try:
             connection = _connect(path)
-            connection.execute("PRAGMA journal_mode = WAL")
+            _retry_locked(lambda: connection.execute("PRAGMA journal_mode = WAL"))
             # a crash of the process loses nothing committed; a power loss at
             # most the last trials, never the file
             connection.execute("PRAGMA synchronous = NORMAL")
@@ -253,7 +276,10 @@ class Journal:
         except BaseException as exc:
             if connection is not None:
                 connection.close()
-            if created:  # nothing of ours is left behind
+            held = isinstance(exc, JournalError) or (
+                isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+            )
+            if created and not held:  # nothing of ours is left behind
                 for suffix in ("", "-wal", "-shm", "-journal"):
                     try:
                         os.remove(path + suffix)
@@ -275,14 +301,25 @@ class Journal:
         pid = os.getpid()
         if row is not None and (row[0], row[1]) != (pid, host):
             other_pid, other_host, started, since = row
-            if other_host != host or _alive(other_pid, started):
+            if other_host == host:
+                live = _alive(other_pid, started)
+            else:  # cannot be asked: live while it keeps writing
+                live = time.time() - since < STALE_SECONDS
+            if live:
                 connection.execute("ROLLBACK")
                 where = "" if other_host == host else f" on host {other_host!r}"
+                last = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(since))
                 raise JournalError(
                     f"storage={self.path!r} is held by a live search: process "
-                    f"{other_pid}{where}, since "
-                    f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(since))}. "
-                    "Wait for it to end, or pass another path."
+                    f"{other_pid}{where}, which last wrote to it at {last}. Wait "
+                    "for it to end, or pass another path"
+                    + (
+                        ""
+                        if other_host == host
+                        else f" (a holder on another host silent for "
+                        f"{STALE_SECONDS / 60:g} minutes is taken for gone)"
+                    )
+                    + "."
                 )
         connection.execute(
             "INSERT OR REPLACE INTO holder VALUES (0, ?, ?, ?, ?)",
@@ -530,9 +567,13 @@ class Scope:
             try:
                 for statement, args in pending:
                     connection.execute(statement, args)
+                now = time.time()
                 connection.execute(
-                    "UPDATE scopes SET updated = ? WHERE scope = ?",
-                    (time.time(), self.name),
+                    "UPDATE scopes SET updated = ? WHERE scope = ?", (now, self.name)
+                )
+                connection.execute(  # the holder is alive
+                    "UPDATE holder SET since = ? WHERE pid = ? AND host = ?",
+                    (now, os.getpid(), socket.gethostname()),
                 )
             except BaseException:
                 connection.execute("ROLLBACK")
@@ -540,7 +581,10 @@ class Scope:
             connection.execute("COMMIT")
 
     def finish(self, state="done"):
-        """The search ended (``"done"``) or stopped (``"stopped"``)."""
+        """The search ended (``"done"``: its kept models are deleted) or
+        stopped (``"stopped"``, ``"max_time"``: they stay, to resume)."""
+        if state == "done":
+            self._pending.append(("DELETE FROM models WHERE scope = ?", (self.name,)))
         self.commit()
         self.journal._write(
             "UPDATE scopes SET state = ?, updated = ? WHERE scope = ?",
@@ -597,6 +641,10 @@ def read_journal(path):
     live = None
     if holder is not None:
         pid, host, started, since = holder
-        if host != socket.gethostname() or _alive(pid, started):
+        if host == socket.gethostname():
+            alive = _alive(pid, started)
+        else:
+            alive = time.time() - since < STALE_SECONDS
+        if alive:
             live = {"pid": pid, "host": host, "since": since}
     return {"scopes": scopes, "holder": live}
