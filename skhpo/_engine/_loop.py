@@ -622,7 +622,12 @@ class _Run:
         """Give up on fits past ``fit_timeout`` that could not be stopped
         where they run (a margin after the limit their worker enforces)."""
         limit = self.ev.fit_timeout
-        margin = max(1.0, 0.1 * limit)
+        # worker processes stop their fits themselves: the driver steps in
+        # only for one stuck in compiled code, late enough that a task's time
+        # counted from its sending (workers still starting) cannot mislead it
+        margin = (
+            max(5.0, limit) if self.workers.interrupts_fits else max(1.0, 0.1 * limit)
+        )
         late = [
             key
             for key, sent in self.sent_at.items()

@@ -108,6 +108,7 @@ class Inline:
     n_workers = 1
     moves_models = False
     replaces_workers = False
+    interrupts_fits = False
 
     def __init__(self):
         self._done = []
@@ -165,6 +166,11 @@ class Pool:
             "LokyBackend",
             "MultiprocessingBackend",
             "ThreadingBackend",
+        )
+        # worker processes, where a fit's own timer stops it (see _tasks)
+        self.interrupts_fits = type(self._backend).__name__ in (
+            "LokyBackend",
+            "MultiprocessingBackend",
         )
         nested = self._backend.get_nested_backend()
         if self._dask:  # by name: an instance finds its client when unpickled
