@@ -561,7 +561,6 @@ class _Run:
                 continue
             if self.ev.error_score == "raise":
                 raise exc
-            splits = entry.job.splits or self.ev.splits
             message = (
                 f"The worker running this fit was lost {entry.tries[fold]} times, "
                 f"the last time running it alone ({type(exc).__name__}: {exc})."
@@ -572,13 +571,7 @@ class _Run:
                 RuntimeWarning,
                 stacklevel=2,
             )
-            output = failed_output(
-                self.ev.scorer,
-                self.ev.error_score,
-                len(splits[fold][1]),
-                message,
-                self.ev.return_train_score,
-            )
+            output = self._failed(entry, fold, message)
             self._done(key, [output], None)
 
     # ---------------------------------------------------------- budgets
@@ -635,26 +628,17 @@ class _Run:
         ]
         for key in late:
             trial_id, fold = key
-            sent = self.sent_at.pop(key)
-            self.abandoned.add(key)
             entry = self.open[trial_id]
-            splits = entry.job.splits or self.ev.splits
-            output = failed_output(
-                self.ev.scorer,
-                self.ev.error_score,
-                len(splits[fold][1]),
+            output = self._failed(
+                entry,
+                fold,
                 f"The fit ran past fit_timeout={limit:g} s and could not be "
                 "stopped where it ran; its result is ignored.",
-                self.ev.return_train_score,
             )
-            output["fit_time"] = now - sent
-            if key == self.alone:
-                self.alone = None
+            output["fit_time"] = now - self.sent_at[key]
             self._warn_timed_out(entry, fold, output, stopped=False)
-            entry.out[fold] = output
-            entry.left -= 1
-            if entry.left == 0:
-                self._finish(entry)
+            self._done(key, [output], None)
+            self.abandoned.add(key)  # its worker's late answer is ignored
         if late and self.workers.replaces_workers:
             # a worker stuck in a fit: the pool is replaced (processes killed,
             # threads left to end on their own), and the tasks that ran
@@ -666,6 +650,17 @@ class _Run:
                 if key in self.sent_at:
                     self.sent_at.pop(key)
                     self.waiting.appendleft(key)
+
+    def _failed(self, entry, fold, message):
+        """The output of a fold of ``entry`` scored ``error_score``."""
+        splits = entry.job.splits or self.ev.splits
+        return failed_output(
+            self.ev.scorer,
+            self.ev.error_score,
+            len(splits[fold][1]),
+            message,
+            self.ev.return_train_score,
+        )
 
     def _warn_timed_out(self, entry, fold, output, stopped=True):
         if self.ev.error_score == "raise":

@@ -20,7 +20,14 @@ import numpy as np
 
 from ._fingerprint import describe
 
-__all__ = ["decode_params", "decode_value", "dumps", "encode_params", "loads"]
+__all__ = [
+    "decode_params",
+    "decode_value",
+    "dumps",
+    "encode_mapping",
+    "encode_params",
+    "loads",
+]
 
 _SPECIAL = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
@@ -105,13 +112,17 @@ def decode_value(data: Any, categories=None) -> Any:
     raise ValueError(f"not a stored parameter value: {data!r}")
 
 
-def encode_params(params: dict, choices: dict | None = None) -> str:
-    """``params`` as a JSON object (keys sorted); ``choices`` maps a parameter
-    name to the categories the space lists for it."""
+def encode_mapping(params: dict, choices: dict | None = None) -> dict:
+    """Every value of ``params`` in its JSON form (:func:`encode_value`);
+    ``choices`` maps a parameter name to the categories the space lists for
+    it."""
     choices = choices or {}
-    return dumps(
-        {name: encode_value(v, choices.get(name)) for name, v in params.items()}
-    )
+    return {name: encode_value(v, choices.get(name)) for name, v in params.items()}
+
+
+def encode_params(params: dict, choices: dict | None = None) -> str:
+    """``params`` as a JSON object (keys sorted), see :func:`encode_mapping`."""
+    return dumps(encode_mapping(params, choices))
 
 
 def decode_params(text: str, choices: dict | None = None) -> dict:

@@ -57,7 +57,7 @@ def describe(value, depth=0):
         }
     if isinstance(value, np.ndarray):
         return {"array": _hash(value), "shape": list(value.shape)}
-    if hasattr(value, "get_params") and isinstance(value, type) is False:
+    if hasattr(value, "get_params") and not isinstance(value, type):
         try:
             params = value.get_params(deep=False)
         except Exception:  # an object with a broken get_params: its repr

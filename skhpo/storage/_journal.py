@@ -381,14 +381,16 @@ class Journal:
                 )
             return Scope(self, name, seed)
 
-    def _write(self, statement, args=(), *, many=False):
+    def _write(self, statement, args=()):
+        self._transaction([(statement, args)])
+
+    def _transaction(self, statements):
+        """Run ``(statement, args)`` pairs in one transaction: all or none."""
         with self._lock:
             connection = self._connection
             connection.execute("BEGIN IMMEDIATE")
             try:
-                if many:
-                    connection.executemany(statement, args)
-                else:
+                for statement, args in statements:
                     connection.execute(statement, args)
             except BaseException:
                 connection.execute("ROLLBACK")
@@ -560,25 +562,17 @@ class Scope:
         if not self._pending:
             return
         pending, self._pending = self._pending, []
-        journal = self.journal
-        with journal._lock:
-            connection = journal._connection
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                for statement, args in pending:
-                    connection.execute(statement, args)
-                now = time.time()
-                connection.execute(
-                    "UPDATE scopes SET updated = ? WHERE scope = ?", (now, self.name)
-                )
-                connection.execute(  # the holder is alive
+        now = time.time()
+        self.journal._transaction(
+            [
+                *pending,
+                ("UPDATE scopes SET updated = ? WHERE scope = ?", (now, self.name)),
+                (  # the holder is alive
                     "UPDATE holder SET since = ? WHERE pid = ? AND host = ?",
                     (now, os.getpid(), socket.gethostname()),
-                )
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
+                ),
+            ]
+        )
 
     def finish(self, state="done"):
         """The search ended (``"done"``: its kept models are deleted) or

@@ -8,7 +8,7 @@ categories.
 
 from __future__ import annotations
 
-from ._codec import decode_params, dumps, encode_params, encode_value, loads
+from ._codec import decode_params, dumps, encode_mapping, encode_params
 from ._journal import JournalError
 
 __all__ = ["Record"]
@@ -35,8 +35,8 @@ class Record:
         """The JSON text that identifies a trial: what the policy decided."""
         return dumps(
             {
-                "params": loads(encode_params(trial.params, self.choices)),
-                "extra": loads(self._extra(trial.extra)),
+                "params": encode_mapping(trial.params, self.choices),
+                "extra": encode_mapping(trial.extra or {}),
                 "parent": trial.parent,
                 "start": trial.start,
                 "stop": trial.stop,
@@ -44,7 +44,7 @@ class Record:
         )
 
     def _extra(self, extra):
-        return dumps({key: encode_value(value) for key, value in (extra or {}).items()})
+        return dumps(encode_mapping(extra or {}))
 
     def asked(self, trial):
         self.scope.asked(trial.id, self.identity(trial))
