@@ -32,7 +32,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_method_params
 
 from ._engine import Evaluator
-from ._results import format_results, select_best_index
+from ._results import format_results, select_best_index, timing_columns
 from .storage import Journal, Record
 from .storage._fingerprint import fingerprint
 from .utils._sklearn_compat import HAS_CALLBACKS
@@ -42,7 +42,7 @@ __all__ = [
     "check_initial_params",
     "check_param_names",
     "search_seed",
-    "with_durable_params",
+    "with_shared_docs",
 ]
 
 _NO_FITS = (
@@ -110,11 +110,27 @@ initial_params : dict, list of dicts or "current", default=None
         read it, also while the search runs. None keeps nothing."""
 
 
-def with_durable_params(cls):
-    """Put the documentation of the parameters every search shares
-    (``initial_params``, ``max_time``, ``fit_timeout``, ``storage``) in
-    ``cls``'s docstring, where it says ``%(durable_params)s``."""
-    cls.__doc__ = cls.__doc__.replace("%(durable_params)s", _DURABLE_PARAMS)
+#: The columns of when and where each fold ran, which every search adds to
+#: ``cv_results_`` (in the docstrings at ``%(timing_columns)s``).
+_TIMING_COLUMNS = """\
+Last come the columns of when and where each fold ran (seconds since
+        the search began, a resumed search counting from its first start):
+        ``split<k>_start_time`` and ``split<k>_end_time``,
+        ``split<k>_worker`` (``"host:pid"``, with ``"/thread"`` for a thread
+        of a process; None when no worker's result came back) and
+        ``split<k>_status`` (``"ok"``, ``"failed"``, ``"timed_out"`` or
+        ``"lost"`` with its worker), then per row ``start_time`` (the first
+        fold's start) and ``end_time`` (the last fold's end)."""
+
+
+def with_shared_docs(cls):
+    """Put the documentation every search shares in ``cls``'s docstring:
+    the parameters ``initial_params``, ``max_time``, ``fit_timeout`` and
+    ``storage`` where it says ``%(durable_params)s``, and the timing columns
+    of ``cv_results_`` where it says ``%(timing_columns)s``."""
+    cls.__doc__ = cls.__doc__.replace("%(durable_params)s", _DURABLE_PARAMS).replace(
+        "%(timing_columns)s", _TIMING_COLUMNS
+    )
     return cls
 
 
@@ -398,6 +414,8 @@ class BaseSearch(BaseSearchCV):
         # held from here to the end of the run, whatever happens
         journal, record = self._open_storage(X, y, splits, routed_params.estimator.fit)
         evaluator.record = record
+        # the times of cv_results_ count from the search's first start
+        self._origin = time.time() if record is None else record.scope.created
         try:
             self._run_search(evaluator)
             expired = evaluator.stats["expired"]
@@ -538,7 +556,7 @@ class BaseSearch(BaseSearchCV):
     def _drop_run_state(self):
         """Forget the policy of the run (and what it holds) once its results
         are stored: a fitted search keeps its results, not its machinery."""
-        for name in ("_policy", "_stats", "_objective_known", "_seed"):
+        for name in ("_policy", "_stats", "_objective_known", "_seed", "_origin"):
             self.__dict__.pop(name, None)
 
     def _refit(self, X, y, fit_params):
@@ -568,6 +586,7 @@ class BaseSearch(BaseSearchCV):
             more_results=self._more_results(results),
             rank_first_by=self._rank_first_by(results),
         )
+        cv_results.update(timing_columns(out, len(results[0].out), self._origin))
         if warn:
             _warn_about_non_finite(cv_results)
         self.cv_results_ = cv_results

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.ma import MaskedArray
 from scipy.stats import rankdata
 
-__all__ = ["format_results", "rank_scores", "select_best_index"]
+__all__ = ["format_results", "rank_scores", "select_best_index", "timing_columns"]
 
 
 def _param_masked_arrays(candidate_params):
@@ -155,6 +155,57 @@ def format_results(
         if return_train_score:
             store(f"train_{name}", train_scores[name], splits=True)
     return results
+
+
+def timing_columns(out, n_splits, origin):
+    """When and where each fold ran, as ``cv_results_`` columns.
+
+    Parameters
+    ----------
+    out : list of dict
+        Candidate-major per-fit outputs, as for :func:`format_results`, with
+        ``start`` and ``end`` (seconds since the epoch), ``worker`` and
+        ``status``.
+    n_splits : int
+    origin : float
+        When the search started (seconds since the epoch).
+
+    Returns
+    -------
+    columns : dict
+        Per fold ``split{k}_start_time`` and ``split{k}_end_time`` (seconds
+        since ``origin``), ``split{k}_worker`` (``"host:pid"``, with
+        ``"/thread"`` for a thread worker; None when no worker's result came
+        back) and ``split{k}_status`` (``"ok"``, ``"failed"``, ``"timed_out"``
+        or ``"lost"``); per candidate ``start_time`` (its first fold's start)
+        and ``end_time`` (its last fold's end). Empty when the outputs hold no
+        times (results journaled by an earlier version).
+    """
+    if not out or "start" not in out[0]:
+        return {}
+    n_candidates = len(out) // n_splits
+
+    def grid(key, dtype):
+        values = [o.get(key) for o in out]
+        if dtype is float:
+            values = [np.nan if v is None else v - origin for v in values]
+            return np.array(values, dtype=np.float64).reshape(n_candidates, n_splits)
+        array = np.empty(len(values), dtype=object)
+        array[:] = values
+        return array.reshape(n_candidates, n_splits)
+
+    starts, ends = grid("start", float), grid("end", float)
+    workers = grid("worker", object)
+    statuses = grid("status", object)
+    columns = {}
+    for k in range(n_splits):
+        columns[f"split{k}_start_time"] = starts[:, k]
+        columns[f"split{k}_end_time"] = ends[:, k]
+        columns[f"split{k}_worker"] = workers[:, k]
+        columns[f"split{k}_status"] = statuses[:, k]
+    columns["start_time"] = starts.min(axis=1)
+    columns["end_time"] = ends.max(axis=1)
+    return columns
 
 
 def select_best_index(refit, refit_metric, results):

@@ -36,6 +36,7 @@ from sklearn.datasets import load_iris
 
 from skhpo import BayesSearchCV, HyperbandSearchCV, PBTSearchCV
 from skhpo.space import Real
+from skhpo.utils._testing import is_run_detail
 
 
 def _log(path, what, tag):
@@ -248,7 +249,7 @@ def journal_summary(search):
     return {
         key: [plain(v) for v in values]
         for key, values in search.cv_results_.items()
-        if not key.endswith("_time") and not key.startswith("param_")
+        if not is_run_detail(key) and not key.startswith("param_")
     }
 
 

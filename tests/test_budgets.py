@@ -80,6 +80,15 @@ def test_fit_timeout_scores_a_hanging_fit_error_score(n_jobs):
     )
     assert np.isnan(scores[0.95])
     assert all(np.isfinite(v) for a, v in scores.items() if a != 0.95)
+    # stopped where it ran: marked timed out, on its worker, after the limit
+    row = [p["a"] for p in search.cv_results_["params"]].index(0.95)
+    assert search.cv_results_["split0_status"][row] == "timed_out"
+    assert search.cv_results_["split0_worker"][row] is not None
+    took = (
+        search.cv_results_["split0_end_time"][row]
+        - search.cv_results_["split0_start_time"][row]
+    )
+    assert 1 <= took < 1 + 1
 
 
 def test_fit_timeout_gives_up_on_a_thread_it_cannot_stop():
@@ -100,6 +109,11 @@ def test_fit_timeout_gives_up_on_a_thread_it_cannot_stop():
             search.fit(X, Y)
     assert time.monotonic() - started < 0.5 + 1 + 3
     assert np.isnan(search.cv_results_["mean_test_score"][1])
+    # given up on: timed out, and no worker's result came back
+    statuses = {search.cv_results_[f"split{k}_status"][1] for k in range(2)}
+    assert "timed_out" in statuses
+    workers = [search.cv_results_[f"split{k}_worker"][1] for k in range(2)]
+    assert None in workers
 
 
 def test_max_time_keeps_a_multi_fidelity_search_whole():

@@ -5,6 +5,7 @@ import copy
 import errno
 import os
 import pickle
+import socket
 import time
 
 import numpy as np
@@ -23,7 +24,11 @@ from skhpo import BayesSearchCV, HyperbandSearchCV
 from skhpo._engine import Evaluator, Packed, _data
 from skhpo.schedulers import Policy, Trial
 from skhpo.space import Real
-from skhpo.utils._testing import InterruptingClassifier, SleepingClassifier
+from skhpo.utils._testing import (
+    FailingClassifier,
+    InterruptingClassifier,
+    SleepingClassifier,
+)
 
 X, Y = load_iris(return_X_y=True)
 
@@ -542,6 +547,8 @@ def test_a_task_that_always_kills_its_worker_is_scored_error_score():
     assert sorted(by_id) == [0, 1, 2, 3]
     assert by_id[1].failed and not any(by_id[k].failed for k in (0, 2, 3))
     assert "running it alone" in by_id[1].out[0]["fit_error"]
+    assert [o["status"] for o in by_id[1].out] == ["lost", "lost"]
+    assert all(o["worker"] is None and o["end"] >= o["start"] for o in by_id[1].out)
 
 
 def _exit_worker():
@@ -591,3 +598,83 @@ def test_ray_joblib_backend_gives_the_same_results():
         on_ray.cv_results_["mean_test_score"],
         sequential.cv_results_["mean_test_score"],
     )
+
+
+# ------------------------------------------------------------ timing columns
+def _fits(results, n_splits):
+    """Per fold: (start, end, worker, status) arrays of shape (n, n_splits)."""
+    return [
+        np.column_stack([results[f"split{k}_{name}"] for k in range(n_splits)])
+        for name in ("start_time", "end_time", "worker", "status")
+    ]
+
+
+def test_cv_results_say_when_and_where_each_fit_ran():
+    durations = [0.3, 0.2, 0.4, 0.25]
+    search = BayesSearchCV(
+        SleepingClassifier(),
+        {"duration": durations},
+        n_iter=4,
+        cv=2,
+        n_jobs=2,
+        random_state=0,
+    )
+    began = time.time()
+    search.fit(X, Y)
+    elapsed = time.time() - began
+    results = search.cv_results_
+    starts, ends, workers, statuses = _fits(results, 2)
+    slept = np.array([p["duration"] for p in results["params"]])
+    # every fit took its sleep, inside the search's time
+    assert (ends - starts >= slept[:, None] - 0.01).all()
+    np.testing.assert_allclose(
+        (ends - starts).mean(axis=1),
+        results["mean_fit_time"] + results["mean_score_time"],
+        atol=0.05,
+    )
+    assert (starts >= 0).all() and (ends <= elapsed).all()
+    np.testing.assert_array_equal(results["start_time"], starts.min(axis=1))
+    np.testing.assert_array_equal(results["end_time"], ends.max(axis=1))
+    assert (statuses == "ok").all()
+    # two worker processes, each running one fit at a time
+    names = set(workers.ravel())
+    assert len(names) == 2
+    assert all(not name.endswith(f":{os.getpid()}") for name in names)
+    for name in names:
+        mine = workers == name
+        spans = sorted(zip(starts[mine], ends[mine]))
+        assert all(b[0] >= a[1] - 1e-3 for a, b in zip(spans, spans[1:])), spans
+
+
+def test_a_failed_fold_is_marked_failed_where_it_ran():
+    search = BayesSearchCV(
+        FailingClassifier(),
+        {"parameter": [0, 1, 2]},
+        n_iter=3,
+        cv=2,
+        random_state=0,
+    )
+    with pytest.warns(Warning, match="fits failed"):
+        search.fit(X, Y)
+    _, _, workers, statuses = _fits(search.cv_results_, 2)
+    failed = np.array([p["parameter"] == 1 for p in search.cv_results_["params"]])
+    assert (statuses[failed] == "failed").all()
+    assert (statuses[~failed] == "ok").all()
+    # in the driver (one worker): its own process, main thread
+    assert set(workers.ravel()) == {f"{socket.gethostname()}:{os.getpid()}"}
+
+
+def test_threads_are_told_apart_by_name():
+    with parallel_config(backend="threading"):
+        search = BayesSearchCV(
+            SleepingClassifier(),
+            {"duration": [0.1, 0.15, 0.2]},
+            n_iter=3,
+            cv=2,
+            n_jobs=2,
+            random_state=0,
+        ).fit(X, Y)
+    _, _, workers, _ = _fits(search.cv_results_, 2)
+    prefix = f"{socket.gethostname()}:{os.getpid()}/"
+    assert all(name.startswith(prefix) for name in workers.ravel())
+    assert len(set(workers.ravel())) == 2

@@ -35,7 +35,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 import skhpo
 
-from ._conformance import Tier
+from ._conformance import Tier, with_extra_columns
 
 HALVING_TESTS = "model_selection/tests/test_successive_halving.py"
 ROUTING_TESTS = "tests/test_metaestimators_metadata_routing.py"
@@ -168,25 +168,17 @@ ADAPTED = {
     "check_cv_results_keys": (
         "asserts the exact set of cv_results_ keys: HyperbandSearchCV's documented "
         "extra columns (bracket, candidate, proposed_by, besides iter and "
-        "n_resources) are added to the helper's extra_keys"
+        "n_resources) and the timing columns are added to the helper's extra_keys"
     ),
 }
-
-
-def _with_our_columns(check):
-    def check_cv_results_keys(
-        cv_results, param_keys, score_keys, n_cand, extra_keys=()
-    ):
-        extra = tuple(dict.fromkeys((*extra_keys, *EXTRA_COLUMNS)))
-        return check(cv_results, param_keys, score_keys, n_cand, extra)
-
-    return check_cv_results_keys
 
 
 for _relative in (HALVING_TESTS, ROUTING_TESTS):
     _module, _tree = TIER.load(_relative)
     if _relative == HALVING_TESTS:
-        _module.check_cv_results_keys = _with_our_columns(_module.check_cv_results_keys)
+        _module.check_cv_results_keys = with_extra_columns(
+            _module.check_cv_results_keys, EXTRA_COLUMNS
+        )
     TIER.expose(_module, _tree, globals())
 
 

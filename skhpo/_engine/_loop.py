@@ -502,8 +502,10 @@ class _Run:
         if exc is not None:
             raise exc
         entry = self.open[trial_id]
-        if outputs[0].pop("timed_out", False):
-            self._warn_timed_out(entry, fold, outputs[0])
+        if outputs[0]["status"] == "timed_out":
+            # stopped where it ran, or given up on by the driver (no worker)
+            stopped = outputs[0]["worker"] is not None
+            self._warn_timed_out(entry, fold, outputs[0], stopped=stopped)
         entry.out[fold] = outputs[0]
         entry.left -= 1
         if entry.left == 0:
@@ -542,7 +544,7 @@ class _Run:
         blamed for it)."""
         for key in keys:
             trial_id, fold = key
-            self.sent_at.pop(key, None)
+            sent = self.sent_at.pop(key, None)
             if key in self.abandoned or trial_id not in self.open:
                 self.abandoned.discard(key)  # given up on: not sent again
                 if key == self.alone:
@@ -571,7 +573,7 @@ class _Run:
                 RuntimeWarning,
                 stacklevel=2,
             )
-            output = self._failed(entry, fold, message)
+            output = self._failed(entry, fold, message, "lost", sent=sent)
             self._done(key, [output], None)
 
     # ---------------------------------------------------------- budgets
@@ -634,9 +636,9 @@ class _Run:
                 fold,
                 f"The fit ran past fit_timeout={limit:g} s and could not be "
                 "stopped where it ran; its result is ignored.",
+                "timed_out",
+                sent=self.sent_at[key],
             )
-            output["fit_time"] = now - self.sent_at[key]
-            self._warn_timed_out(entry, fold, output, stopped=False)
             self._done(key, [output], None)
             self.abandoned.add(key)  # its worker's late answer is ignored
         if late and self.workers.replaces_workers:
@@ -651,15 +653,22 @@ class _Run:
                     self.sent_at.pop(key)
                     self.waiting.appendleft(key)
 
-    def _failed(self, entry, fold, message):
-        """The output of a fold of ``entry`` scored ``error_score``."""
+    def _failed(self, entry, fold, message, status, sent=None):
+        """The output of a fold of ``entry`` scored ``error_score`` by the
+        driver (``status``: ``"lost"`` or ``"timed_out"``); ``sent``: when it
+        went to a worker (``time.monotonic()``)."""
         splits = entry.job.splits or self.ev.splits
+        if sent is None:
+            sent = self.sent_at.get((entry.trial.id, fold))
+        start = None if sent is None else time.time() - (time.monotonic() - sent)
         return failed_output(
             self.ev.scorer,
             self.ev.error_score,
             len(splits[fold][1]),
             message,
             self.ev.return_train_score,
+            status=status,
+            start=start,
         )
 
     def _warn_timed_out(self, entry, fold, output, stopped=True):

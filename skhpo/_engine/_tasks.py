@@ -8,8 +8,10 @@ continued model may travel :class:`Packed`.
 
 from __future__ import annotations
 
+import os
 import pickle
 import signal
+import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -49,15 +51,32 @@ def failed_scores(scorer, error_score):
     return error_score
 
 
-def failed_output(scorer, error_score, n_test_samples, error, return_train_score):
-    """The output of a fold that could not be fitted (``error``: its message)."""
+def failed_output(
+    scorer,
+    error_score,
+    n_test_samples,
+    error,
+    return_train_score,
+    *,
+    status="failed",
+    start=None,
+):
+    """The output of a fold that could not be fitted (``error``: its message),
+    made by the driver: no worker's result came back (``status`` ``"lost"``
+    or ``"timed_out"``); ``start`` is when it was sent (seconds since the
+    epoch) and it ends now."""
+    now = time.time()
     out = {
         "n_test_samples": n_test_samples,
         "state": None,
-        "fit_time": 0.0,
+        "fit_time": 0.0 if start is None else now - start,
         "score_time": 0.0,
         "test_scores": failed_scores(scorer, error_score),
         "fit_error": error,
+        "status": status,
+        "start": now if start is None else start,
+        "end": now,
+        "worker": None,
     }
     if return_train_score:
         out["train_scores"] = failed_scores(scorer, error_score)
@@ -66,6 +85,19 @@ def failed_output(scorer, error_score, n_test_samples, error, return_train_score
 
 class FitTimeout(TimeoutError):
     """A fit ran past the search's ``fit_timeout`` and was stopped."""
+
+
+_HOST = socket.gethostname()
+
+
+def worker_name():
+    """Who runs this task: ``"host:pid"``, and ``"/thread"`` when it runs in
+    another thread than its process's main one (threading backend, dask)."""
+    name = f"{_HOST}:{os.getpid()}"
+    thread = threading.current_thread()
+    if thread is not threading.main_thread():
+        name += f"/{thread.name}"
+    return name
 
 
 def can_stop_fits():
@@ -136,8 +168,10 @@ def fit_and_score(
     result : dict
         ``test_scores`` (number or dict), ``train_scores`` (if asked),
         ``n_test_samples``, ``fit_time``, ``score_time``, ``fit_error``
-        (the formatted traceback of a failed fit, else None) and ``state`` (the
-        trained model when the trainer keeps it, else None).
+        (the formatted traceback of a failed fit, else None), ``state`` (the
+        trained model when the trainer keeps it, else None), ``status``
+        (``"ok"``, ``"failed"`` or ``"timed_out"``), ``start`` and ``end``
+        (seconds since the epoch) and ``worker`` (:func:`worker_name`).
     """
     trainer = _REFIT if trainer is None else trainer
     if isinstance(estimator, Packed):
@@ -157,8 +191,8 @@ def fit_and_score(
         if fit_params.get("sample_weight") is not None
         else None
     )
-    result = {"n_test_samples": len(test), "state": None}
-    start = time.time()
+    result = {"n_test_samples": len(test), "state": None, "worker": worker_name()}
+    start = result["start"] = time.time()
     try:
         if callback_ctx is not None:
             with callback_ctx.propagate_callback_context(estimator):
@@ -179,10 +213,10 @@ def fit_and_score(
         if return_train_score:
             result["train_scores"] = failed_scores(scorer, error_score)
         result["fit_error"] = format_exc()
-        if isinstance(exc, FitTimeout):
-            result["timed_out"] = True  # read (and removed) by the driver
+        result["status"] = "timed_out" if isinstance(exc, FitTimeout) else "failed"
     else:
         result["fit_error"] = None
+        result["status"] = "ok"
         result["fit_time"] = time.time() - start
         result["test_scores"] = score(
             estimator, X_test, y_test, scorer, score_params_test, error_score
@@ -199,6 +233,7 @@ def fit_and_score(
             callback_ctx.call_on_fit_task_end(
                 estimator=caller, X=X_train, y=y_train, metadata=metadata
             )
+    result["end"] = time.time()
     return result
 
 

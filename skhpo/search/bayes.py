@@ -15,7 +15,7 @@ from .._base import (
     check_initial_params,
     check_param_names,
     locate,
-    with_durable_params,
+    with_shared_docs,
 )
 from ..acquisition import ACQUISITION_FUNCTIONS, check_acq_kwargs
 from ..schedulers import BayesPolicy
@@ -24,7 +24,7 @@ from ..space import check_space
 __all__ = ["BayesSearchCV"]
 
 
-@with_durable_params
+@with_shared_docs
 class BayesSearchCV(BaseSearch):
     """Bayesian optimisation over hyperparameters, with cross-validation.
 
@@ -117,6 +117,7 @@ return_train_score :
         extra columns first: ``batch`` (``k // batch_size``), ``propose_time``
         (seconds spent choosing the candidate) and ``proposed_by``
         (``"initial"``, ``"model"``, ``"random"`` or ``"grid"``).
+        %(timing_columns)s
 
     best_estimator_ : estimator
         The estimator refit on the whole data with the best parameters (if

@@ -15,7 +15,7 @@ from .._base import (
     BaseSearch,
     check_initial_params,
     check_param_names,
-    with_durable_params,
+    with_shared_docs,
 )
 from .._fidelity import bind_search, check_fidelity
 from .._results import select_best_at_highest_resource
@@ -30,7 +30,7 @@ from ..space import check_space
 __all__ = ["HyperbandSearchCV"]
 
 
-@with_durable_params
+@with_shared_docs
 class HyperbandSearchCV(BaseSearch):
     """Hyperband over a training resource, with cross-validation.
 
@@ -139,6 +139,7 @@ return_train_score :
         resource, ``params`` includes its value at that rung. Rows are ordered
         by bracket, rung and candidate. ``rank_test_*`` ranks rows at a larger
         resource first, so rank 1 is ``best_index_``.
+        %(timing_columns)s
 
     best_index_ : int
         The row of the best candidate at the largest resource reached.

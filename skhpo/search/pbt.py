@@ -14,7 +14,7 @@ from .._base import (
     BaseSearch,
     check_initial_params,
     check_param_names,
-    with_durable_params,
+    with_shared_docs,
 )
 from .._fidelity import _final_step, bind_search, check_fidelity, sibling
 from .._mutable import apply_update, check_mutable
@@ -25,7 +25,7 @@ from ..space import check_space
 __all__ = ["PBTSearchCV"]
 
 
-@with_durable_params
+@with_shared_docs
 class PBTSearchCV(BaseSearch):
     """Population-based training: hyperparameter schedules found while training.
 
@@ -105,6 +105,7 @@ return_train_score
         trained so far) and ``parent`` (the member copied before this step,
         -1 if none), with every standard key. Ranks are by step first, so
         rank 1 is the best member at the last step.
+        %(timing_columns)s
     best_index_, best_score_, best_params_ : int, float, dict
         The best member at the last step and the hyperparameters it ended
         with.

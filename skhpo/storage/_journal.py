@@ -349,7 +349,7 @@ class Journal:
         """
         with self._lock:
             row = self._connection.execute(
-                "SELECT search, fingerprint, seed FROM scopes WHERE scope = ?",
+                "SELECT search, fingerprint, seed, created FROM scopes WHERE scope = ?",
                 (name,),
             ).fetchone()
             now = time.time()
@@ -369,17 +369,18 @@ class Journal:
                         now,
                     ),
                 )
+                created = now
             else:
                 _check_fingerprint(
                     self.path, name, row[0], loads(row[1]), search, fingerprint
                 )
-                seed = row[2]
+                seed, created = row[2], row[3]
                 self._write(
                     "UPDATE scopes SET state = 'running', updated = ?, planned = ? "
                     "WHERE scope = ?",
                     (now, planned, name),
                 )
-            return Scope(self, name, seed)
+            return Scope(self, name, seed, created)
 
     def _write(self, statement, args=()):
         self._transaction([(statement, args)])
@@ -424,10 +425,11 @@ def _check_fingerprint(path, scope, search, stored, new_search, new):
 class Scope:
     """What one search writes to and reads from its journal."""
 
-    def __init__(self, journal, name, seed):
+    def __init__(self, journal, name, seed, created):
         self.journal = journal
         self.name = name
         self.seed = seed
+        self.created = created  # when the search first began (time.time())
         self._pending = []  # events and asks not yet committed
         self._seq = self._next_seq()
 

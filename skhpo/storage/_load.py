@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from .._results import format_results
+from .._results import format_results, timing_columns
 from ._codec import decode_params
 from ._journal import read_journal
 
@@ -56,6 +56,7 @@ def _results(record):
         return_train_score="train_scores" in out[0],
         more_results=more,
     )
+    results.update(timing_columns(out, record["n_splits"], record["created"]))
     return results, trials
 
 

@@ -26,7 +26,15 @@ __all__ = [
     "NaNScoringClassifier",
     "SleepingClassifier",
     "branin",
+    "is_run_detail",
 ]
+
+
+def is_run_detail(key: str) -> bool:
+    """Whether a ``cv_results_`` key says how a run went rather than what it
+    found: times (``*_time``) and workers (``split<k>_worker``), which differ
+    between two runs that find the same."""
+    return key.endswith(("_time", "_worker"))
 
 
 def branin(x1: float, x2: float) -> float:

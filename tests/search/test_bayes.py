@@ -32,6 +32,7 @@ from skhpo.utils._testing import (
     FailingClassifier,
     InterruptingClassifier,
     NaNScoringClassifier,
+    is_run_detail,
 )
 
 X_IRIS, Y_IRIS = load_iris(return_X_y=True)
@@ -41,9 +42,16 @@ EXTRA_COLUMNS = ["batch", "propose_time", "proposed_by"]
 
 
 def _strip_times(results):
-    return {
-        k: v for k, v in results.items() if "time" not in k and k not in ("params",)
-    }
+    return {k: v for k, v in results.items() if not is_run_detail(k) and k != "params"}
+
+
+def _timing_columns(n_splits):
+    """The columns of when and where each fold ran, after scikit-learn's."""
+    per_fold = ("start_time", "end_time", "worker", "status")
+    return [f"split{k}_{c}" for k in range(n_splits) for c in per_fold] + [
+        "start_time",
+        "end_time",
+    ]
 
 
 def _assert_results_equal(a, b):
@@ -76,7 +84,9 @@ def test_finite_space_matches_grid_search():
     assert ours.best_params_ == theirs.best_params_
     assert ours.best_score_ == theirs.best_score_
     # every key scikit-learn has, in the same order, after our extra columns
-    assert list(ours.cv_results_) == EXTRA_COLUMNS + list(theirs.cv_results_)
+    assert list(ours.cv_results_) == (
+        EXTRA_COLUMNS + list(theirs.cv_results_) + _timing_columns(3)
+    )
     assert set(ours.cv_results_["proposed_by"]) == {"grid"}
 
 
@@ -103,7 +113,9 @@ def test_drop_in_for_randomized_search_in_a_pipeline():
         "classes_",
     ):
         assert hasattr(ours, name), name
-    assert list(ours.cv_results_)[len(EXTRA_COLUMNS) :] == list(theirs.cv_results_)
+    assert list(ours.cv_results_)[len(EXTRA_COLUMNS) :] == (
+        list(theirs.cv_results_) + _timing_columns(ours.n_splits_)
+    )
     df = pd.DataFrame(ours.cv_results_)
     assert df.shape[0] == 12
     assert df["rank_test_score"].dtype == np.int32

@@ -27,11 +27,11 @@ from skhpo.utils._testing import (
     GrowingEnsemble,
     InterruptingClassifier,
     RefitEnsemble,
+    is_run_detail,
 )
 
 X_IRIS, Y_IRIS = load_iris(return_X_y=True)
 QUALITY = {"quality": uniform(0, 1)}
-TIMING_KEYS = ("fit_time", "score_time")
 
 
 class CountingScaler(TransformerMixin, BaseEstimator):
@@ -70,7 +70,7 @@ def _epoch_search(**kw):
 def _same_results(a, b):
     assert list(a) == list(b)
     for key in a:
-        if any(t in key for t in TIMING_KEYS):
+        if is_run_detail(key):
             continue
         if key == "params":
             assert a[key] == b[key]
