@@ -35,7 +35,7 @@ from ._engine import Evaluator
 from ._results import format_results, select_best_index, timing_columns
 from .storage import Journal, Record
 from .storage._fingerprint import fingerprint
-from .utils._sklearn_compat import HAS_CALLBACKS
+from .utils._sklearn_compat import HAS_CALLBACKS, propagate_callbacks
 
 __all__ = [
     "BaseSearch",
@@ -419,8 +419,11 @@ class BaseSearch(BaseSearchCV):
         try:
             self._run_search(evaluator)
             expired = evaluator.stats["expired"]
+            stopped = evaluator.stats["stopped"]
             if record is not None:
-                record.finish("max_time" if expired else "done")
+                record.finish(
+                    "max_time" if expired else "stopped" if stopped else "done"
+                )
         except BaseException:
             # an interrupted search keeps what it finished, and nothing of an
             # earlier fit
@@ -443,6 +446,12 @@ class BaseSearch(BaseSearchCV):
                 journal.release()
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)
+        if stopped and not evaluator.results:
+            self._drop_run_state()
+            raise ValueError(
+                "A callback asked the search to stop before any candidate "
+                "finished: there is nothing to choose from."
+            )
         if expired and not evaluator.results:
             self._drop_run_state()
             raise ValueError(
@@ -482,7 +491,7 @@ class BaseSearch(BaseSearchCV):
             start = time.time()
             if root_ctx is not None:
                 refit_ctx = root_ctx.subcontext(task_name="refit-with-best-params")
-                with refit_ctx.propagate_callback_context(self.best_estimator_):
+                with propagate_callbacks(refit_ctx, self.best_estimator_):
                     refit_ctx.call_on_fit_task_begin(
                         estimator=self, X=X, y=y, metadata=metadata
                     )

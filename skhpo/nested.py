@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
+from contextlib import contextmanager
 from numbers import Integral
 
 import numpy as np
@@ -34,7 +35,13 @@ from sklearn.utils.validation import _check_method_params, check_is_fitted
 from ._base import BaseSearch
 from ._engine import failed_scores
 from .storage import JournalError
-from .utils._sklearn_compat import MultimetricScorer, safe_split
+from .utils._sklearn_compat import (
+    HAS_CALLBACKS,
+    CallbackSupportMixin,
+    MultimetricScorer,
+    propagate_callbacks,
+    safe_split,
+)
 
 __all__ = ["NestedCV"]
 
@@ -47,7 +54,7 @@ def _search_has(method):
     return check
 
 
-class NestedCV(MetaEstimatorMixin, BaseEstimator):
+class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
     """Outer cross-validation around a hyperparameter search.
 
     A search's ``best_score_`` is optimistic: it was selected on the folds it
@@ -283,6 +290,17 @@ class NestedCV(MetaEstimatorMixin, BaseEstimator):
         splits = list(cv.split(X, y, **split_params))
         scorer = self._scorer()
 
+        # callbacks (a progress bar): one task per outer fold and the refit,
+        # each the root of its search's own tasks
+        root_ctx, contexts, refit_ctx = None, [None] * len(splits), None
+        if HAS_CALLBACKS:
+            root_ctx = self._init_callback_context(
+                max_subtasks=len(splits) + bool(self.refit)
+            ).call_on_fit_task_begin(estimator=self, X=X, y=y)
+            contexts = [root_ctx.subcontext(task_name="outer-fold") for _ in splits]
+            if self.refit:
+                refit_ctx = root_ctx.subcontext(task_name="refit-on-all-data")
+
         workers = effective_n_jobs(self.n_jobs)
         outer = max(1, min(workers, len(splits)))
         inner_jobs = self.n_jobs if workers > 1 else None
@@ -299,6 +317,8 @@ class NestedCV(MetaEstimatorMixin, BaseEstimator):
                 self.error_score,
                 self.verbose,
                 index,
+                contexts[index],
+                self,
             )
             for index, (train, test) in enumerate(splits)
         )
@@ -307,7 +327,8 @@ class NestedCV(MetaEstimatorMixin, BaseEstimator):
 
         if self.refit:
             self.search_ = self._search(self.n_jobs, "all")
-            self.search_.fit(X, y, **search_params)
+            with _task(refit_ctx, self, self.search_, X, y):
+                self.search_.fit(X, y, **search_params)
             self.best_params_ = self.search_.best_params_
             if hasattr(self.search_, "best_score_"):
                 self.optimism_ = float(self.search_.best_score_ - self.mean_score_)
@@ -315,6 +336,8 @@ class NestedCV(MetaEstimatorMixin, BaseEstimator):
                 self.n_features_in_ = self.search_.n_features_in_
             if hasattr(self.search_, "feature_names_in_"):
                 self.feature_names_in_ = self.search_.feature_names_in_
+        if root_ctx is not None:
+            root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
 
     def _store(self, folds):
@@ -416,8 +439,35 @@ class NestedCV(MetaEstimatorMixin, BaseEstimator):
         return tags
 
 
+@contextmanager
+def _task(ctx, caller, search, X, y):
+    """The callbacks' task ``ctx`` of ``caller`` (None: no callbacks) around
+    the fit of ``search``, which its own tasks join."""
+    if ctx is None:
+        yield
+        return
+    with propagate_callbacks(ctx, search):
+        ctx.call_on_fit_task_begin(estimator=caller, X=X, y=y)
+        try:
+            yield
+        finally:
+            ctx.call_on_fit_task_end(estimator=caller, X=X, y=y)
+
+
 def _fit_and_score_search(
-    search, X, y, train, test, params, scorer, return_train, error_score, verbose, i
+    search,
+    X,
+    y,
+    train,
+    test,
+    params,
+    scorer,
+    return_train,
+    error_score,
+    verbose,
+    i,
+    ctx=None,
+    caller=None,
 ):
     """Fit ``search`` on one outer training part and score it on the test part."""
     X_train, y_train = safe_split(search, X, y, train)
@@ -426,7 +476,8 @@ def _fit_and_score_search(
     out = {"inner": None, "best_params": None, "best_score": np.nan}
     start = time.time()
     try:
-        search.fit(X_train, y_train, **fit_params)
+        with _task(ctx, caller, search, X_train, y_train):
+            search.fit(X_train, y_train, **fit_params)
     except JournalError:
         raise
     except Exception:

@@ -7,6 +7,7 @@ import os
 import pickle
 import socket
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -25,8 +26,10 @@ from skhpo._engine import Evaluator, Packed, _data
 from skhpo.schedulers import Policy, Trial
 from skhpo.space import Real
 from skhpo.utils._testing import (
+    EpochClassifier,
     FailingClassifier,
     InterruptingClassifier,
+    Recorder,
     SleepingClassifier,
 )
 
@@ -216,43 +219,88 @@ def test_search_under_dask_backend_matches_sequential(dask_client):
 def test_sklearn_callbacks_see_every_fold_and_the_refit():
     callback_module = pytest.importorskip("sklearn.callback")
 
-    class Recorder:
-        def __init__(self):
-            self.begun, self.ended = [], []
-
-        def setup(self, estimator, context):
-            pass
-
-        def teardown(self, estimator, context):
-            pass
-
-        def on_fit_task_begin(self, estimator, context, **kwargs):
-            self.begun.append(context.task_name)
-
-        def on_fit_task_end(self, estimator, context, **kwargs):
-            self.ended.append(context.task_name)
-
     recorder = Recorder()
     assert isinstance(recorder, callback_module.FitCallback)
     search = BayesSearchCV(SVC(), {"C": [0.1, 1.0, 10.0]}, n_iter=3, cv=2)
     search.set_callbacks(recorder)
     search.fit(X, Y)
-    assert recorder.begun.count("candidate-split-evaluation") == 6
-    assert recorder.ended.count("candidate-split-evaluation") == 6
-    assert "refit-with-best-params" in recorder.begun
-    assert recorder.begun[0] == "fit" and recorder.ended[-1] == "fit"
+    begun, ended = recorder.names("begun"), recorder.names("ended")
+    assert begun.count("candidate-split-evaluation") == 6
+    assert ended.count("candidate-split-evaluation") == 6
+    assert "refit-with-best-params" in begun
+    assert begun[0] == "fit" and ended[-1] == "fit"
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
-def test_progress_bar_runs(n_jobs):
+def test_a_callback_asking_to_stop_ends_the_search_with_what_finished(n_jobs):
+    pytest.importorskip("sklearn.callback")
+    search = BayesSearchCV(
+        SVC(),
+        {"C": Real(1e-2, 1e2, prior="log-uniform")},
+        n_iter=30,
+        n_initial_points=3,
+        batch_size=2,
+        cv=2,
+        n_jobs=n_jobs,
+        random_state=0,
+    )
+    search.set_callbacks(Recorder(stop_at=7))  # the last fold of trial 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a stop asked for is no failure
+        search.fit(X, Y)
+    n = len(search.cv_results_["params"])
+    assert 4 <= n < 30
+    assert (np.asarray(search.cv_results_["split1_status"]) == "ok").all()
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert search.best_estimator_.predict(X).shape == Y.shape
+    # the same first candidates as a search that was not stopped
+    full = BayesSearchCV(**{**search.get_params(deep=False), "n_iter": n})
+    full.fit(X, Y)
+    assert full.cv_results_["params"][:4] == search.cv_results_["params"][:4]
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_progress_bar_runs_without_a_warning_per_fit(n_jobs, capfd):
     callback_module = pytest.importorskip("sklearn.callback")
     pytest.importorskip("rich")
     search = BayesSearchCV(
-        SVC(), {"C": Real(0.1, 10.0)}, n_iter=3, cv=2, random_state=0, n_jobs=n_jobs
+        make_pipeline(FunctionTransformer(), SVC()),
+        {"svc__C": Real(0.1, 10.0)},
+        n_iter=3,
+        cv=2,
+        random_state=0,
+        n_jobs=n_jobs,
     )
-    search.set_callbacks(callback_module.ProgressBar())
-    search.fit(X, Y)
+    # propagated to every level: to the fitted Pipeline and SVC too
+    search.set_callbacks(callback_module.ProgressBar(max_propagation_depth=None))
+    with warnings.catch_warnings():
+        # SVC and Pipeline take no callbacks: scikit-learn would warn at
+        # every fit (in worker processes too, where no filter reaches)
+        warnings.simplefilter("error")
+        search.fit(X, Y)
     assert len(search.cv_results_["params"]) == 3
+    captured = capfd.readouterr()
+    assert "does not support callbacks" not in captured.out + captured.err
+
+
+def test_asynchronous_hyperband_progress_has_its_planned_total():
+    pytest.importorskip("sklearn.callback")
+    search = HyperbandSearchCV(
+        EpochClassifier(),
+        {"quality": Real(0.0, 1.0)},
+        resource="partial_fit",
+        max_resources=9,
+        asynchronous=True,
+        cv=2,
+        random_state=0,
+    )
+    recorder = Recorder()
+    search.set_callbacks(recorder)
+    search.fit(X, Y)
+    planned = int(search.plan()["n_candidates"].sum())
+    assert recorder.planned == planned * 2
+    ran = recorder.names().count("candidate-split-evaluation")
+    assert ran == len(search.cv_results_["params"]) * 2 == recorder.planned
 
 
 @pytest.mark.parametrize("backend", ["threading", "multiprocessing"])

@@ -16,6 +16,7 @@ from sklearn.svm import SVC
 
 from skhpo import BayesSearchCV, HyperbandSearchCV, NestedCV
 from skhpo.space import Real
+from skhpo.utils._testing import PropagatedRecorder
 
 X_IRIS, Y_IRIS = load_iris(return_X_y=True)
 
@@ -194,3 +195,25 @@ def test_frame_of_cv_results():
         "best_params",
         "best_score",
     ]
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_callbacks_see_the_outer_folds_around_the_inner_searches(n_jobs):
+    pytest.importorskip("sklearn.callback")
+    search = BayesSearchCV(
+        SVC(), {"C": Real(0.1, 10.0)}, n_iter=3, cv=2, random_state=0
+    )
+    nested = NestedCV(search, cv=3, n_jobs=n_jobs)
+    recorder = PropagatedRecorder()
+    nested.set_callbacks(recorder)
+    nested.fit(X_IRIS, Y_IRIS)
+    for seen in (recorder.begun, recorder.ended):
+        # each outer fold's task is its search's fit, and so is the refit's
+        assert seen.count(("BayesSearchCV", "fit", "outer-fold")) == 3
+        assert seen.count(("BayesSearchCV", "fit", "refit-on-all-data")) == 1
+        if n_jobs == 1:  # (in worker processes, a copy of it sees them)
+            # each inner search's folds: 3 candidates x 2 folds, 3 + 1 searches
+            folds = ("BayesSearchCV", "candidate-split-evaluation", None)
+            assert seen.count(folds) == 24
+    assert recorder.begun[0] == ("NestedCV", "fit", None)
+    assert recorder.ended[-1] == ("NestedCV", "fit", None)

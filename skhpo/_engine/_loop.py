@@ -122,8 +122,10 @@ class Evaluator:
         unpickle and pickle them, measured at the first move) and
         ``n_resubmitted`` (tasks sent again after a lost worker) and
         ``n_resumed`` (trials read back from the journal, not evaluated),
-        ``n_timed_out`` (fits past ``fit_timeout``) and ``expired``
-        (whether ``max_time`` ended the run).
+        ``n_timed_out`` (fits past ``fit_timeout``), ``expired``
+        (whether ``max_time`` ended the run) and ``stopped`` (whether a
+        callback asked it to stop: the run then ends with what finished,
+        the trials still running dropped).
     """
 
     def __init__(
@@ -175,6 +177,7 @@ class Evaluator:
             "n_resumed": 0,
             "n_timed_out": 0,
             "expired": False,
+            "stopped": False,
         }
         self._n_trials = 0  # numbers the callbacks' tasks
 
@@ -306,7 +309,7 @@ class _Run:
         self.alone = None  # the one running alone
         now = time.monotonic()
         self.deadline = None if evaluator.max_time is None else now + evaluator.max_time
-        self.expired = False  # max_time is over: nothing new starts
+        self.expired = False  # max_time is over, or a callback said stop
         self.grace_end = None  # then the running trials are waited on until
         self.sent_at = {}  # (trial id, fold) -> when it was handed to a worker
         self.abandoned = set()  # tasks whose outcome no longer counts
@@ -502,6 +505,11 @@ class _Run:
         if exc is not None:
             raise exc
         entry = self.open[trial_id]
+        if outputs[0].pop("stop", False) and not self.ev.stats["stopped"]:
+            self.ev.stats["stopped"] = True
+            self._end_early(time.monotonic(), 0.0)
+            if trial_id not in self.open:  # its other folds had not started
+                return
         if outputs[0]["status"] == "timed_out":
             # stopped where it ran, or given up on by the driver (no worker)
             stopped = outputs[0]["worker"] is not None
@@ -590,16 +598,22 @@ class _Run:
     def _expire(self, now):
         """``max_time`` is over: trials not wholly handed to the workers are
         dropped, the others get one round of fits to finish."""
-        self.expired = True
         self.ev.stats["expired"] = True
+        # one round of fits: the longest fold so far (at most the budget again)
+        round_ = max(self.durations, default=self.ev.max_time)
+        self._end_early(now, min(round_, self.ev.max_time))
+
+    def _end_early(self, now, grace):
+        """Start nothing new; drop the trials not wholly handed to the
+        workers, and the others after ``grace`` seconds."""
+        self.expired = True
         unsent = {trial_id for trial_id, _ in (*self.waiting, *self.isolated)}
         self.waiting.clear()
         self.isolated.clear()
         for trial_id in unsent:
-            self._drop(trial_id)
-        # one round of fits: the longest fold so far (at most the budget again)
-        round_ = max(self.durations, default=self.ev.max_time)
-        self.grace_end = now + min(round_, self.ev.max_time)
+            if trial_id in self.open:
+                self._drop(trial_id)
+        self.grace_end = now + grace
 
     def _drop(self, trial_id):
         """Forget an open trial: its running tasks' outcomes are ignored (and

@@ -28,6 +28,7 @@ from sklearn.base import clone
 from ..utils._sklearn_compat import (
     MultimetricScorer,
     check_method_params,
+    propagate_callbacks,
     safe_split,
     score,
 )
@@ -193,9 +194,10 @@ def fit_and_score(
     )
     result = {"n_test_samples": len(test), "state": None, "worker": worker_name()}
     start = result["start"] = time.time()
+    stop = False
     try:
         if callback_ctx is not None:
-            with callback_ctx.propagate_callback_context(estimator):
+            with propagate_callbacks(callback_ctx, estimator):
                 callback_ctx.call_on_fit_task_begin(
                     estimator=caller, X=X_train, y=y_train, metadata=metadata
                 )
@@ -230,10 +232,12 @@ def fit_and_score(
             result["state"] = Packed.of(estimator) if pack_state else estimator
     finally:
         if callback_ctx is not None:
-            callback_ctx.call_on_fit_task_end(
+            stop = callback_ctx.call_on_fit_task_end(
                 estimator=caller, X=X_train, y=y_train, metadata=metadata
             )
     result["end"] = time.time()
+    if stop:  # a callback asks the search to stop (read by the driver)
+        result["stop"] = True
     return result
 
 

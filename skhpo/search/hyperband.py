@@ -104,8 +104,10 @@ class HyperbandSearchCV(BaseSearch):
         ``1 / factor`` of those finished at its rung, or starts a new one, so no
         worker waits for a rung to complete. Its decisions depend on the order
         results arrive in, so with ``n_jobs > 1`` the same ``random_state`` does
-        not guarantee the same ``cv_results_``, and it may train more than
-        planned (an early promotion may later turn out not to be in the top).
+        not guarantee the same ``cv_results_``. A rung takes no more
+        candidates than :meth:`plan` gives it, so the search trains what it
+        plans (an early promotion that later turns out not to be in the top
+        keeps its place).
 
     sampler : {"random", "model"}, default="random"
         How new candidates are drawn: from the space's priors, or (as BOHB does)
@@ -376,8 +378,9 @@ refit_time_, multimetric_ :
 
     def _max_candidates(self):
         brackets = getattr(self, "_brackets", None)
-        if brackets is None or self.asynchronous:
+        if brackets is None:
             return None
+        # asynchronous too: its rungs take the plan's candidates, no more
         return sum(r.n_candidates for b in brackets for r in b.rungs)
 
     # ------------------------------------------------------------ search

@@ -330,7 +330,7 @@ return_train_score
             )
 
     def _max_candidates(self):
-        return None if self.asynchronous else self.population_size * self.n_steps
+        return self.population_size * self.n_steps
 
     # ------------------------------------------------------------ search
     def _run_search(self, evaluator):

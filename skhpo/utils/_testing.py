@@ -27,6 +27,8 @@ __all__ = [
     "SleepingClassifier",
     "branin",
     "is_run_detail",
+    "PropagatedRecorder",
+    "Recorder",
 ]
 
 
@@ -339,3 +341,55 @@ class RefitEnsemble(ClassifierMixin, _FitRecorder):
 
     def score(self, X, y=None, sample_weight=None):
         return self.quality * (1 - 0.9**self.n_members_)
+
+
+class Recorder:
+    """A scikit-learn callback (``set_callbacks``) that records the tasks it
+    sees, as ``(estimator class, task name, meta-estimator's task or None)``
+    in ``begun`` and ``ended``, and the planned number of fold tasks of a
+    search (``planned``); it asks the search to stop at the end of fold task
+    ``stop_at`` (the fold tasks number the folds of the trials in order).
+
+    In worker processes, a copy of it records: only the tasks run in the
+    driver reach this one.
+    """
+
+    def __init__(self, stop_at=None):
+        self.stop_at = stop_at
+        self.begun, self.ended = [], []
+        self.planned = None
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    @staticmethod
+    def _task(estimator, context):
+        return (type(estimator).__name__, context.task_name, context.source_task_name)
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        self.begun.append(self._task(estimator, context))
+        if context.task_name == "search":
+            self.planned = context.max_subtasks
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        self.ended.append(self._task(estimator, context))
+        return (
+            context.task_name == "candidate-split-evaluation"
+            and context.task_id == self.stop_at
+        )
+
+    def names(self, which="begun"):
+        """The task names only."""
+        return [task[1] for task in getattr(self, which)]
+
+
+class PropagatedRecorder(Recorder):
+    """A :class:`Recorder` that meta-estimators hand to the estimators they
+    fit, at every depth."""
+
+    @property
+    def max_propagation_depth(self):
+        return None

@@ -180,3 +180,29 @@ def test_asha_with_results_in_order_promotes_as_halving_does():
         policy.report(cid, rung, quality[cid])
     assert policy.finished
     assert counts == [27, 9, 3, 1]  # with sequential results: no extra promotion
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_asha_runs_the_plan_whatever_order_results_arrive_in(seed):
+    """Results arriving out of order displace early promotions; the rungs
+    still take only the plan's candidates, so the cost is the plan's."""
+    bracket = hyperband_brackets(1, 27, 3)[0]  # 27 -> 9 -> 3 -> 1
+    policy = AsyncSuccessiveHalving(bracket, factor=3)
+    rng = np.random.default_rng(seed)
+    quality = rng.random(27)
+    counts = [0] * len(bracket.rungs)
+    running = []
+    while True:
+        while len(running) < 4 and (job := policy.next_job()) is not None:
+            kind, cid, rung = job
+            if kind == "new":
+                cid = policy.started - 1
+            counts[rung] += 1
+            running.append((cid, rung))
+        if not running:
+            break
+        # the worst results first: every early promotion is later displaced
+        done = running.pop(int(np.argmin([quality[c] for c, _ in running])))
+        policy.report(*done, quality[done[0]])
+    assert policy.finished
+    assert counts == [27, 9, 3, 1]

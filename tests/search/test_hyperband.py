@@ -264,11 +264,10 @@ def test_asynchronous_uses_the_same_brackets():
     assert res["rank_test_score"][search.best_index_] == 1
     assert res["n_resources"][search.best_index_] == 9
     budget = search.budget_
-    # every candidate planned starts, and ASHA never promotes fewer than planned
-    first = budget[budget["iter"] == 0]
-    assert first["n_candidates"].tolist() == first["n_candidates_planned"].tolist()
-    assert (budget["n_candidates"] >= budget["n_candidates_planned"]).all()
-    assert search._max_candidates() is None
+    # the plan, exactly: every candidate planned starts, every rung fills
+    assert budget["n_candidates"].tolist() == budget["n_candidates_planned"].tolist()
+    assert budget["units"].tolist() == budget["units_planned"].tolist()
+    assert search._max_candidates() == budget["n_candidates"].sum()
 
 
 def test_model_sampler_proposes_from_the_highest_rung_with_data():
@@ -566,7 +565,7 @@ def test_partial_fit_pipeline_with_metadata_routing():
 # ------------------------------------------------------------ smaller contract points
 def test_verbose_asynchronous_prints(capsys):
     _epoch_search(asynchronous=True, verbose=1).fit(X_IRIS, Y_IRIS)
-    assert "Fitting 3 folds for each candidate" in capsys.readouterr().out
+    assert "Fitting 3 folds for each of" in capsys.readouterr().out
 
 
 def test_asynchronous_model_sampler_keeps_a_random_third():
