@@ -32,6 +32,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_method_params
 
 from ._engine import Evaluator
+from ._log import RunLog, plural
 from ._results import format_results, select_best_index, timing_columns
 from .storage import Journal, Record
 from .storage._fingerprint import fingerprint
@@ -123,14 +124,32 @@ Last come the columns of when and where each fold ran (seconds since
         fold's start) and ``end_time`` (the last fold's end)."""
 
 
+#: What ``verbose`` prints (in the docstrings at ``%(verbose)s``).
+_VERBOSE = """\
+verbose : int, default=0
+        What the search prints on the standard output as it runs: ``1`` its
+        plan, each stage of the algorithm (a batch, a rung, a generation) and
+        its end; ``2`` also one line per candidate (each row of
+        ``cv_results_``) with its score, the best so far, its time, the
+        elapsed time and an estimate of the time left; ``3`` also one line
+        per fit with its fold and score, in scikit-learn's format. The same
+        messages are log records of the ``"skhpo.search"`` logger (INFO; the
+        fits' DEBUG) whatever ``verbose``: configure :mod:`logging` to keep
+        them, with their times."""
+
+
 def with_shared_docs(cls):
     """Put the documentation every search shares in ``cls``'s docstring:
     the parameters ``initial_params``, ``max_time``, ``fit_timeout`` and
-    ``storage`` where it says ``%(durable_params)s``, and the timing columns
-    of ``cv_results_`` where it says ``%(timing_columns)s``."""
-    cls.__doc__ = cls.__doc__.replace("%(durable_params)s", _DURABLE_PARAMS).replace(
-        "%(timing_columns)s", _TIMING_COLUMNS
-    )
+    ``storage`` where it says ``%(durable_params)s``, ``verbose`` at
+    ``%(verbose)s``, and the timing columns of ``cv_results_`` at
+    ``%(timing_columns)s``."""
+    for marker, text in (
+        ("%(durable_params)s", _DURABLE_PARAMS),
+        ("%(timing_columns)s", _TIMING_COLUMNS),
+        ("%(verbose)s", _VERBOSE),
+    ):
+        cls.__doc__ = cls.__doc__.replace(marker, text)
     return cls
 
 
@@ -296,8 +315,35 @@ class BaseSearch(BaseSearchCV):
         """Validate the search's own parameters; raise before any fit."""
 
     def _max_candidates(self):
-        """Upper bound of the number of candidates, or None if unknown."""
+        """Upper bound of the number of trials (rows of ``cv_results_``), or
+        None if unknown."""
         return None
+
+    # what the search's log says (see :mod:`skhpo._log`)
+    def _describe_plan(self, n_splits, planned):
+        """The first line of a run: what it will fit."""
+        if planned is None:
+            return f"Fitting {n_splits} folds for each candidate"
+        return (
+            f"Fitting {n_splits} folds for each of "
+            f"{plural(planned, 'candidate')}, totalling "
+            f"{plural(planned * n_splits, 'fit')}"
+        )
+
+    def _describe_trial(self, trial):
+        """How the log names a trial: its row of ``cv_results_``."""
+        return f"candidate {trial.id}"
+
+    def _describe_event(self, event):
+        """A line for one of the policy's events (None: nothing to say)."""
+        return None
+
+    def _log_metric(self):
+        """The metric whose best the log follows."""
+        objective = getattr(self, "_objective", None)
+        if isinstance(objective, str):
+            return objective
+        return self.refit if isinstance(self.refit, str) else "score"
 
     @abstractmethod
     def _run_search(self, evaluator):
@@ -402,15 +448,8 @@ class BaseSearch(BaseSearchCV):
             max_time=getattr(self, "max_time", None),
             fit_timeout=getattr(self, "fit_timeout", None),
         )
-        if self.verbose > 0:
-            n_cand = self._max_candidates()
-            if n_cand is None:
-                print(f"Fitting {n_splits} folds for each candidate")
-            else:
-                print(
-                    f"Fitting {n_splits} folds for each of {n_cand} candidates, "
-                    f"totalling {n_cand * n_splits} fits"
-                )
+        self._log = RunLog(self, n_splits, self._max_candidates())
+        self._log.begin()
         # held from here to the end of the run, whatever happens
         journal, record = self._open_storage(X, y, splits, routed_params.estimator.fit)
         evaluator.record = record
@@ -420,6 +459,7 @@ class BaseSearch(BaseSearchCV):
             self._run_search(evaluator)
             expired = evaluator.stats["expired"]
             stopped = evaluator.stats["stopped"]
+            self._log.end(evaluator.results, stopped=stopped, expired=expired)
             if record is not None:
                 record.finish(
                     "max_time" if expired else "stopped" if stopped else "done"
@@ -537,9 +577,7 @@ class BaseSearch(BaseSearchCV):
         An asynchronous policy decides as results arrive, so it is offered
         only enough trials for every worker to have a fold running and one
         waiting, and two more (more would be decided on staler results); the
-        others limit themselves (a lag, a rung, a generation). With
-        ``verbose``, the policy's ``events`` are printed as they happen
-        (:meth:`_print_event`).
+        others limit themselves (a lag, a rung, a generation).
         """
         self._policy = policy
         capacity = None
@@ -550,22 +588,20 @@ class BaseSearch(BaseSearchCV):
             score=self._score,
             to_job=to_job,
             capacity=capacity,
-            on_tell=self._print_events if self.verbose > 0 else None,
+            log=self._log,
         )
-
-    def _print_events(self, trial, result, score):
-        events = getattr(self._policy, "events", [])
-        for event in events:
-            self._print_event(event)
-        events.clear()
-
-    def _print_event(self, event):
-        """Print one of the policy's events (see :meth:`_run_policy`)."""
 
     def _drop_run_state(self):
         """Forget the policy of the run (and what it holds) once its results
         are stored: a fitted search keeps its results, not its machinery."""
-        for name in ("_policy", "_stats", "_objective_known", "_seed", "_origin"):
+        for name in (
+            "_policy",
+            "_stats",
+            "_objective_known",
+            "_seed",
+            "_origin",
+            "_log",
+        ):
             self.__dict__.pop(name, None)
 
     def _refit(self, X, y, fit_params):

@@ -34,6 +34,7 @@ from sklearn.utils.validation import _check_method_params, check_is_fitted
 
 from ._base import BaseSearch
 from ._engine import failed_scores
+from ._log import PLAN, Say, duration, plural
 from .storage import JournalError
 from .utils._sklearn_compat import (
     HAS_CALLBACKS,
@@ -96,7 +97,11 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
         Outer score of a fold whose search failed to fit or score.
 
     verbose : int, default=0
-        Print one line per outer fold.
+        Print one line per outer fold (its search's best parameters and
+        inner score, and its outer test score) and the nested score at the
+        end. The same messages are log records of the ``"skhpo.nested"``
+        logger (INFO) whatever ``verbose``. The searches print what their
+        own ``verbose`` asks.
 
     storage : str or path-like, default=None
         One SQLite file for every search of the nested run: each outer fold's
@@ -301,6 +306,8 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
             if self.refit:
                 refit_ctx = root_ctx.subcontext(task_name="refit-on-all-data")
 
+        say = Say("skhpo.nested", type(self).__name__, self.verbose)
+        started = time.monotonic()
         workers = effective_n_jobs(self.n_jobs)
         outer = max(1, min(workers, len(splits)))
         inner_jobs = self.n_jobs if workers > 1 else None
@@ -315,8 +322,8 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
                 scorer,
                 self.return_train_score,
                 self.error_score,
-                self.verbose,
-                index,
+                say,
+                (index, len(splits)),
                 contexts[index],
                 self,
             )
@@ -336,6 +343,18 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
                 self.n_features_in_ = self.search_.n_features_in_
             if hasattr(self.search_, "feature_names_in_"):
                 self.feature_names_in_ = self.search_.feature_names_in_
+        optimism = (
+            f"; optimism +{self.optimism_:.4f}".replace("+-", "-")
+            if hasattr(self, "optimism_")
+            else ""
+        )
+        say(
+            PLAN,
+            f"[{type(self).__name__}] done in "
+            f"{duration(time.monotonic() - started)}: nested score="
+            f"{self.mean_score_:.4f} ± {self.std_score_:.4f} over "
+            f"{plural(self.n_splits_, 'outer fold')}{optimism}",
+        )
         if root_ctx is not None:
             root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
@@ -464,8 +483,8 @@ def _fit_and_score_search(
     scorer,
     return_train,
     error_score,
-    verbose,
-    i,
+    say,
+    position,
     ctx=None,
     caller=None,
 ):
@@ -497,8 +516,18 @@ def _fit_and_score_search(
     out["score_time"] = time.time() - start
     if return_train:
         out["train"] = _score(scorer, search, X_train, y_train)
-    if verbose:
-        print(f"[NestedCV] outer fold {i}: best_params={search.best_params_}")
+    main = out["test"]
+    if isinstance(main, dict):
+        name, main = next(iter(main.items()))
+    else:
+        name = "score"
+    i, n = position
+    say(
+        PLAN,
+        f"[NestedCV {i + 1}/{n}] END outer fold {i}: best_params="
+        f"{search.best_params_}, inner best score={out['best_score']:.4f}, "
+        f"outer test {name}={main:.4f}; fit time {duration(out['fit_time'])}",
+    )
     return out
 
 

@@ -500,7 +500,11 @@ def test_continued_models_give_the_same_results_when_they_travel():
 # ------------------------------------------------------------ slow and lost
 
 
-def test_a_policy_that_can_go_around_a_hanging_trial_is_told():
+def test_a_policy_that_can_go_around_a_hanging_trial_is_told(monkeypatch):
+    # a trial stalls after 10 times the median fold and at least _STALL_MIN
+    # seconds (10): a second here, so that a 3 s hang is one
+    monkeypatch.setattr("skhpo._engine._loop._STALL_MIN", 1.0)
+
     class Around(ListPolicy):
         def __init__(self, params):
             super().__init__(params, lag=2)

@@ -60,9 +60,12 @@ __all__ = ["Evaluator"]
 #: Seconds between checks for a stalled trial while waiting on the workers.
 _POLL = 0.25
 #: A trial stalls when it has run this many times the median trial's longest
-#: fold, and at least _STALL_MIN seconds, while workers sit idle.
+#: fold, and at least _STALL_MIN seconds, while workers sit idle. A stall makes
+#: the decisions after it depend on timing (the policy goes on without the
+#: trial), so the floor is well above a loaded machine's hiccups: a second
+#: made searches of millisecond fits differ from run to run under load.
 _STALL_FACTOR = 10.0
-_STALL_MIN = 1.0
+_STALL_MIN = 10.0
 
 
 class Evaluator:
@@ -227,8 +230,7 @@ class Evaluator:
         score=None,
         to_job=None,
         capacity=None,
-        on_ask=None,
-        on_tell=None,
+        log=None,
     ):
         """Run ``policy`` until it has nothing more to evaluate.
 
@@ -245,9 +247,9 @@ class Evaluator:
         capacity : int, default=None
             Most trials open at once (running or waiting for a worker); None
             for no limit (the policy limits itself).
-        on_ask, on_tell : callable, default=None
-            ``on_ask(trial)`` and ``on_tell(trial, result, score)``, for
-            progress reports.
+        log : skhpo._log.RunLog, default=None
+            Told of every trial asked, fit finished, trial finished and
+            policy event (:attr:`Policy.events`), for the search's log.
 
         With a :attr:`record` (a journal), the run first replays the
         events it holds: the policy is asked, told and warned of stalls in
@@ -266,9 +268,7 @@ class Evaluator:
         """
         start = len(self.results)
         with self._workers() as (workers, X, y):
-            _Run(self, policy, workers, X, y, score, to_job, capacity).loop(
-                on_ask, on_tell
-            )
+            _Run(self, policy, workers, X, y, score, to_job, capacity, log).loop()
         return self.results[start:]
 
 
@@ -291,8 +291,9 @@ class _Open:
 class _Run:
     """One run of :meth:`Evaluator.run`: the loop and its state."""
 
-    def __init__(self, evaluator, policy, workers, X, y, score, to_job, capacity):
+    def __init__(self, evaluator, policy, workers, X, y, score, to_job, capacity, log):
         self.ev = evaluator
+        self.log = log
         self.policy = policy
         self.workers = workers
         self.X, self.y = X, y
@@ -325,10 +326,11 @@ class _Run:
             self.slots = workers.n_workers
 
     # ---------------------------------------------------------- the loop
-    def loop(self, on_ask, on_tell):
-        self.on_ask, self.on_tell = on_ask, on_tell
+    def loop(self):
         if self.record is not None:
             self._replay()
+            if self.log is not None:
+                self.log.resumed(self.ev.stats["n_resumed"])
         self._fill()
         while True:
             self._submit()
@@ -386,10 +388,16 @@ class _Run:
                 if self.record is not None:
                     self.record.asked(trial)
                 self._start(trial, elapsed / len(trials))
-                if self.on_ask is not None:
-                    self.on_ask(trial)
+                if self.log is not None:
+                    self.log.asked(trial)
 
     def _forget(self):
+        """Drop the models the policy released; pass its events on."""
+        events = self.policy.events
+        if events and self.log is not None:
+            for event in events:
+                self.log.event(event)
+        events.clear()
         released = self.policy.released
         for trial_id in released:
             self.models.pop(trial_id, None)
@@ -515,6 +523,8 @@ class _Run:
             stopped = outputs[0]["worker"] is not None
             self._warn_timed_out(entry, fold, outputs[0], stopped=stopped)
         entry.out[fold] = outputs[0]
+        if self.log is not None:
+            self.log.fold(entry.trial, fold, outputs[0], entry.job.params)
         entry.left -= 1
         if entry.left == 0:
             self._finish(entry)
@@ -540,9 +550,9 @@ class _Run:
         started = time.perf_counter()
         self.policy.tell(trial, value)
         self.ev.stats["policy_time"] += time.perf_counter() - started
+        if self.log is not None:
+            self.log.told(trial, result)
         self._forget()
-        if self.on_tell is not None:
-            self.on_tell(trial, result, value)
         self._fill()
 
     def _resubmit(self, keys, exc):
@@ -564,6 +574,8 @@ class _Run:
             entry.tries[fold] += 1
             if key != self.alone:
                 self.ev.stats["n_resubmitted"] += 1
+                if self.log is not None:
+                    self.log.lost(entry.trial, fold)
                 if entry.tries[fold] < self.ev.max_retries:
                     self.waiting.appendleft(key)
                 else:
@@ -732,9 +744,12 @@ class _Run:
                     self.models[trial.id] = _STORED
                 value = np.nan if self.score is None else self.score(result)
                 policy.tell(trial, value)
+                if self.log is not None:
+                    self.log.told(trial, result, replayed=True)
             elif kind == "stall":
                 self.stalled.add(trial_id)
                 policy.stall(asked[trial_id])
+            policy.events.clear()  # said when they happened
             self._forget()
         record.forget_reads()
         self.ev._n_trials += self.ev.stats["n_resumed"]
@@ -771,6 +786,8 @@ class _Run:
         ]
         for entry in sorted(slow, key=lambda e: e.sent):
             self.stalled.add(entry.trial.id)
+            if self.log is not None:
+                self.log.stalled(entry.trial)
             if self.record is not None:
                 self.record.stalled(entry.trial)
             if self.policy.stall(entry.trial):

@@ -72,10 +72,15 @@ class Policy(ABC):
     released : list of int
         Ids of trials whose kept models no trial will continue: the engine
         forgets them and empties the list after every call.
+    events : list of tuple
+        What the algorithm did, for the search's log (a batch scored, a rung
+        or a generation complete), as tuples whose first item names the
+        kind; the engine hands them on and empties the list after every call.
     """
 
     def __init__(self) -> None:
         self.released: list[int] = []
+        self.events: list[tuple] = []
         self._next_id = 0
 
     def _new_id(self) -> int:

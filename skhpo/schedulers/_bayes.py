@@ -204,3 +204,5 @@ class BayesPolicy(Policy):
     def _advance(self) -> None:
         while self._known in self.scores or self._known in self.stalled:
             self._known += 1
+            if self._known % self.lag == 0:  # a whole batch is known
+                self.events.append(("batch", self._known // self.lag - 1))

@@ -271,7 +271,7 @@ class _Brackets(Policy):
         self.seed = seed
         self.continues = continues
         self.trial_of: dict[tuple[int, int, int], int] = {}  # (b, rung, cand)
-        self.events: list[tuple] = []  # ("rung", b, rung, scores, n_next)
+        # ("rung", b, rung, scores, n_next) and ("bracket", b, scores)
 
     def _rng(self, b: int) -> np.random.Generator:
         return np.random.default_rng([self.seed, 100 + b])
@@ -410,5 +410,6 @@ class AsyncHyperbandPolicy(_Brackets):
         if trial.keep:
             self.kept[b].add(trial.id)
         if rules.finished:  # nothing more will be promoted in this bracket
+            self.events.append(("bracket", b, dict(rules.scores[-1])))
             self.released.extend(self.kept[b])
             self.kept[b].clear()

@@ -281,8 +281,8 @@ class _Population(Policy):
         it and whose model trained them.
     n_exploits : int
     events : list of tuple
-        ``("generation", step, scores)`` or ``("member", member, step,
-        score)``, for progress reports.
+        ``("generation", step, scores)`` when every member has finished
+        ``step`` (synchronous PBT), for the search's log.
     """
 
     def __init__(
@@ -317,7 +317,6 @@ class _Population(Policy):
         self.lineage: dict[int, list[int]] = {m: [] for m in members}
         self.history_of: dict[tuple[int, int], tuple[list, list]] = {}
         self.n_exploits = 0
-        self.events: list[tuple] = []
 
     def _trial(self, m: int, step: int, *, take: bool) -> Trial:
         """Member ``m``'s trial at ``step``, continuing ``source[m]``."""
@@ -445,7 +444,6 @@ class AsyncPBTPolicy(_Population):
         self.history[m][step] = score
         self._point(m, trial.id)
         self.reached[m] = step
-        self.events.append(("member", m, step, score))
         if step + 1 >= self.n_steps:
             return
         peers = {o: h[step] for o, h in self.history.items() if step in h}

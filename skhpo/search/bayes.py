@@ -17,6 +17,7 @@ from .._base import (
     locate,
     with_shared_docs,
 )
+from .._log import plural
 from ..acquisition import ACQUISITION_FUNCTIONS, check_acq_kwargs
 from ..schedulers import BayesPolicy
 from ..space import check_space
@@ -52,10 +53,10 @@ class BayesSearchCV(BaseSearch):
         than ``n_iter``, every point is evaluated once, in
         :class:`~sklearn.model_selection.ParameterGrid` order.
 
-    scoring, n_jobs, refit, cv, verbose, pre_dispatch, error_score, \
-return_train_score :
-        As in :class:`~sklearn.model_selection.RandomizedSearchCV`. ``verbose=1``
-        prints one line per batch; ``verbose>1`` adds the proposals.
+    scoring, n_jobs, refit, cv, pre_dispatch, error_score, return_train_score :
+        As in :class:`~sklearn.model_selection.RandomizedSearchCV`.
+
+    %(verbose)s
 
     random_state : int, RandomState instance or None, default=None
         Seeds the initial design and the acquisition optimiser. The same value
@@ -86,8 +87,9 @@ return_train_score :
         candidate, which later proposals wait for, rarely leaves a worker idle),
         which is 2 for ``n_jobs=1``, and for ``n_jobs=2`` with 3 folds or more.
         (A candidate that runs far longer than all others, such as a fit that
-        hangs, is not waited for: later proposals treat it as pending, and
-        then depend on when it finishes.)
+        hangs, is not waited for: after ten times the typical fold, and at
+        least ten seconds, later proposals treat it as pending, and then
+        depend on when it finishes.)
 
     objective : str, default=None
         The metric the model optimises when ``scoring`` has several metrics.
@@ -294,14 +296,11 @@ return_train_score :
             initial=self._initial,
             prior=self._prior,
         )
-        verbose = self.verbose > 0 and not self._exhaustive
         evaluator.run(
             self._policy,
             score=None if self._exhaustive else self._score,
-            on_ask=self._print_ask if verbose else None,
+            log=self._log,
         )
-        if verbose:
-            self._print_progress("end", len(evaluator.results))
 
     def _more_results(self, results):
         return {
@@ -310,27 +309,19 @@ return_train_score :
             "proposed_by": [r.extra["proposed_by"] for r in results],
         }
 
-    def _print_ask(self, trial):
-        k, lag = trial.id, self._policy.lag
-        if k % lag == 0 and k >= lag:
-            self._print_progress(k // lag, k - lag + 1)
-        if self.verbose > 1:
-            source = trial.extra["proposed_by"]
-            print(f"[{type(self).__name__}] candidate {k} ({source}): {trial.params}")
-
-    def _print_progress(self, batch, n_done):
-        """One line: the best of the first ``n_done`` candidates."""
+    def _describe_event(self, event):
+        if event[0] != "batch" or self._exhaustive:
+            return None
+        n_done = (event[1] + 1) * self._policy.lag
         scores = self._policy.scores
         means = np.array([scores.get(i, np.nan) for i in range(n_done)])
         if np.isfinite(means).any():
             best = int(np.nanargmax(means))
             name = self._objective or "score"
-            status = f"best mean_test_{name}={means[best]:.4f} (candidate {best})"
+            status = f"best {name}={means[best]:.4f} (candidate {best})"
         else:
             status = "no finite score yet"
-        print(
-            f"[{type(self).__name__}] batch {batch}: {n_done} candidates done, {status}"
-        )
+        return f"batch {event[1]}: {plural(n_done, 'candidate')} scored, {status}"
 
 
 def _prior_observations(prior_results, space, metric):

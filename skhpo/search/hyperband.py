@@ -18,6 +18,7 @@ from .._base import (
     with_shared_docs,
 )
 from .._fidelity import bind_search, check_fidelity
+from .._log import best_of, plural
 from .._results import select_best_at_highest_resource
 from ..schedulers import (
     AsyncHyperbandPolicy,
@@ -121,9 +122,10 @@ class HyperbandSearchCV(BaseSearch):
         The metric that decides promotions when ``scoring`` has several; None
         means the metric named by ``refit``.
 
-    scoring, n_jobs, refit, cv, verbose, pre_dispatch, error_score, \
-return_train_score :
+    scoring, n_jobs, refit, cv, pre_dispatch, error_score, return_train_score :
         As in :class:`~sklearn.model_selection.RandomizedSearchCV`.
+
+    %(verbose)s
 
     random_state : int, RandomState instance or None, default=None
         Seeds the candidates and the subsamples. The synchronous schedule gives
@@ -407,14 +409,45 @@ refit_time_, multimetric_ :
             to_job=self._fidelity.job,
         )
 
-    def _print_event(self, event):
-        _, b, rung, scores, n_next = event
-        finite = [v for v in scores.values() if np.isfinite(v)]
-        best = f"best {max(finite):.4f}" if finite else "no finite score"
-        resources = self._brackets[b].rungs[rung].n_resources
-        print(
-            f"[{type(self).__name__}] bracket {b} rung {rung}: {len(scores)} "
-            f"candidates on {resources} {self.resource}, {best}; {n_next} go on"
+    def _describe_plan(self, n_splits, planned):
+        brackets = self._brackets
+        n_candidates = sum(b.rungs[0].n_candidates for b in brackets)
+        low = min(b.rungs[0].n_resources for b in brackets)
+        high = max(b.rungs[-1].n_resources for b in brackets)
+        return (
+            f"Fitting {n_splits} folds for each of "
+            f"{plural(planned, 'evaluation')} of "
+            f"{plural(n_candidates, 'candidate')} in "
+            f"{plural(len(brackets), 'bracket')} ({self.resource} from {low} "
+            f"to {high}), totalling {plural(planned * n_splits, 'fit')}"
+        )
+
+    def _describe_trial(self, trial):
+        e = trial.extra
+        return (
+            f"bracket {e['bracket']} rung {e['iter']} candidate {e['candidate']} "
+            f"({self.resource}={e['n_resources']})"
+        )
+
+    def _describe_event(self, event):
+        if event[0] == "rung":
+            _, b, rung, scores, n_next = event
+            resources = self._brackets[b].rungs[rung].n_resources
+            last = rung == len(self._brackets[b].rungs) - 1
+            on = (
+                "the bracket's last rung"
+                if last
+                else f"{n_next} {'goes' if n_next == 1 else 'go'} on"
+            )
+            return (
+                f"bracket {b} rung {rung}: {plural(len(scores), 'candidate')} "
+                f"at {self.resource}={resources}, {best_of(scores)}; {on}"
+            )
+        _, b, scores = event  # an asynchronous bracket is done
+        resources = self._brackets[b].rungs[-1].n_resources
+        return (
+            f"bracket {b} done: {plural(len(scores), 'candidate')} reached "
+            f"{self.resource}={resources}, {best_of(scores)}"
         )
 
     # ----------------------------------------------------------- results

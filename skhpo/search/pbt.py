@@ -17,6 +17,7 @@ from .._base import (
     with_shared_docs,
 )
 from .._fidelity import _final_step, bind_search, check_fidelity, sibling
+from .._log import best_of, plural
 from .._mutable import apply_update, check_mutable
 from ..schedulers import AsyncPBTPolicy, ExploitExplore, PBTPolicy
 from ..schedulers._pbt import changes
@@ -85,9 +86,9 @@ class PBTSearchCV(BaseSearch):
         depends on timing, so with ``n_jobs > 1`` the results can differ
         from run to run (with ``n_jobs=1`` they do not). A member that
         copies one further ahead takes over its model and step count.
-    scoring, n_jobs, refit, cv, verbose, pre_dispatch, error_score, \
-return_train_score
+    scoring, n_jobs, refit, cv, pre_dispatch, error_score, return_train_score
         As in :class:`~sklearn.model_selection.RandomizedSearchCV`.
+    %(verbose)s
     random_state : int, RandomState instance or None, default=None
         Seeds the population, exploit and explore: the same seed gives the
         same ``cv_results_`` whatever ``n_jobs``.
@@ -352,16 +353,24 @@ return_train_score
             to_job=self._fidelity.job,
         )
 
-    def _print_event(self, event):
-        name = type(self).__name__
-        if event[0] == "generation":
-            _, step, scores = event
-            finite = [v for v in scores.values() if np.isfinite(v)]
-            best = f"best {max(finite):.4f}" if finite else "no finite score"
-            print(f"[{name}] step {step}: {len(scores)} members, {best}")
-        elif self.verbose > 1:
-            _, member, step, value = event
-            print(f"[{name}] member {member} step {step}: {value:.4f}")
+    def _describe_plan(self, n_splits, planned):
+        return (
+            f"Fitting {n_splits} folds for each of "
+            f"{plural(self.population_size, 'member')} at each of "
+            f"{plural(self.n_steps, 'step')} of {self.step_resource} "
+            f"{self.resource}, totalling {plural(planned * n_splits, 'fit')}"
+        )
+
+    def _describe_trial(self, trial):
+        e = trial.extra
+        return (
+            f"member {e['member']} step {e['step']} "
+            f"({self.resource}={e['n_resources']})"
+        )
+
+    def _describe_event(self, event):
+        _, step, scores = event  # ("generation", step, scores)
+        return f"step {step}: {plural(len(scores), 'member')} scored, {best_of(scores)}"
 
     # ----------------------------------------------------------- results
     def _ordered_results(self, results):

@@ -436,8 +436,9 @@ def test_extra_columns_and_verbose(capsys):
     assert list(results["proposed_by"]) == ["initial"] * 3 + ["model"] * 3
     assert (results["propose_time"] >= 0).all()
     lines = [ln for ln in capsys.readouterr().out.splitlines() if "BayesSearchCV" in ln]
-    assert len(lines) == 3  # batches 1 and 2, and the end
-    assert re.search(r"best mean_test_score=-?\d", lines[-1])
+    assert len(lines) == 4  # batches 0, 1 and 2 once scored, and the end
+    assert lines[0].startswith("[BayesSearchCV] batch 0: 2 candidates scored")
+    assert re.search(r"best score=-?\d", lines[-1])
 
 
 def test_pickle_and_clone_round_trip():
@@ -585,4 +586,4 @@ def test_verbose_with_a_callable_multimetric_scoring(capsys):
         verbose=1,
         random_state=0,
     ).fit(X_TOY, Y_TOY)
-    assert "best mean_test_a=" in capsys.readouterr().out
+    assert "best a=" in capsys.readouterr().out
