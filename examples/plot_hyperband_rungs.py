@@ -3,15 +3,16 @@
 An ``SGDClassifier`` pipeline on the digits is tuned by ``HyperbandSearchCV``
 with ``resource="partial_fit"``: each rung trains its survivors for more epochs,
 continuing their models instead of starting over. The plan is printed before
-``fit``, the budget used after it, and every candidate's cross-validated score
-is drawn against the epochs it reached, one panel per bracket, so the halving
-can be seen: many short curves at the left, a few long ones reaching the right.
+``fit``, the budget used after it, and :class:`~skhpo.plotting.ResourceCurveDisplay`
+draws every candidate's cross-validated accuracy against the epochs it reached,
+one panel per bracket, so the halving can be seen: many short curves at the
+left, ending in a cross where a candidate was stopped, a few long ones reaching
+the right, the winner in red.
 
 Needs matplotlib (``pip install "skhpo[plot]"``); the figure is written to
 ``hyperband_rungs.png``.
 """
 
-import pandas as pd
 from sklearn.datasets import load_digits
 from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import train_test_split
@@ -19,6 +20,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skhpo import HyperbandSearchCV
+from skhpo.plotting import ResourceCurveDisplay
 from skhpo.space import Real
 
 
@@ -42,6 +44,7 @@ def main(show=False):
         },
         resource="partial_fit",
         max_resources=27,
+        scoring="accuracy",
         cv=3,
         n_jobs=2,
         random_state=0,
@@ -56,29 +59,9 @@ def main(show=False):
     print(f"best CV accuracy {search.best_score_:.4f} after {epochs} epochs")
     print(f"held-out accuracy {search.score(X_test, y_test):.4f}")
 
-    results = pd.DataFrame(search.cv_results_)
-    brackets = sorted(results["bracket"].unique())
-    fig, axes = plt.subplots(
-        1, len(brackets), figsize=(3.2 * len(brackets), 3.2), sharex=True, sharey=True
-    )
-    for ax, bracket in zip(axes, brackets):
-        rows = results[results["bracket"] == bracket]
-        for _, curve in rows.groupby("candidate"):
-            ax.plot(
-                curve["n_resources"],
-                curve["mean_test_score"],
-                marker="o",
-                alpha=0.7,
-                lw=1,
-                ms=3,
-            )
-        ax.set_xscale("log", base=3)
-        ax.set_title(f"bracket {bracket}: {rows['candidate'].nunique()} candidates")
-        ax.set_xlabel("epochs (partial_fit passes)")
-    axes[0].set_ylabel("mean CV accuracy")
-    axes[0].set_ylim(max(0.0, results["mean_test_score"].min() - 0.02), 1.0)
-    fig.tight_layout()
-    fig.savefig("hyperband_rungs.png", dpi=100)
+    disp = ResourceCurveDisplay.from_search(search)
+    disp.figure_.suptitle("Hyperband with partial_fit: each candidate's rungs")
+    disp.figure_.savefig("hyperband_rungs.png", dpi=100)
     if show:
         plt.show()
     return search

@@ -11,8 +11,10 @@ cancer data. Then:
 - :func:`skhpo.importance.compare_candidates` tests whether the best
   candidate beats the runners-up with the corrected resampled t-test, the
   naive test beside it (repeated CV gives it enough splits);
-- the displays draw the importance bars, the marginal curves and the
-  optimisation history into ``importance.png``.
+- the displays draw the importance bars, the surrogate's surface over the
+  two most important hyperparameters (the others averaged) with the
+  evaluated candidates on top, the optimisation history and the marginal
+  curves into ``importance.png``.
 
 Needs matplotlib (``pip install "skhpo[plot]"``).
 """
@@ -30,7 +32,12 @@ from skhpo.importance import (
     compare_candidates,
     importance_report,
 )
-from skhpo.plotting import HistoryDisplay, ImportanceDisplay, MarginalDisplay
+from skhpo.plotting import (
+    ContourDisplay,
+    HistoryDisplay,
+    ImportanceDisplay,
+    MarginalDisplay,
+)
 
 
 def main(show=False):
@@ -84,14 +91,15 @@ def main(show=False):
         ]
         print(comparison[columns].to_string())
 
-    fig = plt.figure(figsize=(13, 7))
-    grid = fig.add_gridspec(2, 4)
-    ImportanceDisplay.from_report(report, ax=fig.add_subplot(grid[0, :2]))
-    HistoryDisplay.from_search(search, ax=fig.add_subplot(grid[0, 2:]))
-    MarginalDisplay.from_report(
-        report, max_params=4, ax=[fig.add_subplot(grid[1, k]) for k in range(4)]
-    )
-    fig.tight_layout()
+    # Each row lays itself out: long labels on the left of the bars do not
+    # push the marginal curves below.
+    fig = plt.figure(figsize=(16, 8.5), layout="constrained")
+    top, bottom = fig.subfigures(2, 1, height_ratios=[1.1, 1])
+    ax_importance, ax_contour, ax_history = top.subplots(1, 3)
+    ImportanceDisplay.from_report(report, ax=ax_importance)
+    ContourDisplay.from_search(search, params=list(report.index[:2]), ax=ax_contour)
+    HistoryDisplay.from_search(search, ax=ax_history)
+    MarginalDisplay.from_report(report, max_params=4, ax=bottom.subplots(1, 4))
     fig.savefig("importance.png", dpi=90)
     if show:
         plt.show()

@@ -8,9 +8,12 @@ by pseudo-batches: ``GroupKFold`` splits both loops, and ``groups`` reaches the
 inner search without enabling metadata routing.
 
 Printed: the outer scores, each fold's winner and inner best score, how stable
-the winners are, and the optimism (non-nested minus nested score). The figure
-(``nested_cv.png``) puts each outer fold's inner best score beside its outer
-score. Needs matplotlib (``pip install "skhpo[plot]"``).
+the winners are, and the optimism (non-nested minus nested score).
+:class:`~skhpo.plotting.NestedCVDisplay` draws (``nested_cv.png``) each outer
+fold's inner best score against its outer score: a fold below the diagonal
+promised more than it delivered. The square is the search on all the data, at
+its ``best_score_`` across and the nested score up; its height under the
+diagonal is the optimism. Needs matplotlib (``pip install "skhpo[plot]"``).
 """
 
 import numpy as np
@@ -22,6 +25,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from skhpo import BayesSearchCV, NestedCV
+from skhpo.plotting import NestedCVDisplay
 from skhpo.space import Real
 
 
@@ -42,6 +46,7 @@ def main(show=False):
             "svc__gamma": Real(1e-4, 1e0, prior="log-uniform"),
         },
         n_iter=12,
+        scoring="accuracy",
         cv=GroupKFold(n_splits=3),
         random_state=0,
     )
@@ -65,17 +70,8 @@ def main(show=False):
         f"optimism: {nested.optimism_:+.4f}"
     )
 
-    fig, ax = plt.subplots(figsize=(5, 3.5))
-    folds = np.arange(nested.n_splits_)
-    ax.bar(folds - 0.2, results["inner best score"], 0.4, label="inner best_score_")
-    ax.bar(folds + 0.2, results["outer test score"], 0.4, label="outer test score")
-    ax.set_xticks(folds, [f"fold {k}" for k in folds])
-    ax.set_ylim(min(results.min(numeric_only=True)) - 0.05, 1.0)
-    ax.set_ylabel("accuracy")
-    ax.set_title("Inner (selected) against outer (unseen) scores")
-    ax.legend(loc="lower right")
-    fig.tight_layout()
-    fig.savefig("nested_cv.png", dpi=100)
+    disp = NestedCVDisplay.from_nested_cv(nested)
+    disp.figure_.savefig("nested_cv.png", dpi=100)
     if show:
         plt.show()
     return nested

@@ -4,15 +4,16 @@
 digits, one ``partial_fit`` epoch per step. After every step the weakest
 quarter copies the models of the strongest and perturbs their learning rate
 (``eta0``) and regularisation (``alpha``): the members' hyperparameters
-change *during* training. The figure (``pbt_schedules.png``) draws every
-member's learning rate and cross-validated score against the steps, the best
-member's lineage in bold; exploits show as jumps, where a member takes over
-another's model and rate.
+change *during* training. :class:`~skhpo.plotting.ScheduleDisplay` draws
+(``pbt_schedules.png``) every member's learning rate, regularisation and
+cross-validated accuracy against the steps, one colour per member, the best
+member's lineage in red: an exploit is a dashed jump from the member copied to
+the copy, whose hyperparameters explore then perturbed, and the replaced
+model's line ends in a cross.
 
 Needs matplotlib (``pip install "skhpo[plot]"``).
 """
 
-import numpy as np
 import pandas as pd
 from scipy.stats import loguniform
 from sklearn.datasets import load_digits
@@ -22,6 +23,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skhpo import PBTSearchCV
+from skhpo.plotting import ScheduleDisplay
 
 
 def main(show=False):
@@ -46,6 +48,7 @@ def main(show=False):
         },
         population_size=8,
         n_steps=12,
+        scoring="accuracy",
         cv=3,
         n_jobs=2,
         random_state=0,
@@ -71,32 +74,9 @@ def main(show=False):
         print("\nBest schedule:")
         print(search.best_schedule_.to_string())
 
-    results = pd.DataFrame(search.cv_results_)
-    fig, (ax_rate, ax_score) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
-    for _, rows in results.groupby("member"):
-        rows = rows.sort_values("step")
-        rate = rows["param_sgdclassifier__eta0"].astype(float)
-        ax_rate.plot(rows["step"], rate, color="0.7", lw=1)
-        ax_score.plot(rows["step"], rows["mean_test_score"], color="0.7", lw=1)
-    best = search.best_schedule_
-    steps = np.arange(len(best))
-    ax_rate.plot(
-        steps, best["sgdclassifier__eta0"], color="C3", lw=2.5, label="best lineage"
-    )
-    carried = [
-        results[(results.member == m) & (results.step == s)]["mean_test_score"].iloc[0]
-        for s, m in zip(steps, best["member"])
-    ]
-    ax_score.plot(steps, carried, color="C3", lw=2.5, label="best lineage")
-    ax_rate.set_yscale("log")
-    ax_rate.set_xlabel("step (epochs)")
-    ax_rate.set_ylabel("eta0 in force")
-    ax_score.set_xlabel("step (epochs)")
-    ax_score.set_ylabel("mean_test_score")
-    ax_rate.legend()
-    ax_score.legend(loc="lower right")
-    fig.suptitle("Population-based training: members' learning rates and scores")
-    fig.savefig("pbt_schedules.png", dpi=90)
+    disp = ScheduleDisplay.from_search(search)
+    disp.figure_.suptitle("Population-based training: the members' schedules")
+    disp.figure_.savefig("pbt_schedules.png", dpi=90)
     if show:
         plt.show()
     return search

@@ -22,6 +22,7 @@ def load(name):
         ("quickstart.py", None),
         ("plot_nested_cv.py", "nested_cv.png"),
         ("plot_importance.py", "importance.png"),
+        ("plot_search_anatomy.py", "search_anatomy.png"),
         ("plot_hyperband_rungs.py", "hyperband_rungs.png"),
         ("plot_pbt_schedules.py", "pbt_schedules.png"),
         ("resume_search.py", None),
@@ -36,6 +37,9 @@ def test_example_runs(name, picture, tmp_path, monkeypatch, capsys):
     assert out.strip()
     if picture is not None:
         assert (tmp_path / picture).stat().st_size > 10_000
+    if name == "plot_search_anatomy.py":
+        assert "the workers were busy" in out
+        assert (tmp_path / "search_slices.png").stat().st_size > 10_000
     if name == "quickstart.py":
         assert "Which hyperparameters mattered" in out
     if name == "resume_search.py":

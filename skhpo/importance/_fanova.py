@@ -263,6 +263,19 @@ def marginal_at(boxes: LeafBoxes, i: int, u: np.ndarray) -> np.ndarray:
     return values[_at(edges, u)]
 
 
+def pair_marginal_at(
+    boxes: LeafBoxes, i: int, j: int, ui: np.ndarray, uj: np.ndarray
+) -> np.ndarray:
+    """The tree's marginal over inputs ``(i, j)`` on the grid ``ui`` x ``uj``.
+
+    Returns
+    -------
+    values : ndarray of shape (len(ui), len(uj))
+    """
+    ei, ej, values = pair_marginal(boxes, i, j)
+    return values[np.ix_(_at(ei, np.asarray(ui)), _at(ej, np.asarray(uj)))]
+
+
 @dataclass(frozen=True)
 class ForestDecomposition:
     """Variance shares of the mean of the trees, the surrogate itself.

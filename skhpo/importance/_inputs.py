@@ -253,6 +253,33 @@ def choose_metric(results: Mapping, search: Any, metric: str | None, who: str) -
     )
 
 
+def score_name(metric: str, search: Any = None) -> str:
+    """The name of a score, for a label: ``"accuracy"``, not ``mean_test_score``.
+
+    Parameters
+    ----------
+    metric : str
+        The metric of the results: ``"score"`` for a single metric (the
+        column ``mean_test_score``), else the key of a multi-metric
+        ``scoring`` dict; a leading ``"mean_test_"`` is dropped.
+    search : fitted search or None, default=None
+        The search, whose ``scoring`` names a single metric.
+
+    Returns
+    -------
+    name : str
+        The scorer's name when ``scoring`` is a string (``"accuracy"``,
+        ``"neg_log_loss"``), the metric's key for multi-metric results, and
+        ``"score"`` for the estimator's default score or a callable scorer.
+    """
+    if metric.startswith("mean_test_"):
+        metric = metric[len("mean_test_") :]
+    if metric != "score":
+        return metric
+    scoring = getattr(search, "scoring", None)
+    return scoring if isinstance(scoring, str) else "score"
+
+
 def _rows_at_resource(
     results: Mapping, finite: np.ndarray, n_resources: Any, need: int, who: str
 ) -> tuple[np.ndarray, Any]:
@@ -297,8 +324,8 @@ def read_finished(
     """The finished candidates of a search (or of its results) and their axes.
 
     Raises a clear error for results not shaped like scikit-learn's and when
-    every candidate failed; unless ``need_for`` is None, also with fewer than
-    two varying hyperparameters or fewer finished candidates than
+    every candidate failed; unless ``need_for`` is None, also when no
+    hyperparameter varies or with fewer finished candidates than
     ``need_for(n_hyperparameters)``.
     """
     results, search = read_cv_results(obj, who)
@@ -347,11 +374,10 @@ def read_finished(
     )
     if need_for is None:
         return finished
-    if len(axes) < 2:
-        varying = [a.name for a in axes]
+    if not axes:
         raise ValueError(
-            f"{who} needs at least 2 searched hyperparameters that vary across the "
-            f"finished candidates; got {varying}"
+            f"{who} needs a searched hyperparameter that varies across the "
+            "finished candidates; none does"
             + (f" (left out: {left_out})" if left_out else "")
         )
     if len(rows) < need_for(len(axes)):

@@ -6,20 +6,17 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
-from sklearn.ensemble import ExtraTreesRegressor
 from sklearn.utils import check_random_state
 
 from ..space._utils import to_python
-from ._fanova import decompose, decompose_forest, leaf_boxes, marginal_at
-from ._inputs import check_int, read_finished, warn_at_edges
+from ._fanova import decompose_forest
+from ._inputs import check_int, read_finished, score_name, warn_at_edges
+from ._surrogate import fit_surrogate
 
 #: Interactions are computed between the most important hyperparameters only.
 _MAX_INTERACTING = 8
 #: Cells of the grid on which a continuous hyperparameter's marginal is integrated.
 _GRID = 128
-#: Quasi-random points (a power of 2) measuring the surrogate's total variance.
-_N_QMC = 2**14
 
 
 def importance_report(
@@ -102,15 +99,21 @@ def importance_report(
           (``pd.DataFrame(report.attrs["marginals"]["C"])`` makes it a
           table);
         - ``"explained"``: the main effects and reported interactions summed;
-        - ``"metric"``, ``"n_candidates"``, ``"n_resources"``, ``"left_out"``
-          (hyperparameters not analysed, with the reason).
+        - ``"metric"`` (the column, ``"mean_test_<metric>"``),
+          ``"score_name"`` (the score's name for labels: the scorer's name,
+          such as ``"accuracy"``, or ``"score"`` for the estimator's default
+          or a callable scorer), ``"n_candidates"``, ``"n_resources"``,
+          ``"left_out"`` (hyperparameters not analysed, with the reason).
+
+        With a single varying hyperparameter its importance is 1 (0 when the
+        scores do not vary) and the report is about its marginal curve.
 
     Raises
     ------
     ValueError
         If the results are not shaped like scikit-learn's ``cv_results_``,
-        every candidate failed, fewer than two hyperparameters vary, or there
-        are fewer finished candidates than ``max(5, 2 * n_params)``.
+        every candidate failed, no hyperparameter varies, or there are fewer
+        finished candidates than ``max(5, 2 * n_params)``.
     sklearn.exceptions.NotFittedError
         If a search is given before it is fitted.
 
@@ -180,17 +183,11 @@ def importance_report(
     )
     at_edge = warn_at_edges(finished, who)
     axes, d, names = finished.axes, len(finished.axes), finished.names
-    # Shares do not depend on the scale of the scores: fit standardised ones.
-    centre, spread = finished.scores.mean(), finished.scores.std()
-    spread = spread if spread > 0 else 1.0
-    forest = ExtraTreesRegressor(
-        n_estimators=n_trees, random_state=random_state, n_jobs=1
-    ).fit(finished.unit_matrix(), (finished.scores - centre) / spread)
-    snap = {i: a.edges for i, a in enumerate(axes) if a.edges is not None}
-    trees = [leaf_boxes(t.tree_, d, snap) for t in forest.estimators_]
+    surrogate = fit_surrogate(finished, n_trees, random_state)
+    trees = surrogate.trees
 
     if d > _MAX_INTERACTING:
-        first = np.array([decompose(t, []).main for t in trees]).mean(axis=0)
+        first = surrogate.main_effects()
         top = sorted(np.argsort(-first, kind="stable")[:_MAX_INTERACTING])
     else:
         top = list(range(d))
@@ -199,7 +196,7 @@ def importance_report(
         a.edges if a.edges is not None else np.linspace(0.0, 1.0, _GRID + 1)
         for a in axes
     ]
-    whole = decompose_forest(trees, cells, pairs, _variance(forest, axes, random_state))
+    whole = decompose_forest(trees, cells, pairs, surrogate.variance(random_state))
     varying = whole.tree_variance > 0
     if not varying.any():
         varying[:] = True
@@ -236,17 +233,17 @@ def importance_report(
 
     marginals = {}
     for i, axis in enumerate(axes):
-        curves = np.array([marginal_at(t, i, axis.curve_unit) for t in trees])
-        curves = centre + spread * curves
+        mean, std = surrogate.marginal(i, axis.curve_unit)
         marginals[axis.name] = {
             "value": [to_python(v) for v in axis.curve_values],
-            "mean": curves.mean(axis=0).tolist(),
-            "std": curves.std(axis=0).tolist(),
+            "mean": mean.tolist(),
+            "std": std.tolist(),
         }
     # Plain Python values only: pandas compares attrs when frames are combined.
     report.attrs.update(
         method=_describe(finished, n_trees),
         metric=f"mean_test_{finished.metric}",
+        score_name=score_name(finished.metric, finished.search),
         n_candidates=len(finished.rows),
         n_resources=finished.n_resources,
         left_out=dict(finished.left_out),
@@ -255,26 +252,6 @@ def importance_report(
         explained=float(whole.main.sum() + sum(whole.pairs[strongest])),
     )
     return report
-
-
-def _variance(forest, axes, random_state) -> float:
-    """Total variance of the surrogate over the unit cube, by scrambled Sobol points.
-
-    A value that is a cell (a category, a grid value) is read at its cell's
-    centre, as the trees see it.
-    """
-    seed = random_state if isinstance(random_state, (int, np.integer)) else 0
-    U = qmc.Sobol(len(axes), seed=seed).random(_N_QMC)
-    for i, axis in enumerate(axes):
-        if axis.edges is not None:
-            centres = 0.5 * (axis.edges[1:] + axis.edges[:-1])
-            cell = np.clip(
-                np.searchsorted(axis.edges, U[:, i], side="right") - 1,
-                0,
-                len(centres) - 1,
-            )
-            U[:, i] = centres[cell]
-    return float(np.var(forest.predict(U)))
 
 
 def _describe(finished, n_trees: int) -> str:

@@ -7,38 +7,30 @@ import pandas as pd
 
 from ..importance import importance_report
 from ..importance._inputs import check_int
-from ._base import check_matplotlib_support
-
-
-def _axes(ax, n: int = 1, n_cols: int | None = None, size=None):
-    """``(figure, axes)``: the given axes, or a new figure with ``n`` of them."""
-    import matplotlib.pyplot as plt
-
-    if ax is not None:
-        axes = np.atleast_1d(ax).ravel()
-        if len(axes) < n:
-            raise ValueError(f"ax must hold at least {n} axes, got {len(axes)}")
-        return axes[0].figure, axes
-    n_cols = min(n, n_cols or 3)
-    n_rows = -(-n // n_cols)
-    fig, axes = plt.subplots(
-        n_rows,
-        n_cols,
-        figsize=size or (4 * n_cols, 3.2 * n_rows),
-        squeeze=False,
-        layout="constrained",
-    )
-    for extra in axes.ravel()[n:]:
-        extra.set_visible(False)
-    return fig, axes.ravel()
+from ._base import (
+    check_frame,
+    check_matplotlib_support,
+    figure_axes,
+    first_column,
+    label_inches,
+    short_names,
+)
+from ._candidates import value_label
 
 
 def _check_report(report, who: str) -> None:
-    if not hasattr(report, "attrs") or "marginals" not in getattr(report, "attrs", {}):
-        raise TypeError(
-            f"{who} takes the DataFrame returned by importance_report, got "
-            f"{type(report).__name__}"
-        )
+    check_frame(report, set(), "importance_report", who, ("marginals",))
+
+
+def _curve(marginal: dict) -> pd.DataFrame:
+    """A marginal curve of a report as a frame; None stays None among values."""
+    return pd.DataFrame(
+        {
+            "value": pd.Series(marginal["value"], dtype=object),
+            "mean": np.asarray(marginal["mean"], dtype=float),
+            "std": np.asarray(marginal["std"], dtype=float),
+        }
+    )
 
 
 class ImportanceDisplay:
@@ -56,25 +48,58 @@ class ImportanceDisplay:
     interactions : pandas.DataFrame, default=None
         Pairs (index ``"a:b"``) with ``importance`` and ``importance_std``.
     method : str, default=None
-        The method, shown in the title's tooltip-free form (first clause).
+        The method, in words (the report's ``attrs["method"]``).
+    score_name : str, default="score"
+        The score whose variance is shared out, for the axis label.
 
     Attributes
     ----------
     ax_ : matplotlib Axes
     figure_ : matplotlib Figure
     bars_ : matplotlib BarContainer
+        The main effects, largest at the top, then the interactions.
+
+    See Also
+    --------
+    skhpo.importance.importance_report : The data.
+    MarginalDisplay : The surrogate's curve of each hyperparameter.
+    ContourDisplay : The surrogate's surface of a pair.
 
     Examples
     --------
-    >>> from skhpo.plotting import ImportanceDisplay  # doctest: +SKIP
-    >>> ImportanceDisplay.from_search(search)  # doctest: +SKIP
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from scipy.stats import loguniform
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.model_selection import RandomizedSearchCV
+    >>> from sklearn.svm import SVC
+    >>> from skhpo.plotting import ImportanceDisplay
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = RandomizedSearchCV(
+    ...     SVC(), {"C": loguniform(1e-2, 1e3), "gamma": loguniform(1e-4, 1e1)},
+    ...     n_iter=15, cv=3, scoring="accuracy", random_state=0,
+    ... ).fit(X, y)
+    >>> display = ImportanceDisplay.from_search(search, n_pairs=1)
+    >>> len(display.bars_)  # two main effects and one interaction
+    3
+    >>> display.ax_.get_xlabel()
+    'share of the variance of accuracy'
     """
 
-    def __init__(self, importance, importance_std, *, interactions=None, method=None):
+    def __init__(
+        self,
+        importance,
+        importance_std,
+        *,
+        interactions=None,
+        method=None,
+        score_name="score",
+    ):
         self.importance = importance
         self.importance_std = importance_std
         self.interactions = interactions
         self.method = method
+        self.score_name = score_name
 
     @classmethod
     def from_report(cls, report, *, n_pairs=3, ax=None):
@@ -83,6 +108,7 @@ class ImportanceDisplay:
         Parameters
         ----------
         report : pandas.DataFrame
+            What :func:`~skhpo.importance.importance_report` returns.
         n_pairs : int, default=3
             How many of the strongest interactions to draw beside the main
             effects.
@@ -93,16 +119,18 @@ class ImportanceDisplay:
         -------
         display : ImportanceDisplay
         """
-        check_matplotlib_support(f"{cls.__name__}.from_report")
-        _check_report(report, f"{cls.__name__}.from_report")
-        check_int(n_pairs, "n_pairs", 0)
+        who = f"{cls.__name__}.from_report"
+        check_matplotlib_support(who)
+        _check_report(report, who)
+        check_int(n_pairs, "n_pairs", 0, who)
         pairs = pd.DataFrame.from_dict(report.attrs["interactions"], orient="index")
-        pairs = pairs.head(n_pairs) if len(pairs) else None
+        pairs = pairs.head(n_pairs) if len(pairs) and n_pairs else None
         return cls(
             report["importance"],
             report["importance_std"],
             interactions=pairs,
             method=report.attrs.get("method"),
+            score_name=report.attrs.get("score_name", "score"),
         ).plot(ax=ax)
 
     @classmethod
@@ -112,8 +140,11 @@ class ImportanceDisplay:
         Parameters
         ----------
         search_or_cv_results : fitted search, dict or pandas.DataFrame
+            A fitted search of skhpo or scikit-learn, or its ``cv_results_``.
         n_pairs : int, default=3
+            How many of the strongest interactions to draw.
         ax : matplotlib Axes, default=None
+            Where to draw; a new figure by default.
         **kwargs
             Passed to :func:`~skhpo.importance.importance_report`.
 
@@ -122,43 +153,63 @@ class ImportanceDisplay:
         display : ImportanceDisplay
         """
         check_matplotlib_support(f"{cls.__name__}.from_search")
+        check_int(n_pairs, "n_pairs", 0, f"{cls.__name__}.from_search")
         report = importance_report(search_or_cv_results, **kwargs)
         return cls.from_report(report, n_pairs=n_pairs, ax=ax)
 
     def plot(self, ax=None):
         """Draw the bars, largest first, with the spread as error bars.
 
+        Long Pipeline names lose their leading steps (``…svc__C``) while
+        they stay distinct, and a new figure is made wide enough for its
+        labels.
+
         Parameters
         ----------
         ax : matplotlib Axes, default=None
+            Where to draw; a new figure by default.
 
         Returns
         -------
         display : ImportanceDisplay
         """
-        check_matplotlib_support(f"{type(self).__name__}.plot")
-        n_bars = len(self.importance) + (
-            0 if self.interactions is None else len(self.interactions)
-        )
-        fig, (ax, *_) = _axes(ax, size=(6.4, 1.4 + 0.35 * n_bars))
-        labels = list(self.importance.index)
-        values = list(self.importance.to_numpy())
-        errors = list(self.importance_std.to_numpy())
+        who = f"{type(self).__name__}.plot"
+        check_matplotlib_support(who)
+        names = [str(n) for n in self.importance.index]
+        pairs = self.interactions if self.interactions is not None else None
+        short = short_names(names)
+        labels = [short[n] for n in names]
+        values = list(self.importance.to_numpy(dtype=float))
+        errors = list(self.importance_std.to_numpy(dtype=float))
         colours = ["C0"] * len(labels)
-        if self.interactions is not None and len(self.interactions):
-            labels += list(self.interactions.index)
-            values += list(self.interactions["importance"])
-            errors += list(self.interactions["importance_std"])
-            colours += ["C1"] * len(self.interactions)
+        if pairs is not None and len(pairs):
+            for key, row in pairs.iterrows():
+                first, second = (
+                    (row["first"], row["second"])
+                    if "first" in row
+                    else str(key).split(":", 1)
+                )
+                labels.append(
+                    f"{short.get(first, first)} × {short.get(second, second)}"
+                )
+            values += list(pairs["importance"])
+            errors += list(pairs["importance_std"])
+            colours += ["C1"] * len(pairs)
+        size = (
+            max(6.4, 4.6 + label_inches(labels)),
+            1.5 + 0.32 * max(len(labels), 2),
+        )
+        fig, (ax,) = figure_axes(ax, size=size, who=who)
         y = np.arange(len(labels))[::-1]
         values, errors = np.asarray(values), np.asarray(errors)
         # A share lies in [0, 1]: the spread is drawn inside it.
         xerr = [np.minimum(errors, values), np.minimum(errors, 1.0 - values)]
         self.bars_ = ax.barh(y, values, xerr=xerr, color=colours, capsize=3)
         ax.set_yticks(y, labels)
-        ax.set_xlabel("share of the score's variance")
+        ax.set_ylim(-0.6, len(labels) - 0.4)
+        ax.set_xlabel(f"share of the variance of {self.score_name}")
         ax.set_xlim(0, min(1.0, max(1e-9, float(np.max(values + xerr[1])))) * 1.05)
-        ax.set_title("Hyperparameter importance (functional ANOVA)")
+        ax.set_title("Importance: functional ANOVA", loc="left", fontsize="medium")
         if "C1" in colours:
             from matplotlib.patches import Patch
 
@@ -166,6 +217,7 @@ class ImportanceDisplay:
                 handles=[Patch(color="C0"), Patch(color="C1")],
                 labels=["main effect", "interaction"],
                 loc="lower right",
+                fontsize="small",
             )
         self.ax_, self.figure_ = ax, fig
         return self
@@ -174,7 +226,8 @@ class ImportanceDisplay:
 class MarginalDisplay:
     """Marginal curves: the score against each hyperparameter, others averaged.
 
-    Create it with :meth:`from_search` or :meth:`from_report`.
+    Create it with :meth:`from_search` or :meth:`from_report`; the
+    constructor only stores the data.
 
     Parameters
     ----------
@@ -183,19 +236,45 @@ class MarginalDisplay:
     scales : dict of str to str
         The measure of each (``"log"`` draws a log axis; ``"categorical"``
         and ``"discrete"`` draw points with error bars).
-    metric : str, default="mean_test_score"
+    score_name : str, default="score"
         Label of the vertical axes.
 
     Attributes
     ----------
     axes_ : ndarray of matplotlib Axes
+        One per hyperparameter.
     figure_ : matplotlib Figure
+    lines_ : list of matplotlib Line2D or ErrorbarContainer
+        The curve (or the points of a list of values) of each panel.
+
+    See Also
+    --------
+    skhpo.importance.importance_report : The data.
+    SliceDisplay : The raw scores against each hyperparameter.
+    ContourDisplay : The surrogate's surface of a pair.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from scipy.stats import loguniform
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.model_selection import RandomizedSearchCV
+    >>> from sklearn.svm import SVC
+    >>> from skhpo.plotting import MarginalDisplay
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = RandomizedSearchCV(
+    ...     SVC(), {"C": loguniform(1e-2, 1e3)}, n_iter=10, cv=3, random_state=0,
+    ... ).fit(X, y)
+    >>> display = MarginalDisplay.from_search(search)  # one hyperparameter
+    >>> [(ax.get_xlabel(), ax.get_xscale()) for ax in display.axes_]
+    [('C', 'log')]
     """
 
-    def __init__(self, marginals, scales, *, metric="mean_test_score"):
+    def __init__(self, marginals, scales, *, score_name="score"):
         self.marginals = marginals
         self.scales = scales
-        self.metric = metric
+        self.score_name = score_name
 
     @classmethod
     def from_report(cls, report, *, params=None, max_params=6, n_cols=3, ax=None):
@@ -209,28 +288,38 @@ class MarginalDisplay:
             Which hyperparameters; by default the ``max_params`` most
             important.
         max_params : int, default=6
+            How many panels by default.
         n_cols : int, default=3
             Panels per row of a new figure.
-        ax : array of matplotlib Axes, default=None
+        ax : array-like of matplotlib Axes, default=None
+            One per hyperparameter; a new figure by default.
 
         Returns
         -------
         display : MarginalDisplay
         """
-        check_matplotlib_support(f"{cls.__name__}.from_report")
-        _check_report(report, f"{cls.__name__}.from_report")
-        check_int(max_params, "max_params", 1)
+        who = f"{cls.__name__}.from_report"
+        check_matplotlib_support(who)
+        _check_report(report, who)
+        check_int(max_params, "max_params", 1, who)
+        check_int(n_cols, "n_cols", 1, who)
+        if params is not None and (
+            isinstance(params, str) or not hasattr(params, "__iter__")
+        ):
+            raise TypeError(
+                f"{who}: params must be a list of hyperparameter names, got {params!r}"
+            )
         names = list(report.index[:max_params]) if params is None else list(params)
         unknown = [n for n in names if n not in report.attrs["marginals"]]
         if unknown:
             raise ValueError(
-                f"params: {unknown} are not in the report; it has "
+                f"{who}: params: {unknown} are not in the report; it has "
                 f"{list(report.attrs['marginals'])}"
             )
         return cls(
-            {n: pd.DataFrame(report.attrs["marginals"][n]) for n in names},
+            {n: _curve(report.attrs["marginals"][n]) for n in names},
             {n: report.loc[n, "scale"] for n in names},
-            metric=report.attrs.get("metric", "mean_test_score"),
+            score_name=report.attrs.get("score_name", "score"),
         ).plot(ax=ax, n_cols=n_cols)
 
     @classmethod
@@ -249,6 +338,7 @@ class MarginalDisplay:
         Parameters
         ----------
         search_or_cv_results : fitted search, dict or pandas.DataFrame
+            A fitted search of skhpo or scikit-learn, or its ``cv_results_``.
         params, max_params, n_cols, ax
             As in :meth:`from_report`.
         **kwargs
@@ -272,34 +362,55 @@ class MarginalDisplay:
 
         Parameters
         ----------
-        ax : array of matplotlib Axes, default=None
+        ax : array-like of matplotlib Axes, default=None
+            One per hyperparameter; a new figure by default.
         n_cols : int, default=3
+            Panels per row of a new figure.
 
         Returns
         -------
         display : MarginalDisplay
         """
-        check_matplotlib_support(f"{type(self).__name__}.plot")
-        fig, axes = _axes(ax, len(self.marginals), n_cols)
-        for ax, (name, curve) in zip(axes, self.marginals.items()):
+        who = f"{type(self).__name__}.plot"
+        check_matplotlib_support(who)
+        names = list(self.marginals)
+        if not names:
+            raise ValueError(f"{who}: marginals is empty; nothing to draw")
+        labels = short_names(names)
+        fig, axes = figure_axes(
+            ax, len(names), n_cols=n_cols, panel_size=(3.6, 3.0), who=who
+        )
+        self.lines_ = []
+        for panel, name in zip(axes, names):
+            curve = self.marginals[name]
             mean, std = curve["mean"].to_numpy(), curve["std"].to_numpy()
             scale = self.scales.get(name, "linear")
             if scale in ("categorical", "discrete"):
                 x = np.arange(len(curve))
-                ax.errorbar(x, mean, yerr=std, fmt="o", capsize=3)
-                ax.set_xticks(x, [str(v) for v in curve["value"]], rotation=30)
+                self.lines_.append(
+                    panel.errorbar(x, mean, yerr=std, fmt="o", capsize=3)
+                )
+                many = len(curve) > 3
+                panel.set_xticks(
+                    x,
+                    [value_label(v) for v in curve["value"]],
+                    rotation=30 if many else 0,
+                    ha="right" if many else "center",
+                )
+                panel.set_xlim(-0.5, len(curve) - 0.5)
             else:
                 x = curve["value"].astype(float).to_numpy()
-                ax.plot(x, mean)
-                ax.fill_between(x, mean - std, mean + std, alpha=0.3)
+                self.lines_.append(panel.plot(x, mean)[0])
+                panel.fill_between(x, mean - std, mean + std, alpha=0.3)
                 if scale == "log":
-                    ax.set_xscale("log")
-            ax.set_xlabel(name)
-            ax.set_ylabel(self.metric)
+                    panel.set_xscale("log")
+            panel.set_xlabel(labels[name])
+            if first_column(panel) or ax is not None:
+                panel.set_ylabel(self.score_name)
         # One vertical range for every panel: a flat curve must look flat.
-        low = min(ax.get_ylim()[0] for ax in axes[: len(self.marginals)])
-        high = max(ax.get_ylim()[1] for ax in axes[: len(self.marginals)])
-        for ax in axes[: len(self.marginals)]:
-            ax.set_ylim(low, high)
-        self.axes_, self.figure_ = np.asarray(axes[: len(self.marginals)]), fig
+        low = min(panel.get_ylim()[0] for panel in axes)
+        high = max(panel.get_ylim()[1] for panel in axes)
+        for panel in axes:
+            panel.set_ylim(low, high)
+        self.axes_, self.figure_ = np.asarray(axes), fig
         return self

@@ -282,11 +282,9 @@ def test_bad_inputs_are_named():
     failed = {"params": params, "mean_test_score": [np.nan] * 12}
     with pytest.raises(ValueError, match="every candidate failed"):
         importance_report(failed)
-    one = {"params": [{"a": i} for i in range(12)], "mean_test_score": list(range(12))}
-    with pytest.raises(
-        ValueError, match="at least 2 searched hyperparameters.*\\['a'\\]"
-    ):
-        importance_report(one)
+    constant = {"params": [{"a": 1, "b": 2}] * 12, "mean_test_score": list(range(12))}
+    with pytest.raises(ValueError, match="a searched hyperparameter that varies"):
+        importance_report(constant)
     few = {"params": params[:4], "mean_test_score": [1.0, 2.0, 3.0, 4.0]}
     with pytest.raises(ValueError, match="at least 5 finished candidates for 2"):
         importance_report(few)
@@ -295,6 +293,22 @@ def test_bad_inputs_are_named():
         importance_report(ok, n_trees=0)
     with pytest.raises(ValueError, match="max_pairs must be an int >= 0"):
         importance_report(ok, max_pairs=-1)
+
+
+def test_one_hyperparameter_explains_everything():
+    # The report and its marginal curve work for a one-parameter search: the
+    # only hyperparameter has every share, and its curve follows the function.
+    space = {"c": loguniform(1e-3, 1e3)}
+    search = random_search(lambda c, n, kind, d: -((math.log10(c) - 1) ** 2), space, 60)
+    report = importance_report(search)
+    assert list(report.index) == ["c"]
+    assert report.loc["c", "importance"] == pytest.approx(1.0)
+    assert report.attrs["interactions"] == {}
+    curve = pd.DataFrame(report.attrs["marginals"]["c"])
+    peak = curve["value"][curve["mean"].idxmax()]
+    assert 10**0.5 < peak < 10**1.5
+    flat = {"params": [{"a": i} for i in range(8)], "mean_test_score": [1.0] * 8}
+    assert importance_report(flat).loc["a", "importance"] == 0
 
 
 def test_failed_candidates_are_skipped():
