@@ -33,6 +33,8 @@ from sklearn.utils.validation import _check_method_params
 
 from ._engine import Evaluator
 from ._log import RunLog, plural
+from ._objectives import TIMES, objective_matrix, parse_objectives
+from ._pareto import pareto_ranks
 from ._results import format_results, select_best_index, timing_columns
 from .storage import Journal, Record
 from .storage._fingerprint import fingerprint
@@ -62,6 +64,7 @@ _FITTED = (
     "feature_names_in_",
     "scorer_",
     "multimetric_",
+    "pareto_front_",
 )
 
 
@@ -632,6 +635,9 @@ class BaseSearch(BaseSearchCV):
             rank_first_by=self._rank_first_by(results),
         )
         cv_results.update(timing_columns(out, len(results[0].out), self._origin))
+        if getattr(self, "_objectives", None) is not None:
+            cv_results["rank_pareto"] = self._pareto_ranks(cv_results)
+            self.pareto_front_ = np.flatnonzero(cv_results["rank_pareto"] == 1)
         if warn:
             _warn_about_non_finite(cv_results)
         self.cv_results_ = cv_results
@@ -646,13 +652,36 @@ class BaseSearch(BaseSearchCV):
             self.best_params_ = cv_results["params"][self.best_index_]
         return refit_metric
 
+    def _pareto_ranks(self, cv_results):
+        """Non-dominated sorting of the rows by their objectives: rank 1 is the
+        Pareto front; rows at a lower resource than the largest (multi-
+        fidelity searches) and failures rank after every other."""
+        points = objective_matrix(cv_results, self._objectives)
+        if "n_resources" in cv_results:
+            levels = np.asarray(cv_results["n_resources"])
+            points[levels != levels.max()] = np.nan
+        return pareto_ranks(points)
+
     def _check_objective(self, objective, *, needed=True):
         """The metric a model-based search optimises, checked before any fit.
 
         Returns its name, or None when ``scoring`` is a callable whose return
         type is only known after a fit (see :meth:`_resolve_objective`).
         ``needed=False`` when nothing will be optimised (a whole grid).
+
+        A list names several objectives (:mod:`skhpo._objectives`): they are
+        set as ``self._objectives``, and the first metric among them is
+        returned (the one logs follow).
         """
+        self._objectives = None
+        if isinstance(objective, (list, tuple)):
+            metrics = None
+            if isinstance(self.scoring, (list, tuple, set, dict)):
+                metrics = list(self.scoring)
+            elif not callable(self.scoring):
+                metrics = ["score"]
+            self._objectives = parse_objectives(objective, metrics)
+            return next((o.name for o in self._objectives if o.name not in TIMES), None)
         if isinstance(self.scoring, (list, tuple, set, dict)):
             names = list(self.scoring)
             if objective is not None:
@@ -689,12 +718,20 @@ class BaseSearch(BaseSearchCV):
         ``scoring``, the objective is checked against what it returns for the
         first trial that fits.
         """
+        objectives = self._objectives
         if callable(self.scoring) and not getattr(self, "_objective_known", False):
             known = result.test_scores()
             if known is None:
-                return np.nan
-            self._objective = self._resolve_objective(self.objective, known)
+                failed = np.full(len(objectives or [0]), np.nan)
+                return failed if objectives is not None else np.nan
+            if objectives is None:
+                self._objective = self._resolve_objective(self.objective, known)
+            else:
+                metrics = list(known) if isinstance(known, dict) else ["score"]
+                parse_objectives(self.objective, metrics)
             self._objective_known = True
+        if objectives is not None:
+            return np.array([o.value(result) for o in objectives])
         return result.mean_test(self._objective)
 
     def _resolve_objective(self, objective, test_scores):

@@ -149,6 +149,8 @@ class BayesPolicy(Policy):
             [v for _, v in self.prior] + [self.scores[i] for i in observed],
             dtype=float,
         )
+        if y.ndim == 2:  # several objectives: this proposal's scalarisation
+            y = scalarise(y, np.random.default_rng([self.seed, 3, k]))
         tried = [c for c, _ in self.prior] + self.candidates
         if np.isfinite(y).sum() >= 2:
             y[~np.isfinite(y)] = np.nanmin(y)
@@ -190,8 +192,14 @@ class BayesPolicy(Policy):
         return n_observed >= _REFIT_GROWTH * self._refit_at
 
     # -------------------------------------------------------------- tell
-    def tell(self, trial: Trial, score: float) -> None:
-        self.scores[trial.id] = float(score)
+    def tell(self, trial: Trial, score) -> None:
+        """``score``: a number, or one per objective (several objectives:
+        each proposal then optimises a random scalarisation of them, see
+        :func:`scalarise`)."""
+        if np.ndim(score):
+            self.scores[trial.id] = np.asarray(score, dtype=float)
+        else:
+            self.scores[trial.id] = float(score)
         self._advance()
 
     def stall(self, trial: Trial) -> bool:
@@ -206,3 +214,26 @@ class BayesPolicy(Policy):
             self._known += 1
             if self._known % self.lag == 0:  # a whole batch is known
                 self.events.append(("batch", self._known // self.lag - 1))
+
+
+#: ParEGO's weight of the sum beside the weighted minimum (Knowles, 2006).
+_RHO = 0.05
+
+
+def scalarise(Y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """ParEGO's augmented Chebyshev scalarisation (Knowles, IEEE TEC 2006),
+    for maximised objectives: each objective rescaled to [0, 1] over the
+    finite rows, weights drawn uniformly from the simplex, and
+    ``min_i w_i z_i + rho * sum_i w_i z_i`` (larger is better). Maximising
+    it for weights drawn anew at every proposal spreads the proposals along
+    the Pareto front. Non-finite rows stay NaN.
+    """
+    finite = np.isfinite(Y).all(axis=1)
+    if not finite.any():
+        return np.full(len(Y), np.nan)
+    low, high = Y[finite].min(axis=0), Y[finite].max(axis=0)
+    span = np.where(high > low, high - low, 1.0)
+    Z = (Y - low) / span
+    w = rng.dirichlet(np.ones(Y.shape[1]))
+    s = (w * Z).min(axis=1) + _RHO * (w * Z).sum(axis=1)
+    return np.where(finite, s, np.nan)

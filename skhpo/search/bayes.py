@@ -18,6 +18,7 @@ from .._base import (
     with_shared_docs,
 )
 from .._log import plural
+from .._pareto import pareto_front
 from ..acquisition import ACQUISITION_FUNCTIONS, check_acq_kwargs
 from ..schedulers import BayesPolicy
 from ..space import check_space
@@ -91,11 +92,23 @@ class BayesSearchCV(BaseSearch):
         least ten seconds, later proposals treat it as pending, and then
         depend on when it finishes.)
 
-    objective : str, default=None
+    objective : str or list of str, default=None
         The metric the model optimises when ``scoring`` has several metrics.
         None means the metric named by ``refit``; it is required when ``refit``
         is a callable or False with several metrics, unless the whole (finite)
         space is evaluated.
+
+        A list of two or more optimises them all at once, to find the
+        candidates no other beats in every one (the Pareto front): each is a
+        metric of ``scoring`` (maximised; a quantity of the fitted model,
+        such as its size, is a scorer like any other) or ``"fit_time"`` /
+        ``"score_time"``, and a leading ``"-"`` minimises it, as in
+        ``["roc_auc", "-fit_time"]``. Each proposal maximises ParEGO's
+        augmented Chebyshev scalarisation of the objectives (rescaled to
+        [0, 1]) for weights drawn anew (Knowles, 2006), which spreads the
+        proposals along the front. ``cv_results_`` gains ``rank_pareto``
+        (non-dominated sorting: 1 for the front) and the search
+        ``pareto_front_``; ``best_index_`` stays the one ``refit`` defines.
 
     prior_results : search, dict, DataFrame, str or path-like, default=None
         What an earlier search found, for the model to start from without
@@ -120,6 +133,13 @@ class BayesSearchCV(BaseSearch):
         (seconds spent choosing the candidate) and ``proposed_by``
         (``"initial"``, ``"model"``, ``"random"`` or ``"grid"``).
         %(timing_columns)s
+        With several objectives, ``rank_pareto`` too: 1 for the candidates no
+        other beats in every objective, 2 for those of the rest, and so on
+        (failures last).
+
+    pareto_front_ : ndarray of int
+        With several objectives: the rows of ``cv_results_`` on the Pareto
+        front (``rank_pareto == 1``).
 
     best_estimator_ : estimator
         The estimator refit on the whole data with the best parameters (if
@@ -194,7 +214,7 @@ class BayesSearchCV(BaseSearch):
         "acq_func": [StrOptions({*ACQUISITION_FUNCTIONS, "ei", "pi", "ucb"})],
         "acq_func_kwargs": [dict, None],
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
-        "objective": [str, None],
+        "objective": [str, list, tuple, None],
         "prior_results": "no_validation",  # _prior_observations names it
     }
 
@@ -261,6 +281,11 @@ class BayesSearchCV(BaseSearch):
         self._objective = self._check_objective(
             self.objective, needed=not self._exhaustive
         )
+        if self._objectives is not None and self.prior_results is not None:
+            raise ValueError(
+                "prior_results gives one score per candidate: it cannot start "
+                f"a search of several objectives (objective={self.objective!r})."
+            )
         self._prior = _prior_observations(
             self.prior_results, space, self._objective or "score"
         )
@@ -314,6 +339,14 @@ class BayesSearchCV(BaseSearch):
             return None
         n_done = (event[1] + 1) * self._policy.lag
         scores = self._policy.scores
+        if self._objectives is not None:
+            nan = np.full(len(self._objectives), np.nan)
+            points = np.array([scores.get(i, nan) for i in range(n_done)])
+            front = len(pareto_front(points))
+            return (
+                f"batch {event[1]}: {plural(n_done, 'candidate')} scored, "
+                f"{front} on the Pareto front"
+            )
         means = np.array([scores.get(i, np.nan) for i in range(n_done)])
         if np.isfinite(means).any():
             best = int(np.nanargmax(means))
