@@ -41,18 +41,15 @@ SCORING = {
 SPACE = {"x1": Real(0.0, 1.0), "x2": Real(0.0, 1.0)}
 
 
+def _search(**kwargs):
+    params = dict(
+        scoring=SCORING, refit="f1", objective=["-f1", "-f2"], cv=2, random_state=0
+    )
+    return BayesSearchCV(ZDT1(), SPACE, **{**params, **kwargs})
+
+
 def _zdt1(n_iter, random_state, **kwargs):
-    return BayesSearchCV(
-        ZDT1(),
-        SPACE,
-        scoring=SCORING,
-        refit="f1",
-        objective=["-f1", "-f2"],
-        n_iter=n_iter,
-        cv=2,
-        random_state=random_state,
-        **kwargs,
-    ).fit(X_TOY, Y_TOY)
+    return _search(n_iter=n_iter, random_state=random_state, **kwargs).fit(X_TOY, Y_TOY)
 
 
 def _hypervolume(search):
@@ -86,16 +83,7 @@ def test_parego_grows_the_front_faster_than_random_proposals():
 
 
 def test_fit_time_is_an_objective_to_minimise():
-    search = BayesSearchCV(
-        ZDT1(),
-        SPACE,
-        scoring=SCORING,
-        refit="f1",
-        objective=["f1", "-fit_time"],
-        n_iter=6,
-        cv=2,
-        random_state=0,
-    ).fit(X_TOY, Y_TOY)
+    search = _search(objective=["f1", "-fit_time"], n_iter=6).fit(X_TOY, Y_TOY)
     points = np.column_stack(
         [search.cv_results_["mean_test_f1"], -search.cv_results_["mean_fit_time"]]
     )
@@ -109,16 +97,7 @@ def test_a_callable_scoring_returning_several_metrics():
         f1, f2 = est.objectives()
         return {"f1": f1, "f2": f2}
 
-    search = BayesSearchCV(
-        ZDT1(),
-        SPACE,
-        scoring=scoring,
-        refit="f1",
-        objective=["-f1", "-f2"],
-        n_iter=6,
-        cv=2,
-        random_state=0,
-    ).fit(X_TOY, Y_TOY)
+    search = _search(scoring=scoring, n_iter=6).fit(X_TOY, Y_TOY)
     assert len(search.pareto_front_) >= 1
     bad = search.set_params(objective=["-f1", "-f3"])
     with pytest.raises(ValueError, match="'f3' is not a metric"):
@@ -136,9 +115,7 @@ def test_a_callable_scoring_returning_several_metrics():
     ],
 )
 def test_bad_objectives_are_refused_before_any_fit(objective, match):
-    search = BayesSearchCV(
-        ZDT1(), SPACE, scoring=SCORING, refit="f1", objective=objective, n_iter=4
-    )
+    search = _search(objective=objective, n_iter=4)
     with pytest.raises(ValueError, match=match):
         search.fit(X_TOY, Y_TOY)
     assert not hasattr(search, "cv_results_")
@@ -146,15 +123,7 @@ def test_bad_objectives_are_refused_before_any_fit(objective, match):
 
 def test_prior_results_cannot_start_several_objectives():
     earlier = _zdt1(4, 0)
-    search = BayesSearchCV(
-        ZDT1(),
-        SPACE,
-        scoring=SCORING,
-        refit="f1",
-        objective=["-f1", "-f2"],
-        prior_results=earlier,
-        n_iter=4,
-    )
+    search = _search(prior_results=earlier, n_iter=4)
     with pytest.raises(ValueError, match="one score per candidate"):
         search.fit(X_TOY, Y_TOY)
 
