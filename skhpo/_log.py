@@ -28,6 +28,8 @@ import time
 import numpy as np
 from joblib import logger as joblib_logger
 
+from ._pareto import pareto_front
+
 __all__ = ["RunLog", "Say", "best_of", "duration", "plural"]
 
 logging.getLogger("skhpo").addHandler(logging.NullHandler())
@@ -43,7 +45,11 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 
 
 def best_of(scores) -> str:
-    """``"best 0.9533"`` of a ``{key: score}`` dict, failures left out."""
+    """``"best 0.9533"`` of a ``{key: score}`` dict, failures left out; with
+    one score per objective, how many are on the rung's Pareto front."""
+    if any(np.ndim(v) for v in scores.values()):
+        front = pareto_front(np.array(list(scores.values()), dtype=float))
+        return f"{len(front)} on the Pareto front"
     finite = [v for v in scores.values() if np.isfinite(v)]
     return f"best {max(finite):.4f}" if finite else "no finite score"
 

@@ -10,14 +10,23 @@ finite row, and rank last.
   rank 1 is the Pareto front, rank 2 the front of the rest, ...;
 - :func:`pareto_front`: the indices of the front;
 - :func:`hypervolume`: the volume dominated by the points and bounded by a
-  reference point, exact (a sweep in two dimensions, slicing in more).
+  reference point, exact (a sweep in two dimensions, slicing in more);
+- :func:`crowding_distance` and :func:`best_first`: NSGA-II's order, front
+  by front and, within a front, the most isolated points first.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["dominates", "hypervolume", "pareto_front", "pareto_ranks"]
+__all__ = [
+    "best_first",
+    "crowding_distance",
+    "dominates",
+    "hypervolume",
+    "pareto_front",
+    "pareto_ranks",
+]
 
 
 def _check(points) -> np.ndarray:
@@ -159,3 +168,44 @@ def _volume(points: np.ndarray) -> float:
         above = points[points[:, -1] >= top, :-1]
         volume += (top - bottom) * _volume(above[pareto_front(above)])
     return volume
+
+
+def crowding_distance(points) -> np.ndarray:
+    """NSGA-II's crowding distance of each point among ``points`` (one
+    front): per objective, the gap between its two neighbours over the
+    objective's range, summed; the extremes of each objective are infinite.
+    """
+    points = _check(points)
+    n, m = points.shape
+    distance = np.zeros(n)
+    if n <= 2:
+        return np.full(n, np.inf)
+    for j in range(m):
+        order = np.argsort(points[:, j], kind="stable")
+        values = points[order, j]
+        span = values[-1] - values[0]
+        distance[order[[0, -1]]] = np.inf
+        if span > 0:
+            distance[order[1:-1]] += (values[2:] - values[:-2]) / span
+    return distance
+
+
+def best_first(points) -> np.ndarray:
+    """The finite rows of ``points`` best first, as NSGA-II selects: by Pareto
+    rank, then the most isolated of a front first (crowding distance), then
+    in their order.
+
+    Returns
+    -------
+    order : ndarray of int
+        Indices of the finite rows.
+    """
+    points = _check(points)
+    ranks = pareto_ranks(points)
+    finite = np.isfinite(points).all(axis=1)
+    crowding = np.zeros(len(points))
+    for rank in np.unique(ranks[finite]):
+        members = np.flatnonzero((ranks == rank) & finite)
+        crowding[members] = crowding_distance(points[members])
+    rows = np.flatnonzero(finite)
+    return rows[np.lexsort((rows, -crowding[rows], ranks[rows]))]

@@ -5,7 +5,14 @@ from itertools import combinations
 import numpy as np
 import pytest
 
-from skhpo._pareto import dominates, hypervolume, pareto_front, pareto_ranks
+from skhpo._pareto import (
+    best_first,
+    crowding_distance,
+    dominates,
+    hypervolume,
+    pareto_front,
+    pareto_ranks,
+)
 
 
 def _points(seed, n=40, m=3, ties=True, nan=True):
@@ -95,3 +102,23 @@ def test_bad_shapes_are_refused():
         hypervolume([[1.0, 2.0]], [0.0])
     with pytest.raises(ValueError, match="finite"):
         hypervolume([[1.0, 2.0]], [0.0, np.inf])
+
+
+def test_crowding_distance_is_nsga_iis():
+    points = np.array([[0.0, 4.0], [1.0, 3.0], [3.0, 1.0], [4.0, 0.0]])
+    distance = crowding_distance(points)
+    assert np.isinf(distance[[0, 3]]).all()
+    # neighbours' gaps over the ranges (4 and 4), in both objectives
+    np.testing.assert_allclose(distance[1:3], [(3 - 0) / 4 * 2, (4 - 1) / 4 * 2])
+
+
+def test_best_first_is_front_by_front_most_isolated_first():
+    points = np.array(
+        [[0.0, 4.0], [1.0, 3.0], [2.9, 1.1], [3.0, 1.0], [4.0, 0.0], [0.5, 0.5]]
+    )
+    points = np.vstack([points, [[np.nan, 1.0]]])
+    order = best_first(points)
+    # the front's extremes, then its middle points by isolation, then the rest
+    assert list(order[:2]) == [0, 4]
+    assert set(order[2:5]) == {1, 2, 3} and order[2] == 1
+    assert list(order[5:]) == [5]  # the failure is left out

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._pareto import best_first
 from ._base import Policy, Trial
 from ._sampler import CandidateSampler
 
@@ -137,8 +138,17 @@ def hyperband_brackets(
     return brackets
 
 
-def _top(scores: dict[int, float], k: int) -> list[int]:
-    """The ``k`` best finite scores' keys, best first; ties keep key order."""
+def _top(scores: dict, k: int) -> list[int]:
+    """The ``k`` best finite scores' keys, best first; ties keep key order.
+
+    Scores with one value per objective are ordered as NSGA-II selects
+    (:func:`~skhpo._pareto.best_first`): front by front, the most isolated
+    of a front first.
+    """
+    if any(np.ndim(v) for v in scores.values()):
+        keys = sorted(scores)
+        points = np.array([scores[key] for key in keys], dtype=float)
+        return [keys[i] for i in best_first(points)[:k]]
     finite = [
         (key, v) for key, v in scores.items() if v == v and abs(v) != float("inf")
     ]

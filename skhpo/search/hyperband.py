@@ -118,9 +118,16 @@ class HyperbandSearchCV(BaseSearch):
         brackets run one after the other, so that each learns from the ones
         before; with ``"random"`` they run side by side.
 
-    objective : str, default=None
+    objective : str or list of str, default=None
         The metric that decides promotions when ``scoring`` has several; None
-        means the metric named by ``refit``.
+        means the metric named by ``refit``. A list of two or more (as in
+        :class:`BayesSearchCV`: metrics of ``scoring``, ``"fit_time"``,
+        ``"score_time"``, a leading ``"-"`` to minimise) promotes as NSGA-II
+        selects: front by front of the rung's non-dominated sorting, the most
+        isolated candidates of a front first (crowding distance).
+        ``cv_results_`` then gains ``rank_pareto`` (over the rows at the
+        largest resource; the others rank after) and the search
+        ``pareto_front_``. Not with ``sampler="model"``.
 
     scoring, n_jobs, refit, cv, pre_dispatch, error_score, return_train_score :
         As in :class:`~sklearn.model_selection.RandomizedSearchCV`.
@@ -221,7 +228,7 @@ refit_time_, multimetric_ :
         "asynchronous": ["boolean"],
         "sampler": [StrOptions({"random", "model"})],
         "random_state": ["random_state"],
-        "objective": [str, None],
+        "objective": [str, list, tuple, None],
     }
 
     _fitted_extra = (
@@ -296,6 +303,12 @@ refit_time_, multimetric_ :
             self.estimator, self.resource, space.param_names
         )
         self._objective = self._check_objective(self.objective)
+        if self._objectives is not None and self.sampler == "model":
+            raise ValueError(
+                f"sampler='model' proposes from one score per candidate: it "
+                f"cannot follow several objectives (objective={self.objective!r}); "
+                "use sampler='random'."
+            )
 
     def _schedule(self, n_samples, n_splits, y):
         min_r, max_r = self._fidelity.resolve_bounds(

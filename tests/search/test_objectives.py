@@ -3,11 +3,10 @@
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.datasets import load_iris
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skhpo import BayesSearchCV, HyperbandSearchCV
-from skhpo._pareto import hypervolume, pareto_ranks
+from skhpo import BayesSearchCV, HyperbandSearchCV, PBTSearchCV
+from skhpo._pareto import best_first, hypervolume, pareto_ranks
 from skhpo.space import Real
 
 X_TOY, Y_TOY = np.zeros((20, 1)), np.zeros(20)
@@ -128,10 +127,58 @@ def test_prior_results_cannot_start_several_objectives():
         search.fit(X_TOY, Y_TOY)
 
 
-def test_hyperband_takes_one_objective_for_now():
-    X, y = load_iris(return_X_y=True)
-    search = HyperbandSearchCV(
+def _hyperband(**kwargs):
+    params = dict(
+        scoring=SCORING,
+        refit="f1",
+        objective=["-f1", "-f2"],
+        resource="n_samples",
+        min_resources=20,
+        max_resources=180,
+        cv=2,
+        random_state=0,
+    )
+    return HyperbandSearchCV(ZDT1(), SPACE, **{**params, **kwargs})
+
+
+X_HB, Y_HB = np.zeros((400, 1)), np.zeros(400)
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_hyperband_promotes_as_nsga_ii_selects(asynchronous):
+    search = _hyperband(asynchronous=asynchronous).fit(X_HB, Y_HB)
+    results = search.cv_results_
+    points = -np.column_stack([results["mean_test_f1"], results["mean_test_f2"]])
+    for b in np.unique(results["bracket"]):
+        for rung in np.unique(results["iter"][results["bracket"] == b])[1:]:
+            below = (results["bracket"] == b) & (results["iter"] == rung - 1)
+            here = (results["bracket"] == b) & (results["iter"] == rung)
+            promoted = set(results["candidate"][here])
+            if asynchronous:
+                # promoted from the top as the results came: by the order
+                # of those finished then, which the final rung cannot show
+                assert promoted <= set(results["candidate"][below])
+                continue
+            rows = np.flatnonzero(below)
+            chosen = rows[best_first(points[rows])[: len(promoted)]]
+            assert promoted == set(results["candidate"][chosen])
+    # rank_pareto ranks the rows at the largest resource; the others after
+    top = results["n_resources"] == results["n_resources"].max()
+    np.testing.assert_array_equal(
+        results["rank_pareto"][top], pareto_ranks(points[top])
+    )
+    assert (results["rank_pareto"][~top] > results["rank_pareto"][top].max()).all()
+    assert set(search.pareto_front_) <= set(np.flatnonzero(top))
+
+
+def test_hyperband_model_sampler_takes_one_objective():
+    with pytest.raises(ValueError, match="sampler='model'"):
+        _hyperband(sampler="model").fit(X_HB, Y_HB)
+
+
+def test_pbt_takes_one_objective():
+    search = PBTSearchCV(
         ZDT1(), SPACE, scoring=SCORING, refit="f1", objective=["-f1", "-f2"]
     )
     with pytest.raises(InvalidParameterError, match="objective"):
-        search.fit(X, y)
+        search.fit(X_TOY, Y_TOY)
