@@ -66,8 +66,13 @@ def duration(seconds: float) -> str:
 
 
 def params_text(params) -> str:
-    """scikit-learn's way of listing a candidate's parameters."""
-    return ", ".join(f"{k}={params[k]}" for k in sorted(params))
+    """scikit-learn's way of listing a candidate's parameters (numpy scalars
+    as plain numbers)."""
+    return ", ".join(f"{k}={_plain(params[k])}" for k in sorted(params))
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
 
 
 class Say:
@@ -214,7 +219,8 @@ class RunLog:
             return
         elapsed = time.monotonic() - self.started
         count = f"{self.done}" + ("" if self.planned is None else f"/{self.planned}")
-        took = max(o["fit_time"] + o["score_time"] for o in result.out)
+        # the candidate's compute: its folds' fits and scores, summed
+        took = sum(o["fit_time"] + o["score_time"] for o in result.out)
         text = "failed" if not np.isfinite(score) else f"{score:.4f}"
         best = "" if self.best is None else f" (best {self.best[1]:.4f})"
         left = ""

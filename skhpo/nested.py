@@ -34,7 +34,7 @@ from sklearn.utils.validation import _check_method_params, check_is_fitted
 
 from ._base import BaseSearch
 from ._engine import failed_scores
-from ._log import PLAN, Say, duration, plural
+from ._log import PLAN, Say, duration, params_text, plural
 from .storage import JournalError
 from .utils._sklearn_compat import (
     HAS_CALLBACKS,
@@ -525,7 +525,8 @@ def _fit_and_score_search(
     say(
         PLAN,
         f"[NestedCV {i + 1}/{n}] END outer fold {i}: best_params="
-        f"{search.best_params_}, inner best score={out['best_score']:.4f}, "
+        f"{{{params_text(search.best_params_)}}}, inner best score="
+        f"{out['best_score']:.4f}, "
         f"outer test {name}={main:.4f}; fit time {duration(out['fit_time'])}",
     )
     return out

@@ -217,3 +217,18 @@ def test_callbacks_see_the_outer_folds_around_the_inner_searches(n_jobs):
             assert seen.count(folds) == 24
     assert recorder.begun[0] == ("NestedCV", "fit", None)
     assert recorder.ended[-1] == ("NestedCV", "fit", None)
+
+
+def test_a_stop_asked_by_a_callback_ends_each_outer_folds_search():
+    pytest.importorskip("sklearn.callback")
+    search = BayesSearchCV(
+        SVC(), {"C": Real(0.1, 10.0)}, n_iter=20, cv=2, random_state=0
+    )
+    nested = NestedCV(search, cv=3)
+    # the last fit of each search's third candidate asks to stop
+    nested.set_callbacks(PropagatedRecorder(stop_at=5))
+    nested.fit(X_IRIS, Y_IRIS)
+    sizes = nested.inner_cv_results_.groupby("outer_fold").size()
+    assert sizes.tolist() == [3, 3, 3]
+    assert len(nested.search_.cv_results_["params"]) == 3
+    assert np.isfinite(nested.cv_results_["test_score"]).all()

@@ -281,7 +281,7 @@ class TimelineDisplay:
             if np.isfinite(self.utilisation_)
             else "no fit timed"
         )
-        ax.set_title(f"{len(workers)} workers, {busy}")
+        ax.set_title(f"{len(workers)} worker{'s' if len(workers) != 1 else ''}, {busy}")
         if self.bars_:
             ax.legend(
                 loc="upper left",
