@@ -194,3 +194,12 @@ def test_nested_cv_says_each_outer_score(caplog, capsys):
         assert f"outer test score={score:.4f}" in line
         assert line in out
     assert f"nested score={nested.mean_score_:.4f}" in folds[-1]
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_pbt_says_each_exploit(asynchronous, capsys):
+    search = _pbt(verbose=1, asynchronous=asynchronous).fit(X, Y)
+    lines = capsys.readouterr().out.splitlines()
+    exploits = [line for line in lines if "'s model after step" in line]
+    assert len(exploits) == search.n_exploits_ > 0
+    assert lines[0].endswith("(partial_fit=1 each), totalling 24 fits")

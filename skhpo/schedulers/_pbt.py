@@ -282,7 +282,9 @@ class _Population(Policy):
     n_exploits : int
     events : list of tuple
         ``("generation", step, scores)`` when every member has finished
-        ``step`` (synchronous PBT), for the search's log.
+        ``step`` (synchronous PBT), and ``("exploit", member, parent, step)``
+        when a member takes over another's models as trained to ``step``,
+        for the search's log.
     """
 
     def __init__(
@@ -356,6 +358,7 @@ class _Population(Policy):
         self.schedule[m] = [dict(s) for s in self.schedule[p][: upto + 1]]
         self.lineage[m] = list(self.lineage[p][: upto + 1])
         self.n_exploits += 1
+        self.events.append(("exploit", m, p, upto))
 
 
 class PBTPolicy(_Population):

@@ -17,7 +17,7 @@ from .._base import (
     with_shared_docs,
 )
 from .._fidelity import _final_step, bind_search, check_fidelity, sibling
-from .._log import best_of, plural
+from .._log import best_of, params_text, plural
 from .._mutable import apply_update, check_mutable
 from ..schedulers import AsyncPBTPolicy, ExploitExplore, PBTPolicy
 from ..schedulers._pbt import changes
@@ -357,8 +357,9 @@ class PBTSearchCV(BaseSearch):
         return (
             f"Fitting {n_splits} folds for each of "
             f"{plural(self.population_size, 'member')} at each of "
-            f"{plural(self.n_steps, 'step')} of {self.step_resource} "
-            f"{self.resource}, totalling {plural(planned * n_splits, 'fit')}"
+            f"{plural(self.n_steps, 'step')} ({self.resource}="
+            f"{self.step_resource} each), totalling "
+            f"{plural(planned * n_splits, 'fit')}"
         )
 
     def _describe_trial(self, trial):
@@ -369,8 +370,15 @@ class PBTSearchCV(BaseSearch):
         )
 
     def _describe_event(self, event):
+        if event[0] == "exploit":
+            _, member, parent, step = event
+            return (
+                f"member {member} takes member {parent}'s model after step "
+                f"{step} and explores: {params_text(self._policy.params[member])}"
+            )
         _, step, scores = event  # ("generation", step, scores)
-        return f"step {step}: {plural(len(scores), 'member')} scored, {best_of(scores)}"
+        members = plural(len(scores), "member")
+        return f"step {step}: {members} scored, {best_of(scores)}"
 
     # ----------------------------------------------------------- results
     def _ordered_results(self, results):
