@@ -1,5 +1,6 @@
 """Drop-in scikit-learn hyperparameter searches."""
 
+from .importance import diagnose
 from .nested import NestedCV
 from .search import BayesSearchCV, HyperbandSearchCV, PBTSearchCV
 from .space import Categorical, Integer, Real
@@ -15,6 +16,7 @@ __all__ = [
     "Categorical",
     "Integer",
     "Real",
+    "diagnose",
     "load_results",
     "__version__",
 ]

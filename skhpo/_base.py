@@ -65,6 +65,7 @@ _FITTED = (
     "scorer_",
     "multimetric_",
     "pareto_front_",
+    "fit_errors_",
 )
 
 
@@ -620,6 +621,7 @@ class BaseSearch(BaseSearchCV):
         out = [o for r in results for o in r.out]
         if warn:
             _warn_or_raise_about_fit_failures(out, self.error_score)
+        self.fit_errors_ = _error_counts(out)
         if callable(self.scoring):
             _insert_error_scores(out, self.error_score)
         self.multimetric_ = isinstance(out[0]["test_scores"], dict)
@@ -784,6 +786,17 @@ def _insert_error_scores(out, error_score):
                 o["test_scores"] = {name: error_score for name in successful}
                 if "train_scores" in o:
                     o["train_scores"] = {name: error_score for name in successful}
+
+
+def _error_counts(out):
+    """``{message: number of fits}`` of the failed fits, most frequent first:
+    the last line of each error (its exception and message)."""
+    messages = Counter(
+        next((ln for ln in reversed(o["fit_error"].splitlines()) if ln.strip()), "")
+        for o in out
+        if o["fit_error"] is not None
+    )
+    return dict(messages.most_common())
 
 
 def _warn_or_raise_about_fit_failures(out, error_score):

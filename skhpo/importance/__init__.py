@@ -8,10 +8,20 @@ as for skhpo's.
   hyperparameter was sampled in.
 - :func:`compare_candidates`: the corrected resampled t-test of the best
   candidate against the runners-up, with the naive test beside it.
+- :func:`diagnose`: the red flags of a finished search (a best value at the
+  edge of its range, untried categories, failures, candidates within noise,
+  defaults not beaten, an unstable winner, rungs that disagree, a collapsed
+  population), each with its advice.
 """
 
 from ._compare import compare_candidates
+from ._diagnose import diagnose
 from ._inputs import SearchRangeEdgeWarning
 from ._report import importance_report
 
-__all__ = ["SearchRangeEdgeWarning", "compare_candidates", "importance_report"]
+__all__ = [
+    "SearchRangeEdgeWarning",
+    "compare_candidates",
+    "diagnose",
+    "importance_report",
+]

@@ -167,6 +167,10 @@ class BayesSearchCV(BaseSearch):
     multimetric_ : bool
         Whether several metrics were scored.
 
+    fit_errors_ : dict of str to int
+        The failed fits' errors (the last line of each: exception and
+        message) and how many fits each failed, most frequent first.
+
     classes_ : ndarray of shape (n_classes,)
         Class labels (classifiers, when refit).
 
