@@ -1,6 +1,6 @@
 """Drop-in scikit-learn hyperparameter searches."""
 
-from .importance import diagnose
+from .importance import diagnose, reevaluate
 from .nested import NestedCV
 from .search import BayesSearchCV, HyperbandSearchCV, PBTSearchCV
 from .space import Categorical, Integer, Real
@@ -18,5 +18,6 @@ __all__ = [
     "Real",
     "diagnose",
     "load_results",
+    "reevaluate",
     "__version__",
 ]

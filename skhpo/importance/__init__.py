@@ -12,11 +12,15 @@ as for skhpo's.
   edge of its range, untried categories, failures, candidates within noise,
   defaults not beaten, an unstable winner, rungs that disagree, a collapsed
   population), each with its advice.
+- :func:`reevaluate`: the best candidates cross-validated again with new
+  seeds and splits, and tested against the best, so that the final choice
+  is not one lucky run.
 """
 
 from ._compare import compare_candidates
 from ._diagnose import diagnose
 from ._inputs import SearchRangeEdgeWarning
+from ._reevaluate import reevaluate
 from ._report import importance_report
 
 __all__ = [
@@ -24,4 +28,5 @@ __all__ = [
     "compare_candidates",
     "diagnose",
     "importance_report",
+    "reevaluate",
 ]
