@@ -1,5 +1,6 @@
 """Drop-in scikit-learn hyperparameter searches."""
 
+from ._objectives import best_under, knee_point, weighted
 from .importance import diagnose, reevaluate
 from .nested import NestedCV
 from .search import BayesSearchCV, HyperbandSearchCV, PBTSearchCV
@@ -16,8 +17,11 @@ __all__ = [
     "Categorical",
     "Integer",
     "Real",
+    "best_under",
     "diagnose",
+    "knee_point",
     "load_results",
     "reevaluate",
+    "weighted",
     "__version__",
 ]

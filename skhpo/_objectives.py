@@ -14,7 +14,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Objective", "objective_matrix", "parse_objectives"]
+from ._pareto import pareto_front
+
+__all__ = [
+    "Objective",
+    "best_under",
+    "knee_point",
+    "objective_matrix",
+    "parse_objectives",
+    "weighted",
+]
 
 #: Objectives read from the fits' times rather than from ``scoring``.
 TIMES = ("fit_time", "score_time")
@@ -90,3 +99,161 @@ def objective_matrix(cv_results, objectives) -> np.ndarray:
             for o in objectives
         ]
     )
+
+
+# ------------------------------------------------------- choosing on a front
+class _Choice:
+    """A ``refit`` callable: ``choice(cv_results) -> row`` (see the public
+    functions below)."""
+
+    def __init__(self, description, objectives, pick):
+        self.description = description
+        self.objectives = objectives
+        self._pick = pick
+
+    def __repr__(self):
+        return self.description
+
+    def __call__(self, cv_results):
+        points = objective_matrix(cv_results, self.objectives)
+        usable = np.isfinite(points).all(axis=1)
+        if "n_resources" in cv_results:  # the largest resource only
+            levels = np.asarray(cv_results["n_resources"], dtype=float)
+            usable &= levels == levels[usable].max() if usable.any() else usable
+        rows = np.flatnonzero(usable)
+        if not len(rows):
+            raise ValueError(f"{self.description}: no candidate has every objective")
+        return int(rows[self._pick(points[rows], cv_results, rows)])
+
+
+def _objectives_of(names, who):
+    return parse_objectives(names, None, param=who)
+
+
+def best_under(metric, **limits):
+    """A ``refit`` rule: the best ``metric`` among the candidates within
+    ``limits``.
+
+    Parameters
+    ----------
+    metric : str
+        A metric of ``scoring`` (maximised; ``"-name"`` to minimise), or
+        ``"fit_time"`` / ``"score_time"``.
+    **limits : float
+        ``max_<name>=value`` or ``min_<name>=value`` for a metric, or a time
+        (``max_fit_time=0.5``: at most half a second to fit).
+
+    Returns
+    -------
+    refit : callable
+        ``refit(cv_results) -> int``, for a search's ``refit``.
+
+    Examples
+    --------
+    >>> from skhpo import best_under
+    >>> rule = best_under("roc_auc", max_fit_time=0.5)
+    >>> results = {"mean_test_roc_auc": [0.9, 0.95, 0.97],
+    ...            "mean_fit_time": [0.1, 0.4, 2.0]}
+    >>> rule(results)
+    1
+    """
+    goal = _objectives_of([metric, "fit_time"], "best_under")[0]
+    bounds = []
+    for key, value in limits.items():
+        side, _, name = key.partition("_")
+        if side not in ("max", "min") or not name:
+            raise ValueError(
+                f"best_under: {key!r} is not a limit: write max_<name> or "
+                "min_<name>, as max_fit_time=0.5 or min_recall=0.8."
+            )
+        bounds.append((Objective(name, True), side, float(value)))
+
+    def pick(points, cv_results, rows):
+        ok = np.ones(len(rows), dtype=bool)
+        for objective, side, value in bounds:
+            values = np.asarray(cv_results[objective.column], dtype=float)[rows]
+            ok &= values <= value if side == "max" else values >= value
+        if not ok.any():
+            raise ValueError(
+                f"best_under: no candidate is within {limits}; loosen them."
+            )
+        return int(np.flatnonzero(ok)[np.argmax(points[ok, 0])])
+
+    text = ", ".join(f"{k}={v!r}" for k, v in limits.items())
+    return _Choice(f"best_under({metric!r}, {text})", [goal], pick)
+
+
+def knee_point(*objectives):
+    """A ``refit`` rule: the point of the Pareto front of ``objectives``
+    nearest to the ideal (every objective at its best on the front), each
+    rescaled to [0, 1] over the front: the best compromise.
+
+    Parameters
+    ----------
+    *objectives : str
+        Two or more, as ``objective`` names them (``"roc_auc"``,
+        ``"-fit_time"``).
+
+    Returns
+    -------
+    refit : callable
+        ``refit(cv_results) -> int``.
+
+    Examples
+    --------
+    >>> from skhpo import knee_point
+    >>> rule = knee_point("roc_auc", "-fit_time")
+    >>> results = {"mean_test_roc_auc": [0.90, 0.96, 0.97],
+    ...            "mean_fit_time": [0.1, 0.3, 5.0]}
+    >>> rule(results)
+    1
+    """
+    parsed = _objectives_of(list(objectives), "knee_point")
+
+    def pick(points, cv_results, rows):
+        front = pareto_front(points)
+        z = points[front]
+        low, high = z.min(axis=0), z.max(axis=0)
+        z = (z - low) / np.where(high > low, high - low, 1.0)
+        return int(front[np.argmin(np.linalg.norm(1.0 - z, axis=1))])
+
+    names = ", ".join(repr(o) for o in objectives)
+    return _Choice(f"knee_point({names})", parsed, pick)
+
+
+def weighted(weights):
+    """A ``refit`` rule: the best weighted sum of the objectives, each
+    rescaled to [0, 1] over the candidates.
+
+    Parameters
+    ----------
+    weights : dict of str to float
+        Objective (as ``objective`` names it) to its weight.
+
+    Returns
+    -------
+    refit : callable
+        ``refit(cv_results) -> int``.
+
+    Examples
+    --------
+    >>> from skhpo import weighted
+    >>> rule = weighted({"roc_auc": 0.8, "-fit_time": 0.2})
+    >>> results = {"mean_test_roc_auc": [0.90, 0.96, 0.97],
+    ...            "mean_fit_time": [0.1, 0.3, 5.0]}
+    >>> rule(results)
+    1
+    """
+    parsed = _objectives_of(list(weights), "weighted")
+    w = np.array([float(v) for v in weights.values()])
+    if (w < 0).any() or not w.sum() > 0:
+        raise ValueError(
+            f"weighted: weights must be non-negative, not all 0: {weights}"
+        )
+
+    def pick(points, cv_results, rows):
+        low, high = points.min(axis=0), points.max(axis=0)
+        z = (points - low) / np.where(high > low, high - low, 1.0)
+        return int(np.argmax(z @ w))
+
+    return _Choice(f"weighted({weights!r})", parsed, pick)

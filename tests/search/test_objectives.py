@@ -5,7 +5,14 @@ import pytest
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skhpo import BayesSearchCV, HyperbandSearchCV, PBTSearchCV
+from skhpo import (
+    BayesSearchCV,
+    HyperbandSearchCV,
+    PBTSearchCV,
+    best_under,
+    knee_point,
+    weighted,
+)
 from skhpo._pareto import best_first, hypervolume, pareto_ranks
 from skhpo.space import Real
 
@@ -182,3 +189,39 @@ def test_pbt_takes_one_objective():
     )
     with pytest.raises(InvalidParameterError, match="objective"):
         search.fit(X_TOY, Y_TOY)
+
+
+def test_refit_rules_choose_a_point_of_the_front():
+    search = _zdt1(20, 0)
+    results = search.cv_results_
+    f1, f2 = results["mean_test_f1"], results["mean_test_f2"]
+    # the smallest f2 among the candidates with f1 at most 0.3
+    rule = best_under("-f2", max_f1=0.3)
+    within = np.flatnonzero(f1 <= 0.3)
+    assert rule(results) == within[np.argmin(f2[within])]
+    # the knee: nearest the ideal point over the front, both rescaled
+    knee = knee_point("-f1", "-f2")(results)
+    front = search.pareto_front_
+    z = -np.column_stack([f1, f2])[front]
+    z = (z - z.min(axis=0)) / (z.max(axis=0) - z.min(axis=0))
+    assert knee == front[np.argmin(np.linalg.norm(1 - z, axis=1))]
+    assert knee in front
+    # weights: all on f1 is the smallest f1
+    assert weighted({"-f1": 1.0, "-f2": 0.0})(results) == np.argmin(f1)
+    # as the search's refit
+    chosen = _search(refit=knee_point("-f1", "-f2"), n_iter=20).fit(X_TOY, Y_TOY)
+    assert chosen.best_index_ == knee
+    assert chosen.best_params_ == results["params"][knee]
+    assert not hasattr(chosen, "best_score_")  # a callable refit, as sklearn
+
+
+def test_refit_rules_refuse_what_they_cannot_do():
+    results = {"mean_test_f1": [0.5, 0.6], "mean_fit_time": [1.0, 2.0]}
+    with pytest.raises(ValueError, match="no candidate is within"):
+        best_under("f1", max_fit_time=0.1)(results)
+    with pytest.raises(ValueError, match="is not a limit"):
+        best_under("f1", fit_time=0.1)
+    with pytest.raises(ValueError, match="two objectives or more"):
+        knee_point("f1")
+    with pytest.raises(ValueError, match="non-negative"):
+        weighted({"f1": -1.0, "f2": 1.0})
