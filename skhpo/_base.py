@@ -38,7 +38,11 @@ from ._pareto import pareto_ranks
 from ._results import format_results, select_best_index, timing_columns
 from .storage import Journal, Record
 from .storage._fingerprint import fingerprint
-from .utils._sklearn_compat import HAS_CALLBACKS, propagate_callbacks
+from .utils._sklearn_compat import (
+    HAS_CALLBACKS,
+    has_callbacks,
+    propagate_callbacks,
+)
 
 __all__ = [
     "BaseSearch",
@@ -347,7 +351,11 @@ class BaseSearch(BaseSearchCV):
         objective = getattr(self, "_objective", None)
         if isinstance(objective, str):
             return objective
-        return self.refit if isinstance(self.refit, str) else "score"
+        if isinstance(self.refit, str):
+            return self.refit
+        if isinstance(self.scoring, (list, tuple, set, dict)):
+            return next(iter(self.scoring))  # no metric chosen: the first
+        return "score"
 
     @abstractmethod
     def _run_search(self, evaluator):
@@ -447,7 +455,7 @@ class BaseSearch(BaseSearchCV):
             n_jobs=self.n_jobs,
             pre_dispatch=self.pre_dispatch,
             # per-fold contexts only when some callback will read them
-            callback_ctx=search_ctx if _has_callbacks(self) else None,
+            callback_ctx=search_ctx if has_callbacks(self) else None,
             caller=self,
             max_time=getattr(self, "max_time", None),
             fit_timeout=getattr(self, "fit_timeout", None),
@@ -767,12 +775,6 @@ def _choices(space):
             if categories is not None:
                 choices.setdefault(name, []).extend(categories)
     return choices
-
-
-def _has_callbacks(search):
-    return bool(getattr(search, "_skl_callbacks", None)) or hasattr(
-        search, "_parent_callback_ctx"
-    )
 
 
 def _insert_error_scores(out, error_score):

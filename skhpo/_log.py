@@ -23,6 +23,7 @@ Each record carries the search's class name as ``record.search``.
 from __future__ import annotations
 
 import logging
+import sys
 import time
 
 import numpy as np
@@ -88,7 +89,9 @@ class Say:
         if self.logger.isEnabledFor(level):
             self.logger.log(level, message, extra={"search": self.owner})
         if self.verbose >= tier:
-            print(message, flush=True)
+            # one write: lines from threads (NestedCV's folds) stay whole
+            sys.stdout.write(message + "\n")
+            sys.stdout.flush()
 
     def wanted(self, tier: int) -> bool:
         """Whether a message of ``tier`` goes anywhere (to skip building it)."""
@@ -117,7 +120,7 @@ class RunLog:
         self.n_splits = n_splits
         self.planned = planned
         self.started = time.monotonic()
-        self.done = 0
+        self.done = self.n_replayed = 0
         self.n_fits = self.n_failed = 0
         self.best = None  # (resource, score, row description)
 
@@ -212,6 +215,7 @@ class RunLog:
         ):
             self.best = (resource, score, what)
         if replayed:
+            self.n_replayed += 1
             self.n_fits += len(result.out)
             self.n_failed += sum(o["fit_error"] is not None for o in result.out)
             return
@@ -221,11 +225,15 @@ class RunLog:
         count = f"{self.done}" + ("" if self.planned is None else f"/{self.planned}")
         # the candidate's compute: its folds' fits and scores, summed
         took = sum(o["fit_time"] + o["score_time"] for o in result.out)
-        text = "failed" if not np.isfinite(score) else f"{score:.4f}"
+        if np.isfinite(score):
+            text = f"{score:.4f}"
+        else:  # a failure, or a metric a callable scoring does not return
+            text = "failed" if result.failed else "n/a"
         best = "" if self.best is None else f" (best {self.best[1]:.4f})"
         left = ""
-        if self.planned is not None and self.done < self.planned:
-            rest = elapsed / self.done * (self.planned - self.done)
+        ran = self.done - self.n_replayed  # this run's pace
+        if self.planned is not None and self.done < self.planned and ran:
+            rest = elapsed / ran * (self.planned - self.done)
             left = f", ~{duration(rest)} left"
         self.say(
             CANDIDATE,

@@ -40,6 +40,7 @@ from .utils._sklearn_compat import (
     HAS_CALLBACKS,
     CallbackSupportMixin,
     MultimetricScorer,
+    has_callbacks,
     propagate_callbacks,
     safe_split,
 )
@@ -239,6 +240,21 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
                 f"estimator (they write to it); got {type(search).__name__}."
             )
 
+    def _check_inner_callbacks(self):
+        """scikit-learn refuses to hand callbacks to an estimator that has
+        auto-propagated ones of its own: say so before any fold runs."""
+        own = [
+            type(c).__name__
+            for c in getattr(self.estimator, "_skl_callbacks", [])
+            if hasattr(c, "max_propagation_depth")
+        ]
+        if own:
+            raise ValueError(
+                f"Both NestedCV and its search have callbacks that pass down "
+                f"to the estimators they fit (the search's: {own}): set them "
+                "on NestedCV only, which hands them to every search."
+            )
+
     def _search(self, n_jobs, scope):
         """A fresh clone of the search, writing to ``scope`` of the storage."""
         search = clone(self.estimator).set_params(n_jobs=n_jobs)
@@ -298,10 +314,11 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
         # callbacks (a progress bar): one task per outer fold and the refit,
         # each the root of its search's own tasks
         root_ctx, contexts, refit_ctx = None, [None] * len(splits), None
-        if HAS_CALLBACKS:
+        if HAS_CALLBACKS and has_callbacks(self):
             root_ctx = self._init_callback_context(
                 max_subtasks=len(splits) + bool(self.refit)
             ).call_on_fit_task_begin(estimator=self, X=X, y=y)
+            self._check_inner_callbacks()  # (set up: scikit-learn tears down)
             contexts = [root_ctx.subcontext(task_name="outer-fold") for _ in splits]
             if self.refit:
                 refit_ctx = root_ctx.subcontext(task_name="refit-on-all-data")
@@ -353,7 +370,12 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
             f"[{type(self).__name__}] done in "
             f"{duration(time.monotonic() - started)}: nested score="
             f"{self.mean_score_:.4f} ± {self.std_score_:.4f} over "
-            f"{plural(self.n_splits_, 'outer fold')}{optimism}",
+            f"{plural(self.n_splits_, 'outer fold')}{optimism}"
+            + (
+                " (a fold failed: the score is NaN)"
+                if np.isnan(self.mean_score_)
+                else ""
+            ),
         )
         if root_ctx is not None:
             root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
@@ -499,12 +521,18 @@ def _fit_and_score_search(
             search.fit(X_train, y_train, **fit_params)
     except JournalError:
         raise
-    except Exception:
+    except Exception as exc:
         if error_score == "raise":
             raise
         failed = failed_scores(scorer, error_score)
         out.update(
             fit_time=time.time() - start, score_time=0.0, test=failed, train=failed
+        )
+        i, n = position
+        say(
+            PLAN,
+            f"[NestedCV {i + 1}/{n}] END outer fold: its search failed "
+            f"({type(exc).__name__}: {exc}); scored error_score={error_score!r}",
         )
         return out
     out["fit_time"] = time.time() - start
@@ -524,7 +552,7 @@ def _fit_and_score_search(
     i, n = position
     say(
         PLAN,
-        f"[NestedCV {i + 1}/{n}] END outer fold {i}: best_params="
+        f"[NestedCV {i + 1}/{n}] END outer fold: best_params="
         f"{{{params_text(search.best_params_)}}}, inner best score="
         f"{out['best_score']:.4f}, "
         f"outer test {name}={main:.4f}; fit time {duration(out['fit_time'])}",

@@ -259,6 +259,32 @@ def test_a_callback_asking_to_stop_ends_the_search_with_what_finished(n_jobs):
     assert full.cv_results_["params"][:4] == search.cv_results_["params"][:4]
 
 
+class _SlowSecondHalf(SleepingClassifier):
+    """Sleeps only when trained on the second half of X (fold 0 of KFold(2))."""
+
+    def fit(self, X, y=None, **fit_params):
+        if X[:, 0].min() > 0:
+            time.sleep(self.duration)
+        return super(SleepingClassifier, self).fit(X, y, **fit_params)
+
+
+def test_a_stop_keeps_the_trial_that_asked_for_it():
+    X_rows, y_rows = np.arange(40.0)[:, None], np.tile([0, 1], 20)
+    search = BayesSearchCV(
+        _SlowSecondHalf(),
+        {"duration": [0.5, 0.6, 0.7, 0.8]},
+        n_iter=4,
+        cv=KFold(2),
+        n_jobs=2,
+        random_state=0,
+    )
+    # fold 1 of trial 0 ends first and asks to stop; its fold 0 still runs
+    search.set_callbacks(Recorder(stop_at=1))
+    search.fit(X_rows, y_rows)
+    assert len(search.cv_results_["params"]) >= 1
+    assert search.cv_results_["params"][0] == {"duration": 0.5}
+
+
 @pytest.mark.parametrize("n_jobs", [1, 2])
 def test_progress_bar_runs_without_a_warning_per_fit(n_jobs, capfd):
     callback_module = pytest.importorskip("sklearn.callback")

@@ -203,3 +203,20 @@ def test_pbt_says_each_exploit(asynchronous, capsys):
     exploits = [line for line in lines if "'s model after step" in line]
     assert len(exploits) == search.n_exploits_ > 0
     assert lines[0].endswith("(partial_fit=1 each), totalling 24 fits")
+
+
+def test_several_metrics_and_no_metric_chosen_follow_the_first(capsys):
+    BayesSearchCV(
+        SVC(),
+        {"C": [0.1, 1.0]},
+        n_iter=5,
+        scoring={"acc": "accuracy", "f1": "f1_macro"},
+        refit=False,
+        cv=2,
+        verbose=2,
+    ).fit(X, Y)
+    lines = capsys.readouterr().out.splitlines()
+    candidates = [CANDIDATE.match(line) for line in lines if CANDIDATE.match(line)]
+    assert [m[6] for m in candidates] == ["acc", "acc"]
+    assert all(m[7] != "failed" for m in candidates)
+    assert "best acc=" in lines[-1]

@@ -232,3 +232,31 @@ def test_a_stop_asked_by_a_callback_ends_each_outer_folds_search():
     assert sizes.tolist() == [3, 3, 3]
     assert len(nested.search_.cv_results_["params"]) == 3
     assert np.isfinite(nested.cv_results_["test_score"]).all()
+
+
+def test_outer_folds_in_threads_leave_the_warning_filters_alone():
+    import warnings
+
+    search = BayesSearchCV(
+        SVC(), {"C": Real(0.1, 10.0)}, n_iter=3, cv=2, random_state=0
+    )
+    before = list(warnings.filters)
+    for _ in range(3):
+        NestedCV(search, cv=4, n_jobs=4).fit(X_IRIS, Y_IRIS)
+    assert warnings.filters == before
+
+
+def test_a_search_with_its_own_progress_bar_inside():
+    callback = pytest.importorskip("sklearn.callback")
+    pytest.importorskip("rich")
+    search = BayesSearchCV(
+        SVC(), {"C": Real(0.1, 10.0)}, n_iter=3, cv=2, random_state=0
+    )
+    search.set_callbacks(callback.ProgressBar())
+    nested = NestedCV(search, cv=3, refit=False).fit(X_IRIS, Y_IRIS)
+    assert np.isfinite(nested.cv_results_["test_score"]).all()
+    # given twice (to NestedCV, to pass down, and to the search): refused
+    nested = NestedCV(search, cv=3)
+    nested.set_callbacks(callback.ProgressBar())
+    with pytest.raises(ValueError, match="set them on NestedCV only"):
+        nested.fit(X_IRIS, Y_IRIS)

@@ -514,8 +514,11 @@ class _Run:
             raise exc
         entry = self.open[trial_id]
         if outputs[0].pop("stop", False) and not self.ev.stats["stopped"]:
+            # the trials wholly handed to the workers finish (one round of
+            # fits, or all of them if none has finished yet); nothing new
             self.ev.stats["stopped"] = True
-            self._end_early(time.monotonic(), 0.0)
+            round_ = max(self.durations, default=float("inf"))
+            self._end_early(time.monotonic(), round_)
             if trial_id not in self.open:  # its other folds had not started
                 return
         if outputs[0]["status"] == "timed_out":

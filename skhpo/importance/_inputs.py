@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .._log import plural
 from ..space import Categorical, Dimension, Integer, Real, check_space
 from ..space._utils import fmt, is_real_number, safe_equal, to_python
 
@@ -384,7 +385,7 @@ def read_finished(
         at = "" if level is None else f" at n_resources={level}"
         raise ValueError(
             f"{who} needs at least {need_for(len(axes))} finished candidates{at} "
-            f"for {len(axes)} hyperparameters; got {len(rows)}"
+            f"for {plural(len(axes), 'hyperparameter')}; got {len(rows)}"
         )
     return finished
 

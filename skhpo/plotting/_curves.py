@@ -168,7 +168,7 @@ def _kind_of(results, search, who):
     for kind, columns in _KINDS.items():
         if all(c in results for c in columns):
             return kind
-    source = "these cv_results_" if search is None else type(search).__name__
+    source = "this cv_results_" if search is None else type(search).__name__
     raise ValueError(
         f"{who} needs the results of a multi-fidelity search, whose candidates "
         "are scored at several resources (HyperbandSearchCV, PBTSearchCV or "

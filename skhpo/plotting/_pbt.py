@@ -89,7 +89,7 @@ def _population_schedules(search_or_cv_results, params, metric, who):
     results, search, metric, name = read_results(search_or_cv_results, metric, who=who)
     missing = [c for c in ("member", "step", "parent") if c not in results]
     if missing:
-        source = "these cv_results_" if search is None else type(search).__name__
+        source = "this cv_results_" if search is None else type(search).__name__
         raise ValueError(
             f"{who} needs the results of population-based training (PBTSearchCV: "
             f"columns 'member', 'step' and 'parent'); {source} has no {missing}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._log import plural
 from ..importance._inputs import _LABELS, read_cv_results
 from ._base import (
     check_frame,
@@ -281,7 +282,7 @@ class TimelineDisplay:
             if np.isfinite(self.utilisation_)
             else "no fit timed"
         )
-        ax.set_title(f"{len(workers)} worker{'s' if len(workers) != 1 else ''}, {busy}")
+        ax.set_title(f"{plural(len(workers), 'worker')}, {busy}")
         if self.bars_:
             ax.legend(
                 loc="upper left",

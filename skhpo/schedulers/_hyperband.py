@@ -189,7 +189,7 @@ class AsyncSuccessiveHalving:
     synchronous rung's size): over a finite bracket, ASHA's promotions on
     partly finished rungs would otherwise run past the plan (a candidate
     in the top ``1 / factor`` early, displaced later, is promoted as well as
-    the one that displaced it), up to a sixth more jobs on 27-unit brackets.
+    the one that displaced it): up to a quarter more jobs, measured.
     The search then costs what :meth:`HyperbandSearchCV.plan` says, and its
     progress has a known total.
     """

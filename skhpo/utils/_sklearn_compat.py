@@ -5,6 +5,7 @@ skhpo's scoring, splitting and metadata handling identical to theirs. Should one
 move between scikit-learn releases, this is the only file to change.
 """
 
+import threading
 import warnings
 from contextlib import contextmanager
 
@@ -14,13 +15,15 @@ from sklearn.utils.metaestimators import _safe_split as safe_split
 from sklearn.utils.validation import _check_method_params as check_method_params
 
 try:  # scikit-learn >= 1.9
-    from sklearn.callback import CallbackSupportMixin
+    from sklearn.callback import AutoPropagatedCallback, CallbackSupportMixin
 
     HAS_CALLBACKS = True
 except ImportError:  # pragma: no cover - older scikit-learn
 
     class CallbackSupportMixin:
         """Before scikit-learn 1.9: no callbacks."""
+
+    AutoPropagatedCallback = ()
 
     HAS_CALLBACKS = False
 
@@ -32,14 +35,18 @@ def propagate_callbacks(callback_ctx, estimator):
 
     An estimator that does not support callbacks (or a step of a Pipeline
     that does) gets none, without scikit-learn's warning: a search would give
-    it at every fit, in every worker. The filter holds inside the fit only
-    (before Python 3.14, warning filters are shared by a process's threads:
-    with the threading backend it may briefly hide that warning elsewhere).
+    it at every fit, in every worker. The warning is filtered only where
+    there are callbacks to hand on, and only in a process's main thread (a
+    worker process, or the driver itself): before Python 3.14 a thread
+    cannot change warning filters without changing them for all others.
     """
     if not hasattr(estimator, "set_callbacks"):
         yield
         return
     with callback_ctx.propagate_callback_context(estimator):
+        if not (_hands_on(callback_ctx) and _in_main_thread()):
+            yield
+            return
         with warnings.catch_warnings():
             warnings.filterwarnings(
                 "ignore",
@@ -49,11 +56,39 @@ def propagate_callbacks(callback_ctx, estimator):
             yield
 
 
+def _hands_on(callback_ctx):
+    """Whether ``callback_ctx`` propagates callbacks to the estimator it fits
+    (scikit-learn's rule in ``propagate_callback_context``)."""
+    depth = getattr(callback_ctx, "_propagation_depth", 0)
+    return any(
+        isinstance(callback, AutoPropagatedCallback)
+        and (
+            callback.max_propagation_depth is None
+            or depth < callback.max_propagation_depth
+        )
+        for callback in getattr(callback_ctx, "_callbacks", ())
+    )
+
+
+def _in_main_thread():
+    return threading.current_thread() is threading.main_thread()
+
+
+def has_callbacks(estimator):
+    """Whether ``estimator`` will call any callback in its fit: its own, or
+    those of a meta-estimator that handed it its context."""
+    if getattr(estimator, "_skl_callbacks", None):
+        return True
+    parent = getattr(estimator, "_parent_callback_ctx", None)
+    return parent is not None and bool(getattr(parent, "_callbacks", None))
+
+
 __all__ = [
     "HAS_CALLBACKS",
     "CallbackSupportMixin",
     "MultimetricScorer",
     "check_method_params",
+    "has_callbacks",
     "propagate_callbacks",
     "safe_split",
     "score",
