@@ -25,6 +25,7 @@ def load(name):
         ("plot_search_anatomy.py", "search_anatomy.png"),
         ("plot_hyperband_rungs.py", "hyperband_rungs.png"),
         ("plot_pbt_schedules.py", "pbt_schedules.png"),
+        ("plot_pareto_front.py", "pareto_front.png"),
         ("resume_search.py", None),
     ],
 )

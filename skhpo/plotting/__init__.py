@@ -24,6 +24,8 @@ only when something is drawn.
   :func:`population_schedules`.
 - :class:`NestedCVDisplay`: each outer fold's inner best score against its
   outer test score, and the optimism.
+- :class:`ParetoFrontDisplay`: a search of several objectives in the plane
+  of two of them, its Pareto front and its choice (:func:`pareto_points`).
 """
 
 from ._candidates import search_candidates
@@ -33,6 +35,7 @@ from ._history import HistoryDisplay, search_history
 from ._importance import ImportanceDisplay, MarginalDisplay
 from ._nested import NestedCVDisplay
 from ._parallel import ParallelCoordinatesDisplay
+from ._pareto import ParetoFrontDisplay, pareto_points
 from ._pbt import ScheduleDisplay, population_schedules
 from ._slice import SliceDisplay
 from ._timeline import TimelineDisplay, search_timeline
@@ -44,10 +47,12 @@ __all__ = [
     "MarginalDisplay",
     "NestedCVDisplay",
     "ParallelCoordinatesDisplay",
+    "ParetoFrontDisplay",
     "ResourceCurveDisplay",
     "ScheduleDisplay",
     "SliceDisplay",
     "TimelineDisplay",
+    "pareto_points",
     "population_schedules",
     "resource_curves",
     "search_candidates",

@@ -62,16 +62,6 @@ def test_history_of_multi_fidelity_results_counts_the_top_level():
     assert h["end_time"].is_monotonic_increasing
 
 
-@pytest.fixture
-def pyplot():
-    mpl = pytest.importorskip("matplotlib")
-    mpl.use("Agg")
-    import matplotlib.pyplot as plt
-
-    yield plt
-    plt.close("all")
-
-
 def test_importance_display(search, pyplot):
     report = importance_report(search)
     disp = ImportanceDisplay.from_report(report, n_pairs=2)
