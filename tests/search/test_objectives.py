@@ -225,3 +225,25 @@ def test_refit_rules_refuse_what_they_cannot_do():
         knee_point("f1")
     with pytest.raises(ValueError, match="non-negative"):
         weighted({"f1": -1.0, "f2": 1.0})
+
+
+def test_an_objective_that_fails_or_is_no_number_scores_a_failure():
+    def size(est, X, y):
+        if est.x1 > 0.5:
+            raise RuntimeError("no size for this one")
+        return "big" if est.x2 > 0.5 else float(est.x1)
+
+    search = _search(
+        scoring={**SCORING, "size": size},
+        objective=["-f1", "-size"],
+        n_iter=10,
+    )
+    with pytest.warns(UserWarning):
+        search.fit(X_TOY, Y_TOY)
+    results = search.cv_results_
+    broken = np.array([p["x1"] > 0.5 or p["x2"] > 0.5 for p in results["params"]])
+    assert broken.any() and (~broken).any()
+    assert np.isnan(results["mean_test_size"][broken]).all()
+    # failures rank after every finished candidate
+    ranks = results["rank_pareto"]
+    assert ranks[broken].min() > ranks[~broken].max()
