@@ -44,9 +44,13 @@ class BayesSearchCV(BaseSearch):
         The space searched. Each value may be a list (its entries are the
         categories, as in scikit-learn), a ``scipy.stats`` frozen distribution or
         any object with an ``rvs`` method, or a :class:`skhpo.space.Real`,
-        :class:`~skhpo.space.Integer` or :class:`~skhpo.space.Categorical`.
-        A list of dicts is a set of conditional sub-spaces, searched jointly by
-        one model.
+        :class:`~skhpo.space.Integer` or :class:`~skhpo.space.Categorical`
+        (scikit-optimize's ``Real``, ``Integer`` and ``Categorical`` are
+        converted to these). A tuple that scikit-optimize reads as a range,
+        ``(1, 32)`` or ``(1e-4, 1e-1, "log-uniform")``, is refused before any
+        fit with the dimension to write instead; other tuples are categories,
+        as in scikit-learn. A list of dicts is a set of conditional
+        sub-spaces, searched jointly by one model.
 
     n_iter : int, default=50
         Number of candidates evaluated. When the space is finite and not larger

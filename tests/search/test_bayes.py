@@ -313,6 +313,12 @@ def test_interrupt_keeps_finished_candidates():
 # ------------------------------------------------------------- bad input
 BAD_INPUTS = [
     ({"param_distributions": {}}, "param_distributions"),
+    # scikit-optimize's ranges: refused, naming the dimension to write
+    ({"param_distributions": {"C": (1, 32)}}, re.escape("C']: (1, 32) is a range")),
+    (
+        {"param_distributions": {"C": (1e-3, 1e3, "log-uniform")}},
+        re.escape("Write Real(0.001, 1000.0, prior='log-uniform')"),
+    ),
     ({"param_distributions": {"C": Real(1.0, 1.0)}}, r"C.*low"),
     ({"param_distributions": {"C": Real(0.0, 1.0, prior="log-uniform")}}, r"C.*low"),
     ({"param_distributions": {"C": []}}, r"C.*empty"),
@@ -450,6 +456,27 @@ def test_pickle_and_clone_round_trip():
     cloned = clone(search)
     assert cloned.get_params()["param_distributions"] == search.param_distributions
     assert not hasattr(cloned, "cv_results_")
+
+
+# --------------------------------------------- scikit-optimize's habits
+def test_skopt_dimensions_search_as_skhpo_dimensions():
+    skopt_space = pytest.importorskip("skopt.space")
+    kwargs = dict(n_iter=6, cv=3, random_state=0)
+    theirs = {
+        "C": skopt_space.Real(1e-2, 1e2, prior="log-uniform"),
+        "degree": skopt_space.Integer(2, 4),
+        "kernel": skopt_space.Categorical(["rbf", "poly"]),
+    }
+    ours = {
+        "C": Real(1e-2, 1e2, prior="log-uniform"),
+        "degree": Integer(2, 4),
+        "kernel": Categorical(["rbf", "poly"]),
+    }
+    with_skopt = BayesSearchCV(SVC(), theirs, **kwargs).fit(X_IRIS, Y_IRIS)
+    with_skhpo = BayesSearchCV(SVC(), ours, **kwargs).fit(X_IRIS, Y_IRIS)
+    assert with_skopt.cv_results_["params"] == with_skhpo.cv_results_["params"]
+    assert np.isfinite(with_skopt.cv_results_["mean_test_score"]).all()
+    assert set(with_skopt.cv_results_["proposed_by"]) == {"initial", "model"}
 
 
 # ------------------------------------------------------------- edge cases
