@@ -50,7 +50,8 @@ class BayesSearchCV(BaseSearch):
         ``(1, 32)`` or ``(1e-4, 1e-1, "log-uniform")``, is refused before any
         fit with the dimension to write instead; other tuples are categories,
         as in scikit-learn. A list of dicts is a set of conditional
-        sub-spaces, searched jointly by one model.
+        sub-spaces, searched jointly by one model. An empty dict evaluates
+        the estimator as it is, once, as scikit-learn's searches do.
 
     n_iter : int, default=50
         Number of candidates evaluated. When the space is finite and not larger

@@ -53,8 +53,12 @@ class HyperbandSearchCV(BaseSearch):
     param_distributions : dict or list of dicts
         The space searched, as in :class:`~skhpo.BayesSearchCV`: lists,
         ``scipy.stats`` distributions, :class:`~skhpo.space.Real`,
-        :class:`~skhpo.space.Integer`, :class:`~skhpo.space.Categorical`, and
-        lists of dicts as conditional sub-spaces.
+        :class:`~skhpo.space.Integer`, :class:`~skhpo.space.Categorical` (or
+        scikit-optimize's), and lists of dicts as conditional sub-spaces. A
+        space of one point, such as ``{}`` (the estimator as it is), has one
+        candidate: it is trained through the rungs of the first bracket, its
+        learning curve, as scikit-learn's halving searches evaluate ``{}`` as
+        one candidate.
 
     resource : str, default="n_samples"
         What grows from rung to rung:

@@ -312,7 +312,7 @@ def test_interrupt_keeps_finished_candidates():
 
 # ------------------------------------------------------------- bad input
 BAD_INPUTS = [
-    ({"param_distributions": {}}, "param_distributions"),
+    ({"param_distributions": []}, "param_distributions must not be empty"),
     # scikit-optimize's ranges: refused, naming the dimension to write
     ({"param_distributions": {"C": (1, 32)}}, re.escape("C']: (1, 32) is a range")),
     (
@@ -456,6 +456,39 @@ def test_pickle_and_clone_round_trip():
     cloned = clone(search)
     assert cloned.get_params()["param_distributions"] == search.param_distributions
     assert not hasattr(cloned, "cv_results_")
+
+
+# ---------------------------------------------------------- empty space
+def test_empty_space_evaluates_the_estimator_once_as_randomized_search():
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    searches = []
+    for cls in (RandomizedSearchCV, BayesSearchCV):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            search = cls(SVC(C=0.5), {}, n_iter=3, cv=cv, random_state=0)
+            search.fit(X_IRIS, Y_IRIS)
+        searches.append((search, [str(w.message) for w in caught]))
+    (theirs, their_warnings), (ours, our_warnings) = searches
+    assert ours.cv_results_["params"] == theirs.cv_results_["params"] == [{}]
+    assert ours.best_params_ == theirs.best_params_ == {}
+    assert ours.best_score_ == theirs.best_score_
+    assert ours.best_estimator_.C == 0.5
+    assert (
+        our_warnings
+        == their_warnings
+        == [
+            "The total space of parameters 1 is smaller than n_iter=3. Running 1 "
+            "iterations. For exhaustive searches, use GridSearchCV."
+        ]
+    )
+    # beside other sub-spaces too
+    space = [{}, {"C": [1.0, 2.0]}]
+    theirs = RandomizedSearchCV(SVC(), space, n_iter=3, cv=cv).fit(X_IRIS, Y_IRIS)
+    ours = BayesSearchCV(SVC(), space, n_iter=3, cv=cv).fit(X_IRIS, Y_IRIS)
+    assert ours.cv_results_["params"] == theirs.cv_results_["params"]
+    np.testing.assert_array_equal(
+        ours.cv_results_["mean_test_score"], theirs.cv_results_["mean_test_score"]
+    )
 
 
 # --------------------------------------------- scikit-optimize's habits

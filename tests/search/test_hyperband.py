@@ -170,6 +170,27 @@ def test_n_samples_subsamples_each_fold():
     assert search.min_resources_ == 100 and search.max_resources_ == 900
 
 
+def test_empty_space_is_one_candidate_trained_through_the_first_bracket():
+    search = HyperbandSearchCV(
+        EpochClassifier(quality=0.7),
+        {},
+        resource="partial_fit",
+        max_resources=9,
+        cv=3,
+        random_state=0,
+    )
+    plan = search.plan()
+    search.fit(X_IRIS, Y_IRIS)
+    first = plan.loc[plan["bracket"] == 0, "n_resources"].tolist()
+    assert first == [1, 3, 9]
+    res = search.cv_results_
+    assert res["params"] == [{}] * 3 and list(res["n_resources"]) == first
+    assert set(res["candidate"]) == {0}
+    assert search.best_params_ == {} and search.best_estimator_.n_epochs_ == 9
+    # one model per fold, continued: 9 epochs each, and 9 for the refit
+    assert len(EpochClassifier.calls) == 9 * 3 + 9
+
+
 # ------------------------------------------------------------ results
 def test_cv_results_rows_ranks_and_best():
     search = _epoch_search().fit(X_IRIS, Y_IRIS)

@@ -810,9 +810,7 @@ def test_check_dimension_errors_name_the_parameter(value, error, message):
 @pytest.mark.parametrize(
     "space, error, message",
     [
-        ({}, ValueError, "param_distributions must not be empty"),
         ([], ValueError, "param_distributions must not be empty"),
-        ([{"C": [1]}, {}], ValueError, "param_distributions[1] must not be empty"),
         ({"kernel": []}, ValueError, "param_distributions['kernel']: categories"),
         ({"C": Real(1, 1)}, ValueError, "param_distributions['C']: low=1 must be <"),
         (
@@ -827,9 +825,7 @@ def test_check_dimension_errors_name_the_parameter(value, error, message):
         ("C", TypeError, "param_distributions must be a dict, a list of dicts"),
     ],
     ids=[
-        "empty-dict",
         "empty-list",
-        "empty-dict-in-list",
         "empty-categorical",
         "low-equals-high",
         "log-low-zero-in-second-dict",
@@ -862,6 +858,23 @@ def test_check_space_names_invalid_scipy_ranges(space, message):
 def test_check_space_uses_the_given_parameter_name():
     with pytest.raises(ValueError, match=re.escape("param_grid['C']: categories")):
         check_space({"C": []}, param_name="param_grid")
+
+
+def test_empty_dict_is_one_point_as_in_scikit_learn():
+    space = check_space({})
+    assert space.cardinality == 1 and space.n_dims == 0 and space.n_features == 0
+    assert space.grid() == [(0, {})] == [(0, p) for p in ParameterGrid({})]
+    assert space.rvs(3, rng(0)) == [(0, {})] * 3
+    assert space.from_unit(np.full((2, 1), 0.3)) == [(0, {})] * 2
+    assert space.transform([(0, {})]).shape == (1, 0)
+    assert space.contains((0, {})) and space.neighbor((0, {}), rng(0), 0.1) == (0, {})
+    # beside other sub-spaces, as scikit-learn's ParameterGrid([{}, {...}])
+    mixed = check_space([{}, {"C": [1, 2]}])
+    assert [p for _, p in mixed.grid()] == list(ParameterGrid([{}, {"C": [1, 2]}]))
+    draws = mixed.rvs(40, rng(1))
+    assert {k for k, _ in draws} == {0, 1}
+    assert all(p == {} for k, p in draws if k == 0)
+    assert mixed.transform(draws).shape == (40, 3)
 
 
 # --------------------------------------------------------------------------
