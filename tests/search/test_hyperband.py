@@ -170,6 +170,28 @@ def test_n_samples_subsamples_each_fold():
     assert search.min_resources_ == 100 and search.max_resources_ == 900
 
 
+def test_min_resources_is_what_the_smallest_rung_trained_on():
+    X, y = load_digits(return_X_y=True)
+    search = HyperbandSearchCV(
+        EpochClassifier(max_iter=1),
+        QUALITY,
+        min_resources=100,
+        max_resources=449,
+        cv=KFold(3),
+        random_state=0,
+        refit=False,
+    )
+    plan = search.plan(X, y)
+    search.fit(X, y)
+    # 449 / 100 is not a power of 3: the rungs train on 149 and 449 samples
+    assert sorted(set(search.n_resources_)) == sorted(set(plan["n_resources"]))
+    assert sorted(set(search.n_resources_)) == [149, 449]
+    assert search.min_resources_ == 149 and search.max_resources_ == 449
+    n_train = len(next(KFold(3).split(X))[0])
+    smallest = min(n for *_, n in EpochClassifier.calls)
+    assert smallest == int(search.min_resources_ / len(X) * n_train)
+
+
 def test_empty_space_is_one_candidate_trained_through_the_first_bracket():
     search = HyperbandSearchCV(
         EpochClassifier(quality=0.7),
