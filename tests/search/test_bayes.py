@@ -458,6 +458,17 @@ def test_pickle_and_clone_round_trip():
     assert not hasattr(cloned, "cv_results_")
 
 
+# ------------------------------------------------------ drop-in defaults
+def test_n_iter_default_is_randomized_search_s_and_leaves_room_for_the_model():
+    space = {"C": loguniform(1e-2, 1e2), "gamma": loguniform(1e-3, 1e0)}
+    ours = BayesSearchCV(SVC(), space, cv=3, random_state=0)
+    assert ours.n_iter == RandomizedSearchCV(SVC(), space).n_iter == 10
+    ours.fit(X_IRIS, Y_IRIS)
+    # the same number of fits as RandomizedSearchCV, most proposed by the model
+    assert len(ours.cv_results_["params"]) == 10
+    assert list(ours.cv_results_["proposed_by"]) == ["initial"] * 4 + ["model"] * 6
+
+
 # ---------------------------------------------------------- empty space
 def test_empty_space_evaluates_the_estimator_once_as_randomized_search():
     cv = StratifiedKFold(3, shuffle=True, random_state=0)
