@@ -34,6 +34,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 
 from ._engine import Job, Refit
 from ._mutable import apply_update
+from .utils._sklearn_compat import Interval
 
 __all__ = [
     "Continue",
@@ -111,7 +112,9 @@ def check_fidelity(estimator, resource, param_names):
     estimator : estimator
     resource : str
         ``"n_samples"``, ``"partial_fit"`` or the name of an integer parameter
-        of ``estimator`` (``step__name`` in a Pipeline).
+        of ``estimator`` (``step__name`` in a Pipeline): set to an integer or
+        None, and not declared a real number by the estimator's
+        ``_parameter_constraints`` (``atol=0`` is a float tolerance).
     param_names : iterable of str
         Every name in the searched space.
 
@@ -141,15 +144,10 @@ def check_fidelity(estimator, resource, param_names):
         return Fidelity("partial_fit", classes_needed=is_classifier(final))
     params = estimator.get_params(deep=True)
     if resource not in params:
-        integers = sorted(
-            name
-            for name, value in params.items()
-            if isinstance(value, Integral) and not isinstance(value, bool)
-        )
         raise ValueError(
             f"resource={resource!r} is not a parameter of {type(estimator).__name__}. "
             "Use 'n_samples', 'partial_fit' or one of its integer parameters: "
-            f"{integers!r}."
+            f"{_integer_parameters(estimator, params)!r}."
         )
     if resource in set(param_names):
         raise ValueError(
@@ -168,12 +166,76 @@ def check_fidelity(estimator, resource, param_names):
             f"resource={resource!r} must name an integer parameter of the estimator; "
             f"its value is {value!r}."
         )
+    if _declared_kind(estimator, params, resource) == "real":
+        owner, declared = _constraints(estimator, params, resource)
+        kinds = " or ".join(str(c) for c in declared if isinstance(c, Interval))
+        raise ValueError(
+            f"resource={resource!r} must name an integer parameter of the estimator; "
+            f"its value is {value!r}, but {type(owner).__name__} takes {kinds}. "
+            "Its integer parameters: "
+            f"{_integer_parameters(estimator, params)!r}."
+        )
     return Fidelity(
         "param",
         name=resource,
         cumulative=_continuation(estimator, resource),
         default_max=value,
     )
+
+
+#: Integer parameters that are never a training resource, left out of the
+#: hint for estimators that do not declare their parameters' types.
+_NOT_RESOURCES = frozenset({"verbose", "random_state", "n_jobs"})
+
+
+def _constraints(estimator, params, name):
+    """``(owner, constraints)``: the estimator whose parameter ``name`` is
+    (``step__param`` in a Pipeline; ``params`` is ``get_params(deep=True)``)
+    and the list of ``_parameter_constraints`` it declares for it, or None
+    (absent, or ``"no_validation"``)."""
+    prefix, _, short = name.rpartition("__")
+    owner = params[prefix] if prefix else estimator
+    constraints = getattr(owner, "_parameter_constraints", None)
+    declared = constraints.get(short) if isinstance(constraints, dict) else None
+    return owner, declared if isinstance(declared, list) else None
+
+
+def _declared_kind(estimator, params, name):
+    """What the owner of parameter ``name`` declares it: ``"integer"`` if one
+    of its constraints is an ``Interval`` of integers (``max_iter``,
+    ``n_estimators``, ``min_samples_leaf``, which also takes fractions),
+    ``"real"`` if its only intervals are of reals (``tol``, ``atol``,
+    ``intercept_scaling``, whatever their default), ``"other"`` for the rest
+    (``verbose``, ``random_state``, ``n_jobs``), None when the owner declares
+    nothing for it (a third-party estimator)."""
+    _, declared = _constraints(estimator, params, name)
+    if declared is None:
+        return None
+    intervals = [c.type for c in declared if isinstance(c, Interval)]
+    if Integral in intervals:
+        return "integer"
+    return "real" if intervals else "other"
+
+
+def _integer_parameters(estimator, params):
+    """The parameters that can be a resource, for the hint: set to an integer
+    or None and declared integers by their estimator (one that declares
+    nothing: set to an integer, and not ``verbose``, ``random_state`` or
+    ``n_jobs``)."""
+    names = []
+    for name, value in params.items():
+        if isinstance(value, bool) or not (
+            value is None or isinstance(value, Integral)
+        ):
+            continue
+        kind = _declared_kind(estimator, params, name)
+        if kind == "integer" or (
+            kind is None
+            and isinstance(value, Integral)
+            and name.rpartition("__")[2] not in _NOT_RESOURCES
+        ):
+            names.append(name)
+    return sorted(names)
 
 
 def _permutation(indices, labels, rng):

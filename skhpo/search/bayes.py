@@ -31,9 +31,9 @@ class BayesSearchCV(BaseSearch):
     """Bayesian optimisation over hyperparameters, with cross-validation.
 
     A drop-in replacement for :class:`~sklearn.model_selection.RandomizedSearchCV`:
-    the same parameters, attributes and ``cv_results_``, but each candidate after
-    a small space-filling initial design is chosen by a Gaussian-process model of
-    the cross-validated score, so good settings are found in fewer fits.
+    the same parameters and defaults, attributes and ``cv_results_``, but each
+    candidate after a small space-filling initial design is chosen by a
+    Gaussian-process model of the cross-validated score.
 
     Parameters
     ----------
@@ -45,14 +45,28 @@ class BayesSearchCV(BaseSearch):
         The space searched. Each value may be a list (its entries are the
         categories, as in scikit-learn), a ``scipy.stats`` frozen distribution or
         any object with an ``rvs`` method, or a :class:`skhpo.space.Real`,
-        :class:`~skhpo.space.Integer` or :class:`~skhpo.space.Categorical`.
-        A list of dicts is a set of conditional sub-spaces, searched jointly by
-        one model.
+        :class:`~skhpo.space.Integer` or :class:`~skhpo.space.Categorical`
+        (scikit-optimize's ``Real``, ``Integer`` and ``Categorical`` are
+        converted to these). A tuple that scikit-optimize reads as a range,
+        ``(1, 32)`` or ``(1e-4, 1e-1, "log-uniform")``, is refused before any
+        fit with the dimension to write instead; other tuples are categories,
+        as in scikit-learn. A list of dicts is a set of conditional
+        sub-spaces, searched jointly by one model. An empty dict evaluates
+        the estimator as it is, once, as scikit-learn's searches do.
 
-    n_iter : int, default=50
-        Number of candidates evaluated. When the space is finite and not larger
-        than ``n_iter``, every point is evaluated once, in
-        :class:`~sklearn.model_selection.ParameterGrid` order.
+    n_iter : int, default=10
+        Number of candidates evaluated. The default is
+        :class:`~sklearn.model_selection.RandomizedSearchCV`'s, so that changing
+        the class name changes how the candidates are chosen, not how many
+        are fitted. Of 10 candidates, the first ``n_initial_points`` (4 to 6)
+        are the initial design and the rest are proposed by the model; the
+        model's first proposal needs two scores, so with ``batch_size``
+        candidates in flight it is candidate ``batch_size + 1`` (counting from
+        0) at the earliest, the ones before it being drawn at random: with
+        many workers, raise ``n_iter`` for the model to matter.
+        When the space is finite and not larger than ``n_iter``, every point
+        is evaluated once, in :class:`~sklearn.model_selection.ParameterGrid`
+        order (an empty space ``{}`` is one point: the estimator as it is).
 
     scoring, n_jobs, refit, cv, pre_dispatch, error_score, return_train_score :
         As in :class:`~sklearn.model_selection.RandomizedSearchCV`.
@@ -67,7 +81,8 @@ class BayesSearchCV(BaseSearch):
         Size of the space-filling (Latin hypercube) initial design. None means
         ``max(4, min(n_dims, 6))``, ``n_dims`` counting every searched
         parameter: a small design leaves most of a short budget to the model
-        (see ``docs/benchmarks.md``).
+        (at the default ``n_iter=10``, 4 to 6 of the candidates; see
+        ``docs/benchmarks.md``).
 
     acq_func : {"EI", "PI", "UCB"}, default="EI"
         Acquisition function: expected improvement, probability of improvement
@@ -227,7 +242,7 @@ class BayesSearchCV(BaseSearch):
         estimator,
         param_distributions,
         *,
-        n_iter=50,
+        n_iter=10,
         scoring=None,
         n_jobs=None,
         refit=True,

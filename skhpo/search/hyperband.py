@@ -53,8 +53,12 @@ class HyperbandSearchCV(BaseSearch):
     param_distributions : dict or list of dicts
         The space searched, as in :class:`~skhpo.BayesSearchCV`: lists,
         ``scipy.stats`` distributions, :class:`~skhpo.space.Real`,
-        :class:`~skhpo.space.Integer`, :class:`~skhpo.space.Categorical`, and
-        lists of dicts as conditional sub-spaces.
+        :class:`~skhpo.space.Integer`, :class:`~skhpo.space.Categorical` (or
+        scikit-optimize's), and lists of dicts as conditional sub-spaces. A
+        space of one point, such as ``{}`` (the estimator as it is), has one
+        candidate: it is trained through the rungs of the first bracket, its
+        learning curve, as scikit-learn's halving searches evaluate ``{}`` as
+        one candidate.
 
     resource : str, default="n_samples"
         What grows from rung to rung:
@@ -162,7 +166,12 @@ refit_time_, multimetric_ :
         (for ``"partial_fit"``, the best row's number of epochs).
 
     min_resources_, max_resources_ : int
-        The resources used.
+        The least and the most resource a rung trains on: the first rung of
+        the most aggressive bracket and the last rung. ``min_resources_`` is
+        above ``min_resources`` when ``max_resources / min_resources`` is not
+        a power of ``factor``: with ``min_resources=100``,
+        ``max_resources=449`` and ``factor=3``, the rungs train on 149 and
+        449.
 
     n_resources_, n_candidates_ : list of int
         Resource and number of candidates of every rung run, bracket after
@@ -327,20 +336,21 @@ refit_time_, multimetric_ :
 
     def _setup(self, X, y, splits):
         self._n_samples = _num_samples(X)
-        self.min_resources_, self.max_resources_, self._brackets = self._schedule(
-            self._n_samples, len(splits), y
-        )
+        min_r, _, self._brackets = self._schedule(self._n_samples, len(splits), y)
+        # what the rungs use, which rounding may put above min_resources
+        self.min_resources_ = min(b.rungs[0].n_resources for b in self._brackets)
+        self.max_resources_ = max(b.rungs[-1].n_resources for b in self._brackets)
         self._fidelity.check_values(
             self.estimator,
             (self.min_resources_, self.max_resources_),
             n_train=max(len(train) for train, _ in splits),
         )
         if self._fidelity.kind == "n_samples":
-            least = min(b.rungs[0].n_resources for b in self._brackets)
+            least = self.min_resources_
             fraction = least / self._n_samples
             if any(int(fraction * len(part)) < 1 for split in splits for part in split):
                 raise ValueError(
-                    f"min_resources={self.min_resources_} leaves a fold's training "
+                    f"min_resources={min_r} leaves a fold's training "
                     f"or test part empty at the first rung ({least} of "
                     f"{self._n_samples} samples); raise min_resources."
                 )

@@ -48,8 +48,11 @@ class PBTSearchCV(BaseSearch):
         Trains in steps: it (or a Pipeline's last step) has ``partial_fit``
         (``resource="partial_fit"``) or the named warm-start parameter.
     param_distributions : dict or list of dicts
-        The space the initial population is drawn from and explore stays in:
-        lists, scipy.stats distributions or skhpo dimensions.
+        The space the initial population is drawn from and explore stays in,
+        as in :class:`~skhpo.BayesSearchCV`: lists, scipy.stats distributions,
+        skhpo (or scikit-optimize) dimensions. It must name at least one
+        hyperparameter: with none, every member would train the same model
+        (scikit-learn's searches evaluate ``{}`` once; PBT refuses it).
     resource : str, default="partial_fit"
         What a step trains: ``"partial_fit"`` epochs (one pass over the
         fold's training part each), or the name of an integer warm-start
@@ -270,6 +273,14 @@ class PBTSearchCV(BaseSearch):
     # ------------------------------------------------------------ set-up
     def _check_search_params(self):
         space = check_space(self.param_distributions)
+        if space.n_dims == 0:
+            raise ValueError(
+                "param_distributions has no hyperparameter: population-based "
+                "training explores hyperparameters as it trains, and with none "
+                "every member would train the same model. Search at least one, "
+                "or score the estimator as it is with BayesSearchCV(estimator, "
+                "{}) or sklearn.model_selection.cross_validate."
+            )
         check_param_names(self.estimator, space)
         names = space.param_names
         if self.resource == "n_samples":

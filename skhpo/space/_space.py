@@ -29,8 +29,6 @@ def _check_names(dimensions: Any, where: str) -> None:
             f"{where} must be a dict mapping parameter names to values, got "
             f"{dimensions!r} (of type {type(dimensions).__name__})"
         )
-    if len(dimensions) == 0:
-        raise ValueError(f"{where} must not be empty")
     for key in dimensions:
         if not isinstance(key, str):
             raise TypeError(
@@ -57,6 +55,8 @@ class Space:
         Parameter name to dimension; lists and scipy.stats distributions are
         accepted too (see :func:`check_dimension`). Names are kept in sorted
         order, as scikit-learn's ``ParameterSampler`` and ``ParameterGrid`` do.
+        An empty dict is a space of one point, ``{}`` (the estimator as it
+        is), as in scikit-learn's searches.
 
     Attributes
     ----------
@@ -145,7 +145,7 @@ class Space:
         """
         n, rng = check_n(n), check_generator(rng)
         columns = [d.rvs(n, rng) for d in self._dimensions]
-        return [dict(zip(self._names, row)) for row in zip(*columns)]
+        return self._rows(columns, n)
 
     def from_unit(self, U: ArrayLike) -> list[dict[str, Any]]:
         """Map a unit-cube design to candidates.
@@ -161,6 +161,13 @@ class Space:
         """
         U = _unit_matrix(U, self.n_dims, "Space.from_unit")
         columns = [d.from_unit(U[:, j]) for j, d in enumerate(self._dimensions)]
+        return self._rows(columns, len(U))
+
+    def _rows(self, columns: list[list[Any]], n: int) -> list[dict[str, Any]]:
+        """``n`` candidates from one column of values per dimension (``n``
+        empty dicts for a space without dimensions)."""
+        if not columns:
+            return [{} for _ in range(n)]
         return [dict(zip(self._names, row)) for row in zip(*columns)]
 
     def to_unit(self, params: Sequence[Mapping[str, Any]]) -> np.ndarray:
@@ -628,7 +635,9 @@ def check_space(
     param_distributions : dict, list of dicts, Space or SearchSpace
         A dict (one sub-space), a non-empty list of dicts (conditional
         sub-spaces, as scikit-learn's searches take) or an existing space.
-        Each value is what :func:`check_dimension` accepts.
+        Each value is what :func:`check_dimension` accepts. An empty dict is
+        a sub-space of one point, ``{}``: the estimator's own values, which
+        scikit-learn's searches evaluate once.
     param_name : str, default="param_distributions"
         Name of the user's parameter, for error messages, which read
         ``"param_distributions['C']: ..."`` or
@@ -641,7 +650,8 @@ def check_space(
     Raises
     ------
     ValueError
-        If the space, a dict or a list of values is empty.
+        If the list of dicts or a list of values is empty, or a tuple is a
+        scikit-optimize range (see :func:`check_dimension`).
     TypeError
         If a name is not a str, or a value or the space is of a wrong type.
 

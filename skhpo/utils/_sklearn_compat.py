@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 from sklearn.metrics._scorer import _MultimetricScorer as MultimetricScorer
 from sklearn.model_selection._validation import _score as score
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.metaestimators import _safe_split as safe_split
 from sklearn.utils.validation import _check_method_params as check_method_params
 
@@ -86,6 +87,7 @@ def has_callbacks(estimator):
 __all__ = [
     "HAS_CALLBACKS",
     "CallbackSupportMixin",
+    "Interval",
     "MultimetricScorer",
     "check_method_params",
     "has_callbacks",

@@ -312,7 +312,13 @@ def test_interrupt_keeps_finished_candidates():
 
 # ------------------------------------------------------------- bad input
 BAD_INPUTS = [
-    ({"param_distributions": {}}, "param_distributions"),
+    ({"param_distributions": []}, "param_distributions must not be empty"),
+    # scikit-optimize's ranges: refused, naming the dimension to write
+    ({"param_distributions": {"C": (1, 32)}}, re.escape("C']: (1, 32) is a range")),
+    (
+        {"param_distributions": {"C": (1e-3, 1e3, "log-uniform")}},
+        re.escape("Write Real(0.001, 1000.0, prior='log-uniform')"),
+    ),
     ({"param_distributions": {"C": Real(1.0, 1.0)}}, r"C.*low"),
     ({"param_distributions": {"C": Real(0.0, 1.0, prior="log-uniform")}}, r"C.*low"),
     ({"param_distributions": {"C": []}}, r"C.*empty"),
@@ -450,6 +456,71 @@ def test_pickle_and_clone_round_trip():
     cloned = clone(search)
     assert cloned.get_params()["param_distributions"] == search.param_distributions
     assert not hasattr(cloned, "cv_results_")
+
+
+# ------------------------------------------------------ drop-in defaults
+def test_n_iter_default_is_randomized_search_s_and_leaves_room_for_the_model():
+    space = {"C": loguniform(1e-2, 1e2), "gamma": loguniform(1e-3, 1e0)}
+    ours = BayesSearchCV(SVC(), space, cv=3, random_state=0)
+    assert ours.n_iter == RandomizedSearchCV(SVC(), space).n_iter == 10
+    ours.fit(X_IRIS, Y_IRIS)
+    # the same number of fits as RandomizedSearchCV, most proposed by the model
+    assert len(ours.cv_results_["params"]) == 10
+    assert list(ours.cv_results_["proposed_by"]) == ["initial"] * 4 + ["model"] * 6
+
+
+# ---------------------------------------------------------- empty space
+def test_empty_space_evaluates_the_estimator_once_as_randomized_search():
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    searches = []
+    for cls in (RandomizedSearchCV, BayesSearchCV):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            search = cls(SVC(C=0.5), {}, n_iter=3, cv=cv, random_state=0)
+            search.fit(X_IRIS, Y_IRIS)
+        searches.append((search, [str(w.message) for w in caught]))
+    (theirs, their_warnings), (ours, our_warnings) = searches
+    assert ours.cv_results_["params"] == theirs.cv_results_["params"] == [{}]
+    assert ours.best_params_ == theirs.best_params_ == {}
+    assert ours.best_score_ == theirs.best_score_
+    assert ours.best_estimator_.C == 0.5
+    assert (
+        our_warnings
+        == their_warnings
+        == [
+            "The total space of parameters 1 is smaller than n_iter=3. Running 1 "
+            "iterations. For exhaustive searches, use GridSearchCV."
+        ]
+    )
+    # beside other sub-spaces too
+    space = [{}, {"C": [1.0, 2.0]}]
+    theirs = RandomizedSearchCV(SVC(), space, n_iter=3, cv=cv).fit(X_IRIS, Y_IRIS)
+    ours = BayesSearchCV(SVC(), space, n_iter=3, cv=cv).fit(X_IRIS, Y_IRIS)
+    assert ours.cv_results_["params"] == theirs.cv_results_["params"]
+    np.testing.assert_array_equal(
+        ours.cv_results_["mean_test_score"], theirs.cv_results_["mean_test_score"]
+    )
+
+
+# --------------------------------------------- scikit-optimize's habits
+def test_skopt_dimensions_search_as_skhpo_dimensions():
+    skopt_space = pytest.importorskip("skopt.space")
+    kwargs = dict(n_iter=6, cv=3, random_state=0)
+    theirs = {
+        "C": skopt_space.Real(1e-2, 1e2, prior="log-uniform"),
+        "degree": skopt_space.Integer(2, 4),
+        "kernel": skopt_space.Categorical(["rbf", "poly"]),
+    }
+    ours = {
+        "C": Real(1e-2, 1e2, prior="log-uniform"),
+        "degree": Integer(2, 4),
+        "kernel": Categorical(["rbf", "poly"]),
+    }
+    with_skopt = BayesSearchCV(SVC(), theirs, **kwargs).fit(X_IRIS, Y_IRIS)
+    with_skhpo = BayesSearchCV(SVC(), ours, **kwargs).fit(X_IRIS, Y_IRIS)
+    assert with_skopt.cv_results_["params"] == with_skhpo.cv_results_["params"]
+    assert np.isfinite(with_skopt.cv_results_["mean_test_score"]).all()
+    assert set(with_skopt.cv_results_["proposed_by"]) == {"initial", "model"}
 
 
 # ------------------------------------------------------------- edge cases

@@ -15,6 +15,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import GroupKFold, KFold, check_cv, cross_val_score
+from sklearn.neighbors import KernelDensity
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
@@ -168,6 +169,49 @@ def test_n_samples_subsamples_each_fold():
     sizes = sorted(set(SizeRecorder.sizes))
     assert sizes == [int(r / len(X) * n_train) for r in (100, 300, 900)]
     assert search.min_resources_ == 100 and search.max_resources_ == 900
+
+
+def test_min_resources_is_what_the_smallest_rung_trained_on():
+    X, y = load_digits(return_X_y=True)
+    search = HyperbandSearchCV(
+        EpochClassifier(max_iter=1),
+        QUALITY,
+        min_resources=100,
+        max_resources=449,
+        cv=KFold(3),
+        random_state=0,
+        refit=False,
+    )
+    plan = search.plan(X, y)
+    search.fit(X, y)
+    # 449 / 100 is not a power of 3: the rungs train on 149 and 449 samples
+    assert sorted(set(search.n_resources_)) == sorted(set(plan["n_resources"]))
+    assert sorted(set(search.n_resources_)) == [149, 449]
+    assert search.min_resources_ == 149 and search.max_resources_ == 449
+    n_train = len(next(KFold(3).split(X))[0])
+    smallest = min(n for *_, n in EpochClassifier.calls)
+    assert smallest == int(search.min_resources_ / len(X) * n_train)
+
+
+def test_empty_space_is_one_candidate_trained_through_the_first_bracket():
+    search = HyperbandSearchCV(
+        EpochClassifier(quality=0.7),
+        {},
+        resource="partial_fit",
+        max_resources=9,
+        cv=3,
+        random_state=0,
+    )
+    plan = search.plan()
+    search.fit(X_IRIS, Y_IRIS)
+    first = plan.loc[plan["bracket"] == 0, "n_resources"].tolist()
+    assert first == [1, 3, 9]
+    res = search.cv_results_
+    assert res["params"] == [{}] * 3 and list(res["n_resources"]) == first
+    assert set(res["candidate"]) == {0}
+    assert search.best_params_ == {} and search.best_estimator_.n_epochs_ == 9
+    # one model per fold, continued: 9 epochs each, and 9 for the refit
+    assert len(EpochClassifier.calls) == 9 * 3 + 9
 
 
 # ------------------------------------------------------------ results
@@ -490,7 +534,8 @@ def test_which_warm_starts_are_continued():
 
 
 def test_non_integer_resource_is_refused():
-    for resource in ("C", "warm_start", "tol"):
+    # intercept_scaling=1 is an int, but LogisticRegression takes a float
+    for resource in ("C", "warm_start", "tol", "intercept_scaling"):
         search = HyperbandSearchCV(
             LogisticRegression(),
             {"fit_intercept": [True, False]},
@@ -499,6 +544,65 @@ def test_non_integer_resource_is_refused():
         )
         with pytest.raises(ValueError, match="must name an integer parameter"):
             search.fit(X_IRIS, Y_IRIS)
+    search = HyperbandSearchCV(
+        make_pipeline(StandardScaler(), KernelDensity()),
+        {"kerneldensity__bandwidth": [0.5, 1.0]},
+        resource="kerneldensity__atol",
+        max_resources=9,
+    )
+    with pytest.raises(ValueError) as info:
+        search.fit(X_IRIS)
+    assert str(info.value) == (
+        "resource='kerneldensity__atol' must name an integer parameter of the "
+        "estimator; its value is 0, but KernelDensity takes a float in the range "
+        "[0.0, inf). Its integer parameters: ['kerneldensity__leaf_size']."
+    )
+
+
+class _Undeclared(EpochClassifier):
+    """Declares no parameter constraints, as many third-party estimators."""
+
+    def __init__(self, quality=0.5, max_iter=5, verbose=0, n_jobs=1, random_state=0):
+        super().__init__(quality=quality, max_iter=max_iter)
+        self.verbose = verbose
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+
+@pytest.mark.parametrize(
+    "estimator, integers",
+    [
+        # not intercept_scaling=1 nor verbose=0: a float and a verbosity
+        (LogisticRegression(), ["max_iter"]),
+        # not the float tolerances atol=0 and rtol=0
+        (KernelDensity(), ["leaf_size"]),
+        # None-valued integer parameters are resources too; n_jobs, verbose and
+        # random_state are not
+        (
+            RandomForestClassifier(),
+            [
+                "max_depth",
+                "max_leaf_nodes",
+                "max_samples",
+                "min_samples_leaf",
+                "min_samples_split",
+                "n_estimators",
+            ],
+        ),
+        (
+            make_pipeline(StandardScaler(), SGDClassifier()),
+            ["sgdclassifier__max_iter", "sgdclassifier__n_iter_no_change"],
+        ),
+        # an estimator that declares nothing: its int parameters, but for
+        # verbose, n_jobs and random_state
+        (_Undeclared(), ["max_iter"]),
+    ],
+)
+def test_unknown_resource_lists_the_integer_parameters(estimator, integers):
+    search = HyperbandSearchCV(estimator, {}, resource="nope", max_resources=9)
+    with pytest.raises(ValueError) as info:
+        search.fit(X_IRIS, Y_IRIS)
+    assert str(info.value).endswith(f"one of its integer parameters: {integers!r}.")
 
 
 def test_refit_resource_trains_the_reported_value():
@@ -702,8 +806,22 @@ def test_replaced_step_and_its_parameters_are_checked_before_any_fit():
 
 
 def test_resource_value_refused_by_the_estimator_raises_before_any_fit():
-    # l1_ratio is None in some scikit-learn releases: accepted as a resource,
-    # but LogisticRegression refuses 9 for it
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    # max_bins is an integer, but HistGradientBoostingClassifier refuses 300
+    search = HyperbandSearchCV(
+        HistGradientBoostingClassifier(),
+        {"learning_rate": uniform(0.1, 0.5)},
+        resource="max_bins",
+        min_resources=3,
+        max_resources=300,
+        cv=3,
+    )
+    with pytest.raises(
+        ValueError, match="resource='max_bins' cannot take the value 300: "
+    ):
+        search.fit(X_IRIS, Y_IRIS)
+    # l1_ratio is None in some scikit-learn releases, but a float: refused
     search = HyperbandSearchCV(
         LogisticRegression(l1_ratio=None),
         {"C": uniform(0.1, 1)},
@@ -711,7 +829,9 @@ def test_resource_value_refused_by_the_estimator_raises_before_any_fit():
         max_resources=9,
         cv=3,
     )
-    with pytest.raises(ValueError, match="resource='l1_ratio' cannot take the value"):
+    with pytest.raises(
+        ValueError, match="resource='l1_ratio' must name an integer parameter"
+    ):
         search.fit(X_IRIS, Y_IRIS)
 
 

@@ -290,6 +290,21 @@ def test_bad_input_is_named_before_any_fit(estimator, space, kwargs, match):
         PBTSearchCV(estimator, space, **kwargs).fit(X, y)
 
 
+def test_empty_space_is_refused_before_any_fit():
+    # scikit-learn's searches evaluate {} once; a population would train copies
+    X, y = load_iris(return_X_y=True)
+    EpochClassifier.calls.clear()
+    for space in ({}, [{}, {}]):
+        search = PBTSearchCV(EpochClassifier(), space, population_size=2, n_steps=2)
+        with pytest.raises(
+            ValueError,
+            match=r"param_distributions has no hyperparameter: .* every member "
+            r"would train the same model\. .*BayesSearchCV\(estimator, \{\}\)",
+        ):
+            search.fit(X, y)
+    assert EpochClassifier.calls == []
+
+
 def test_default_mutable_and_the_reasons_for_the_others():
     X, y = load_iris(return_X_y=True)
     search = PBTSearchCV(

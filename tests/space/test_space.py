@@ -713,12 +713,79 @@ def test_distribution_equality():
 def test_check_dimension_coercions():
     real = Real(0, 1)
     assert check_dimension(real, "C") is real
-    pair = check_dimension((1, 10), "C")  # two categories, as scikit-learn has it
+    pair = check_dimension([1, 10], "C")  # a list: two categories, as in scikit-learn
     assert isinstance(pair, Categorical) and pair.grid() == [1, 10]
+    # tuples that are no range for scikit-optimize either stay categories
+    assert check_dimension(("a", "b"), "k").grid() == ["a", "b"]
+    assert check_dimension((1, 2, 3), "k").grid() == [1, 2, 3]
+    assert check_dimension((1, None), "k").grid() == [1, None]
+    assert check_dimension((True, False), "k").grid() == [True, False]
+    assert check_dimension((1, 2, "auto"), "k").grid() == [1, 2, "auto"]
+    assert check_dimension(((16,), (32, 16)), "k").grid() == [(16,), (32, 16)]
     assert isinstance(check_dimension(stats.expon(), "C"), Distribution)
     assert isinstance(check_dimension(LegacyUniform(), "C"), Distribution)
     assert check_dimension(np.arange(3), "n").grid() == [0, 1, 2]
     assert check_dimension(range(2), "n").grid() == [0, 1]
+
+
+# scikit-optimize's range tuples: refused, with the dimension to write
+RANGE_TUPLES = [
+    ((1, 32), "(1, 32)", "Integer(1, 32)", ", or the list [1, 32] for the 2 values."),
+    (
+        (1e-3, 1e3, "log-uniform"),
+        "(0.001, 1000.0, 'log-uniform')",
+        "Real(0.001, 1000.0, prior='log-uniform')",
+        " for the range.",
+    ),
+    (
+        (np.int64(1), 32.0),
+        "(1, 32.0)",
+        "Real(1, 32.0)",
+        ", or the list [1, 32.0] for the 2 values.",
+    ),
+    (
+        (0.1, 0.9, "uniform"),
+        "(0.1, 0.9, 'uniform')",
+        "Real(0.1, 0.9, prior='uniform')",
+        " for the range.",
+    ),
+    (
+        (1, 64, "log-uniform", 2),
+        "(1, 64, 'log-uniform', 2)",
+        "Integer(1, 64, prior='log-uniform', base=2)",
+        " for the range.",
+    ),
+]
+
+
+@pytest.mark.parametrize("value, shown, instead, end", RANGE_TUPLES)
+def test_range_tuples_are_refused_naming_the_dimension_to_write(
+    value, shown, instead, end
+):
+    with pytest.raises(ValueError) as info:
+        check_space([{"a": [1]}, {"n": value}])
+    message = str(info.value)
+    assert message.startswith(
+        f"param_distributions[1]['n']: {shown} is a range for scikit-optimize "
+        f"but {len(value)} categories for scikit-learn, so skhpo does not guess. "
+        f"Write {instead} (from skhpo.space) for the range"
+    ), message
+    assert message.endswith(end), message
+    # what the message says to write is a valid dimension
+    namespace = {"Integer": Integer, "Real": Real}
+    eval(instead, namespace)._check_valid("n")
+
+
+@pytest.mark.parametrize("value, shown, instead, end", RANGE_TUPLES)
+def test_what_a_range_tuple_says_to_write_is_what_skopt_reads(
+    value, shown, instead, end
+):
+    skopt_space = pytest.importorskip("skopt.space")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # skopt's warning about its future reading
+        theirs = skopt_space.check_dimension(value)
+    ours = eval(instead, {"Integer": Integer, "Real": Real})
+    assert check_dimension(theirs, "n") == ours
 
 
 @pytest.mark.parametrize(
@@ -743,9 +810,7 @@ def test_check_dimension_errors_name_the_parameter(value, error, message):
 @pytest.mark.parametrize(
     "space, error, message",
     [
-        ({}, ValueError, "param_distributions must not be empty"),
         ([], ValueError, "param_distributions must not be empty"),
-        ([{"C": [1]}, {}], ValueError, "param_distributions[1] must not be empty"),
         ({"kernel": []}, ValueError, "param_distributions['kernel']: categories"),
         ({"C": Real(1, 1)}, ValueError, "param_distributions['C']: low=1 must be <"),
         (
@@ -760,9 +825,7 @@ def test_check_dimension_errors_name_the_parameter(value, error, message):
         ("C", TypeError, "param_distributions must be a dict, a list of dicts"),
     ],
     ids=[
-        "empty-dict",
         "empty-list",
-        "empty-dict-in-list",
         "empty-categorical",
         "low-equals-high",
         "log-low-zero-in-second-dict",
@@ -795,6 +858,84 @@ def test_check_space_names_invalid_scipy_ranges(space, message):
 def test_check_space_uses_the_given_parameter_name():
     with pytest.raises(ValueError, match=re.escape("param_grid['C']: categories")):
         check_space({"C": []}, param_name="param_grid")
+
+
+def test_empty_dict_is_one_point_as_in_scikit_learn():
+    space = check_space({})
+    assert space.cardinality == 1 and space.n_dims == 0 and space.n_features == 0
+    assert space.grid() == [(0, {})] == [(0, p) for p in ParameterGrid({})]
+    assert space.rvs(3, rng(0)) == [(0, {})] * 3
+    assert space.from_unit(np.full((2, 1), 0.3)) == [(0, {})] * 2
+    assert space.transform([(0, {})]).shape == (1, 0)
+    assert space.contains((0, {})) and space.neighbor((0, {}), rng(0), 0.1) == (0, {})
+    # beside other sub-spaces, as scikit-learn's ParameterGrid([{}, {...}])
+    mixed = check_space([{}, {"C": [1, 2]}])
+    assert [p for _, p in mixed.grid()] == list(ParameterGrid([{}, {"C": [1, 2]}]))
+    draws = mixed.rvs(40, rng(1))
+    assert {k for k, _ in draws} == {0, 1}
+    assert all(p == {} for k, p in draws if k == 0)
+    assert mixed.transform(draws).shape == (40, 3)
+
+
+# --------------------------------------------------------------------------
+# scikit-optimize's dimension objects
+
+
+def test_skopt_dimensions_become_skhpo_dimensions():
+    skopt_space = pytest.importorskip("skopt.space")
+    cases = [
+        (
+            skopt_space.Real(1e-3, 1e3, "log-uniform", base=2, name="C"),
+            Real(1e-3, 1e3, prior="log-uniform", base=2, name="C"),
+        ),
+        (skopt_space.Real(-1.0, 1.0), Real(-1.0, 1.0)),
+        (
+            skopt_space.Integer(1, 32, prior="log-uniform", base=2),
+            Integer(1, 32, prior="log-uniform", base=2),
+        ),
+        (skopt_space.Integer(0, 9), Integer(0, 9)),
+        (
+            skopt_space.Categorical(["rbf", "linear"], prior=[0.25, 0.75]),
+            Categorical(["rbf", "linear"], prior=[0.25, 0.75]),
+        ),
+        (skopt_space.Categorical([None, 1, "a"]), Categorical([None, 1, "a"])),
+    ]
+    for theirs, ours in cases:
+        converted = check_dimension(theirs, "x")
+        assert type(converted) is type(ours) and converted == ours, theirs
+    # skopt's transform does not matter: skhpo encodes in [0, 1]
+    normalized = skopt_space.Real(1e-3, 1e3, "log-uniform", transform="normalize")
+    assert check_dimension(normalized, "C") == Real(1e-3, 1e3, "log-uniform")
+    # values drawn from a converted dimension are plain Python, as skhpo's
+    space = check_space(
+        {"n": skopt_space.Integer(1, 5), "C": skopt_space.Real(0.1, 1.0)}
+    )
+    for _, params in space.rvs(5, rng(0)):
+        assert type(params["n"]) is int and type(params["C"]) is float
+
+
+def test_other_skopt_objects_are_refused_saying_what_to_write():
+    skopt_space = pytest.importorskip("skopt.space")
+    whole = skopt_space.Space([skopt_space.Real(0.0, 1.0)])
+    with pytest.raises(TypeError) as info:
+        check_space({"C": whole})
+    message = str(info.value)
+    assert message.startswith("param_distributions['C']: scikit-optimize's Space")
+    assert "Write a skhpo.space Real, Integer or Categorical" in message
+
+
+def test_skopt_is_not_imported_for_other_values():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from scipy.stats import loguniform\n"
+        "from skhpo.space import check_space\n"
+        "check_space({'C': loguniform(1e-3, 1.0), 'k': ('a', 'b'), 'n': [1, 2]})\n"
+        "assert 'skopt' not in sys.modules, 'skopt imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_check_space_passes_spaces_through():
