@@ -240,10 +240,15 @@ def test_outer_folds_in_threads_leave_the_warning_filters_alone():
     search = BayesSearchCV(
         SVC(), {"C": Real(0.1, 10.0)}, n_iter=3, cv=2, random_state=0
     )
-    before = list(warnings.filters)
     for _ in range(3):
         NestedCV(search, cv=4, n_jobs=4).fit(X_IRIS, Y_IRIS)
-    assert warnings.filters == before
+    # no filter of skhpo's left behind (modules imported meanwhile may add
+    # their own)
+    assert not [
+        f
+        for f in warnings.filters
+        if f[1] is not None and "support callbacks" in f[1].pattern
+    ]
 
 
 def test_a_search_with_its_own_progress_bar_inside():
