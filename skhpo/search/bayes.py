@@ -33,7 +33,9 @@ class BayesSearchCV(BaseSearch):
     A drop-in replacement for :class:`~sklearn.model_selection.RandomizedSearchCV`:
     the same parameters and defaults, attributes and ``cv_results_``, but each
     candidate after a small space-filling initial design is chosen by a
-    Gaussian-process model of the cross-validated score.
+    Gaussian-process model of the cross-validated score. With a few tens of
+    candidates it finds good settings in fewer fits than random search; at
+    the default 10 neither is reliably better (``docs/benchmarks.md``).
 
     Parameters
     ----------
