@@ -23,20 +23,24 @@ from collections import Counter
 from numbers import Real
 
 import numpy as np
-from sklearn.base import _fit_context, clone, is_classifier
+from sklearn.base import clone, is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
-from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import check_random_state, get_tags, indexable
-from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import _check_method_params
 
 from ._engine import Evaluator
 from ._log import RunLog, plural
 from ._results import format_results, select_best_index, timing_columns
 from .storage import Journal, Record
 from .storage._fingerprint import fingerprint
-from .utils._sklearn_compat import HAS_CALLBACKS, propagate_callbacks
+from .utils._sklearn_compat import (
+    HAS_CALLBACKS,
+    BaseSearchCV,
+    Interval,
+    check_method_params,
+    fit_context,
+    propagate_callbacks,
+)
 
 __all__ = [
     "BaseSearch",
@@ -370,7 +374,7 @@ class BaseSearch(BaseSearchCV):
         return {key: [(r.extra or {}).get(key) for r in results] for key in keys}
 
     # ------------------------------------------------------------- fit
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None, **params):
         """Run the search.
 
@@ -394,7 +398,7 @@ class BaseSearch(BaseSearchCV):
         self._check_search_params()
         scorers, refit_metric = self._get_scorers()
         X, y = indexable(X, y)
-        params = _check_method_params(X, params=params)
+        params = check_method_params(X, params=params)
         routed_params = self._get_routed_params_for_fit(params)
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         n_splits = cv.get_n_splits(X, y, **routed_params.splitter.split)

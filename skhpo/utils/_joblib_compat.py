@@ -23,6 +23,10 @@ Every joblib from 1.3 on is supported; what changed in between:
 
 import queue
 
+try:  # joblib >= 1.5 depends on cloudpickle; before, it carried its own
+    import cloudpickle
+except ImportError:  # pragma: no cover - joblib < 1.5 without cloudpickle
+    from joblib.externals import cloudpickle
 from joblib._memmapping_reducer import _get_temp_dir
 from joblib._parallel_backends import SequentialBackend
 from joblib.externals.loky.backend import resource_tracker
@@ -33,6 +37,7 @@ __all__ = [
     "dask_futures",
     "drop_queued",
     "backend_settings",
+    "cloudpickle",
     "get_temp_dir",
     "resource_tracker",
     "retrieve_result",
