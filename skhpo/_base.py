@@ -35,6 +35,7 @@ from .storage import Journal, Record
 from .storage._fingerprint import fingerprint
 from .utils._sklearn_compat import (
     HAS_CALLBACKS,
+    INCONSISTENT_SPLITS,
     BaseSearchCV,
     Interval,
     check_method_params,
@@ -406,8 +407,7 @@ class BaseSearch(BaseSearchCV):
         splits = list(cv.split(X, y, **routed_params.splitter.split))
         if len(splits) != n_splits:
             raise ValueError(
-                "cv.split and cv.get_n_splits return inconsistent results. "
-                f"Expected {n_splits} splits, got {len(splits)}"
+                INCONSISTENT_SPLITS.format(n_splits=n_splits, n_found=len(splits))
             )
         if not splits:
             raise ValueError(_NO_FITS)

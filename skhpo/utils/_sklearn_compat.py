@@ -13,9 +13,11 @@ are imported on first use, as their modules are costly to import.
 """
 
 import importlib
+import re
 import warnings
 from contextlib import contextmanager
 
+import sklearn
 from sklearn.base import _fit_context as fit_context
 from sklearn.metrics._scorer import (
     _check_multimetric_scoring as check_multimetric_scoring,
@@ -28,6 +30,18 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import _safe_split as safe_split
 from sklearn.utils.validation import _check_method_params as check_method_params
 from sklearn.utils.validation import _num_samples as num_samples
+
+SKLEARN_VERSION = tuple(
+    int(part) for part in re.match(r"(\d+)\.(\d+)", sklearn.__version__).groups()
+)
+
+#: scikit-learn's error when ``cv.split`` and ``cv.get_n_splits`` disagree, in
+#: the words of the installed release (its tests match them; 1.9 changed them)
+INCONSISTENT_SPLITS = (
+    "cv.split and cv.get_n_splits "
+    + ("return" if SKLEARN_VERSION >= (1, 9) else "returned")
+    + " inconsistent results. Expected {n_splits} splits, got {n_found}"
+)
 
 #: name here -> (module, name there), imported when first asked for
 _LAZY = {
@@ -96,8 +110,10 @@ __all__ = [
     "BaseSearchCV",
     "CallbackSupportMixin",
     "HasMethods",
+    "INCONSISTENT_SPLITS",
     "Interval",
     "MultimetricScorer",
+    "SKLEARN_VERSION",
     "StrOptions",
     "check_method_params",
     "check_multimetric_scoring",
