@@ -1,11 +1,10 @@
 """Drop-in scikit-learn hyperparameter searches."""
 
+from ._version import __version__
 from .nested import NestedCV
 from .search import BayesSearchCV, HyperbandSearchCV, PBTSearchCV
 from .space import Categorical, Integer, Real
 from .storage import load_results
-
-__version__ = "0.1.0"
 
 __all__ = [
     "BayesSearchCV",
