@@ -1,13 +1,12 @@
 """Drop-in scikit-learn hyperparameter searches."""
 
 from ._objectives import best_under, knee_point, weighted
+from ._version import __version__
 from .importance import diagnose, reevaluate
 from .nested import NestedCV
 from .search import BayesSearchCV, HyperbandSearchCV, PBTSearchCV
 from .space import Categorical, Integer, Real
 from .storage import load_results
-
-__version__ = "0.1.0"
 
 __all__ = [
     "BayesSearchCV",

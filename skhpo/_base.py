@@ -23,13 +23,10 @@ from collections import Counter
 from numbers import Real
 
 import numpy as np
-from sklearn.base import _fit_context, clone, is_classifier
+from sklearn.base import clone, is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
-from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import check_random_state, get_tags, indexable
-from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import _check_method_params
 
 from ._engine import Evaluator
 from ._log import RunLog, plural
@@ -40,6 +37,11 @@ from .storage import Journal, Record
 from .storage._fingerprint import fingerprint
 from .utils._sklearn_compat import (
     HAS_CALLBACKS,
+    INCONSISTENT_SPLITS,
+    BaseSearchCV,
+    Interval,
+    check_method_params,
+    fit_context,
     has_callbacks,
     propagate_callbacks,
 )
@@ -382,7 +384,7 @@ class BaseSearch(BaseSearchCV):
         return {key: [(r.extra or {}).get(key) for r in results] for key in keys}
 
     # ------------------------------------------------------------- fit
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None, **params):
         """Run the search.
 
@@ -406,7 +408,7 @@ class BaseSearch(BaseSearchCV):
         self._check_search_params()
         scorers, refit_metric = self._get_scorers()
         X, y = indexable(X, y)
-        params = _check_method_params(X, params=params)
+        params = check_method_params(X, params=params)
         routed_params = self._get_routed_params_for_fit(params)
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         n_splits = cv.get_n_splits(X, y, **routed_params.splitter.split)
@@ -414,8 +416,7 @@ class BaseSearch(BaseSearchCV):
         splits = list(cv.split(X, y, **routed_params.splitter.split))
         if len(splits) != n_splits:
             raise ValueError(
-                "cv.split and cv.get_n_splits return inconsistent results. "
-                f"Expected {n_splits} splits, got {len(splits)}"
+                INCONSISTENT_SPLITS.format(n_splits=n_splits, n_found=len(splits))
             )
         if not splits:
             raise ValueError(_NO_FITS)

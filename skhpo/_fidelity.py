@@ -61,12 +61,11 @@ def _continuable():
     more iterations from where the model stands.
     """
     from sklearn.ensemble import BaseEnsemble
-    from sklearn.ensemble._hist_gradient_boosting.gradient_boosting import (
+
+    from .utils._sklearn_compat import (
         BaseHistGradientBoosting,
-    )
-    from sklearn.linear_model._stochastic_gradient import BaseSGD
-    from sklearn.neural_network._multilayer_perceptron import (
         BaseMultilayerPerceptron,
+        BaseSGD,
     )
 
     return [

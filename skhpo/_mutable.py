@@ -39,10 +39,8 @@ _TREES = (
 def _harm(final, short):
     """Why changing ``short`` mid-training would do harm to ``final``, or None."""
     from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor
-    from sklearn.ensemble._forest import BaseForest
-    from sklearn.neural_network._multilayer_perceptron import (
-        BaseMultilayerPerceptron,
-    )
+
+    from .utils._sklearn_compat import BaseForest, BaseMultilayerPerceptron
 
     boosting = (GradientBoostingClassifier, GradientBoostingRegressor)
     reasons = [
@@ -87,20 +85,20 @@ def _registry():
         GradientBoostingClassifier,
         GradientBoostingRegressor,
     )
-    from sklearn.ensemble._forest import BaseForest
-    from sklearn.ensemble._hist_gradient_boosting.gradient_boosting import (
+    from sklearn.naive_bayes import GaussianNB
+
+    from .utils._sklearn_compat import (
+        BaseDiscreteNB,
+        BaseForest,
         BaseHistGradientBoosting,
-    )
-    from sklearn.linear_model._stochastic_gradient import BaseSGD
-    from sklearn.naive_bayes import GaussianNB, _BaseDiscreteNB
-    from sklearn.neural_network._multilayer_perceptron import (
         BaseMultilayerPerceptron,
+        BaseSGD,
     )
 
     return [
         (BaseSGD, _SGD, "the model it started is built with it"),
         (BaseMultilayerPerceptron, _MLP, "the network is built with it"),
-        (_BaseDiscreteNB, ("alpha",), "the model it started is built with it"),
+        (BaseDiscreteNB, ("alpha",), "the model it started is built with it"),
         (GaussianNB, ("var_smoothing",), "the model it started is built with it"),
         (MiniBatchKMeans, ("reassignment_ratio",), "the clusters are built with it"),
         (BaseForest, _TREES, "the trees already grown are built with it"),

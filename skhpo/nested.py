@@ -11,26 +11,17 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed, effective_n_jobs
-from sklearn.base import (
-    BaseEstimator,
-    MetaEstimatorMixin,
-    _fit_context,
-    clone,
-    is_classifier,
-)
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
-from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import indexable
-from sklearn.utils._metadata_requests import (
+from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
-    _routing_enabled,
     process_routing,
 )
-from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import _check_method_params, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseSearch
 from ._engine import failed_scores
@@ -38,10 +29,17 @@ from ._log import PLAN, Say, duration, params_text, plural
 from .storage import JournalError
 from .utils._sklearn_compat import (
     HAS_CALLBACKS,
+    BaseSearchCV,
     CallbackSupportMixin,
+    HasMethods,
     MultimetricScorer,
+    StrOptions,
+    check_method_params,
+    check_multimetric_scoring,
+    fit_context,
     has_callbacks,
     propagate_callbacks,
+    routing_enabled,
     safe_split,
 )
 
@@ -267,22 +265,20 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
         if self.scoring is None:
             return check_scoring(self.estimator)
         if isinstance(self.scoring, (list, tuple, set, dict)):
-            from sklearn.metrics._scorer import _check_multimetric_scoring
-
-            scorers = _check_multimetric_scoring(self.estimator, self.scoring)
+            scorers = check_multimetric_scoring(self.estimator, self.scoring)
             return MultimetricScorer(scorers=scorers)
         return check_scoring(self.estimator, self.scoring)
 
     def _split_params(self, params):
         """``(outer splitter's params, search's fit params)``."""
-        if _routing_enabled():
+        if routing_enabled():
             routed = process_routing(self, "fit", **params)
             return routed.splitter.split, routed.estimator.fit
         groups = params.get("groups")
         return ({} if groups is None else {"groups": groups}), params
 
     # --------------------------------------------------------------- fit
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None, **params):
         """Run the search on each outer training fold and score it outside.
 
@@ -300,7 +296,7 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
         """
         self._check_search()
         X, y = indexable(X, y)
-        params = _check_method_params(X, params=params)
+        params = check_method_params(X, params=params)
         split_params, search_params = self._split_params(params)
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         n_splits = cv.get_n_splits(X, y, **split_params)
@@ -513,7 +509,7 @@ def _fit_and_score_search(
     """Fit ``search`` on one outer training part and score it on the test part."""
     X_train, y_train = safe_split(search, X, y, train)
     X_test, y_test = safe_split(search, X, y, test, train)
-    fit_params = _check_method_params(X, params=params, indices=train)
+    fit_params = check_method_params(X, params=params, indices=train)
     out = {"inner": None, "best_params": None, "best_score": np.nan}
     start = time.time()
     try:

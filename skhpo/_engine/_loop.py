@@ -36,14 +36,9 @@ from contextlib import contextmanager
 
 import numpy as np
 from joblib import Parallel, effective_n_jobs
-
-try:  # joblib >= 1.5 depends on cloudpickle; before, it carried its own
-    import cloudpickle
-except ImportError:  # pragma: no cover
-    from joblib.externals import cloudpickle
 from sklearn.base import clone
 
-from ..utils._joblib_compat import backend_of, backend_settings
+from ..utils._joblib_compat import backend_of, backend_settings, cloudpickle
 from ._data import DEFAULT_MAX_NBYTES, shared_arrays
 from ._tasks import (
     CandidateResult,

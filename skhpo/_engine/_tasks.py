@@ -18,13 +18,9 @@ from contextlib import contextmanager
 from traceback import format_exc
 
 import numpy as np
-
-try:  # joblib >= 1.5 depends on cloudpickle; before, it carried its own
-    import cloudpickle
-except ImportError:  # pragma: no cover
-    from joblib.externals import cloudpickle
 from sklearn.base import clone
 
+from ..utils._joblib_compat import cloudpickle
 from ..utils._sklearn_compat import (
     MultimetricScorer,
     check_method_params,

@@ -12,8 +12,9 @@ Ray's, and any registered with ``register_parallel_backend``):
   (``with Parallel(n_jobs) as parallel``), which keeps loky's reusable
   processes, its memory-mapping of large arguments and its thread limits,
   and honours ``parallel_config``;
-- each task is one ``backend.submit(...)``; the backend's completion callback
-  puts the outcome on a queue that the engine's one loop reads;
+- each task is one ``backend.submit(...)`` (``apply_async`` before joblib
+  1.5); the backend's completion callback puts the outcome on a queue that
+  the engine's one loop reads;
 - on an exception, an interrupt or the end of the search, what is queued is
   dropped and the backend aborts what runs (loky kills its processes, so no
   fit of the search outlives it; threads cannot be killed and finish on their
@@ -41,6 +42,8 @@ from ..utils._joblib_compat import (
     backend_of,
     dask_futures,
     drop_queued,
+    retrieve_result,
+    submit,
 )
 
 __all__ = ["Inline", "Pool", "is_lost_worker", "open_workers"]
@@ -233,7 +236,7 @@ class Pool:
         self._pending[key] = generation
         callback = functools.partial(self._on_done, key, generation, backend)
         try:
-            future = backend.submit(_Batch(items), callback=callback)
+            future = submit(backend, _Batch(items), callback)
         except BaseException as exc:
             if not is_lost_worker(exc):
                 raise
@@ -248,7 +251,7 @@ class Pool:
 
     def _on_done(self, key, generation, backend, out):
         try:
-            result = backend.retrieve_result_callback(out)
+            result = retrieve_result(backend, out)
         except BaseException as exc:  # noqa: BLE001 - handed to the driver
             self._events.put((key, generation, None, exc))
         else:

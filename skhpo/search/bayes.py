@@ -8,7 +8,6 @@ import warnings
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._base import (
     BaseSearch,
@@ -22,6 +21,7 @@ from .._pareto import pareto_front
 from ..acquisition import ACQUISITION_FUNCTIONS, check_acq_kwargs
 from ..schedulers import BayesPolicy
 from ..space import check_space
+from ..utils._sklearn_compat import Interval, StrOptions
 
 __all__ = ["BayesSearchCV"]
 

@@ -8,8 +8,6 @@ import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier
 from sklearn.model_selection import check_cv
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _num_samples
 
 from .._base import (
     BaseSearch,
@@ -27,6 +25,7 @@ from ..schedulers import (
     hyperband_brackets,
 )
 from ..space import check_space
+from ..utils._sklearn_compat import Interval, StrOptions, num_samples
 
 __all__ = ["HyperbandSearchCV"]
 
@@ -335,7 +334,7 @@ refit_time_, multimetric_ :
         )
 
     def _setup(self, X, y, splits):
-        self._n_samples = _num_samples(X)
+        self._n_samples = num_samples(X)
         min_r, _, self._brackets = self._schedule(self._n_samples, len(splits), y)
         # what the rungs use, which rounding may put above min_resources
         self.min_resources_ = min(b.rungs[0].n_resources for b in self._brackets)
@@ -381,7 +380,7 @@ refit_time_, multimetric_ :
                 "With resource='n_samples' the schedule depends on the data: "
                 "pass X (and, for a classifier, y) to plan()."
             )
-        n_samples = None if X is None else _num_samples(X)
+        n_samples = None if X is None else num_samples(X)
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         n_splits = cv.get_n_splits(X, y)
         _, _, brackets = self._schedule(n_samples, n_splits, y)

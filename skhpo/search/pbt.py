@@ -7,8 +7,6 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _num_samples
 
 from .._base import (
     BaseSearch,
@@ -22,6 +20,7 @@ from .._mutable import apply_update, check_mutable
 from ..schedulers import AsyncPBTPolicy, ExploitExplore, PBTPolicy
 from ..schedulers._pbt import changes
 from ..space import check_space
+from ..utils._sklearn_compat import Interval, StrOptions, num_samples
 
 __all__ = ["PBTSearchCV"]
 
@@ -333,7 +332,7 @@ class PBTSearchCV(BaseSearch):
         self._objective = self._check_objective(self.objective)
 
     def _setup(self, X, y, splits):
-        self._n_samples = _num_samples(X)
+        self._n_samples = num_samples(X)
         if self._fidelity.kind == "param":
             self._fidelity.check_values(
                 self.estimator,

@@ -194,7 +194,12 @@ class Real(_Numeric):
             u = (np.log(x) - self._log_low) / self._log_span
         else:
             u = (x - self.low) / (self.high - self.low)
-        return np.clip(u, 0.0, 1.0)
+        u = np.clip(u, 0.0, 1.0)
+        # the bounds exactly, however the logarithm rounds (numpy's differs
+        # from math.log by an ulp on some releases and processors)
+        u[x == self.low] = 0.0
+        u[x == self.high] = 1.0
+        return u
 
     def _neighbor(self, value: Any, rng: np.random.Generator, scale: float) -> Any:
         # Gaussian step of std ``scale`` in unit space, reflected at the bounds.

@@ -4,15 +4,29 @@ The engine drives the active joblib backend itself (see
 :mod:`skhpo._engine._workers`): it configures it through a managed
 ``joblib.Parallel`` (the public ``with Parallel(...) as parallel`` form) and
 then submits tasks through the backend API that joblib's own ``Parallel`` uses
-and that custom backends implement (``submit``, ``retrieve_result_callback``,
-``abort_everything``). It also writes shared data where joblib would, and
-registers it with the resource tracker that removes joblib's own files when a
-process dies. Should one of these move between joblib releases, this is the
-only file to change.
+and that custom backends implement (``submit`` or ``apply_async``,
+``retrieve_result_callback``, ``abort_everything``). It also writes shared
+data where joblib would, and registers it with the resource tracker that
+removes joblib's own files when a process dies. Should one of these move
+between joblib releases, this is the only file to change.
+
+Every joblib from 1.3 on is supported; what changed in between:
+
+- joblib 1.5 renamed ``Parallel._backend_args`` to ``_backend_kwargs``;
+- joblib 1.5 added ``backend.submit``, before which backends had only
+  ``apply_async`` (same arguments, same future-like return);
+- joblib 1.4 wrapped dask's tasks so that ``retrieve_result_callback`` gives
+  their outcome; joblib 1.3's dask backend has no such method
+  (``supports_retrieve_callback`` is false) and calls back, on success only,
+  with the task's output itself.
 """
 
 import queue
 
+try:  # joblib >= 1.5 depends on cloudpickle; before, it carried its own
+    import cloudpickle
+except ImportError:  # pragma: no cover - joblib < 1.5 without cloudpickle
+    from joblib.externals import cloudpickle
 from joblib._memmapping_reducer import _get_temp_dir
 from joblib._parallel_backends import SequentialBackend
 from joblib.externals.loky.backend import resource_tracker
@@ -23,8 +37,11 @@ __all__ = [
     "dask_futures",
     "drop_queued",
     "backend_settings",
+    "cloudpickle",
     "get_temp_dir",
     "resource_tracker",
+    "retrieve_result",
+    "submit",
 ]
 
 
@@ -36,7 +53,27 @@ def backend_of(parallel):
 def backend_settings(parallel):
     """joblib's settings in force for ``parallel``: ``max_nbytes``,
     ``mmap_mode``, ``temp_folder`` (from ``parallel_config`` or arguments)."""
-    return parallel._backend_kwargs
+    settings = getattr(parallel, "_backend_kwargs", None)  # joblib >= 1.5
+    if settings is None:
+        settings = parallel._backend_args
+    return settings
+
+
+def submit(backend, func, callback):
+    """Start ``func()`` on ``backend``; ``callback`` is called when it ends.
+
+    Returns the backend's future-like object."""
+    if hasattr(backend, "submit"):  # joblib >= 1.5
+        return backend.submit(func, callback=callback)
+    return backend.apply_async(func, callback=callback)
+
+
+def retrieve_result(backend, out):
+    """The output of a task, from what ``backend`` gave its completion
+    callback: raises the task's exception if it failed."""
+    if backend.supports_retrieve_callback:
+        return backend.retrieve_result_callback(out)
+    return out  # joblib 1.3's dask backend: the output itself
 
 
 def get_temp_dir(name, temp_folder=None):
