@@ -132,7 +132,7 @@ def test_a_killed_driver_leaves_nothing_in_the_temporary_folder(how, tmp_path):
         if _alive(pid):
             os.kill(pid, signal.SIGTERM)
     _wait_for(lambda: not any(_alive(pid) for pid in workers), 30, "the workers")
-    _wait_for(lambda: os.listdir(folder) == [], 30, "the folder to be emptied")
+    _wait_for(lambda: os.listdir(folder) == [], 60, "the folder to be emptied")
 
 
 def test_a_temporary_folder_too_small_for_x_gives_the_same_results(tmp_path):
