@@ -269,6 +269,7 @@ class _SlowSecondHalf(SleepingClassifier):
 
 
 def test_a_stop_keeps_the_trial_that_asked_for_it():
+    pytest.importorskip("sklearn.callback")
     X_rows, y_rows = np.arange(40.0)[:, None], np.tile([0, 1], 20)
     search = BayesSearchCV(
         _SlowSecondHalf(),
