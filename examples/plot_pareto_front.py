@@ -17,9 +17,9 @@ candidates that no other beats on both) instead of one winner, how a
 # -----------------------------------------------
 # ``objective=["roc_auc", "-fit_time"]`` asks for the highest ROC AUC (a key
 # of ``scoring``) and the lowest mean fit time (the minus sign minimises).
-# Each proposal maximises a weighted combination of the two objectives (ParEGO's
-# scalarisation) with weights drawn anew, which spreads the proposals along
-# the front.
+# Each proposal maximises a scalarisation of the two objectives (ParEGO's
+# augmented Chebyshev one) with weights drawn anew, which spreads the
+# proposals along the front.
 # The ``refit`` rule :func:`~skhpo.knee_point` picks the best compromise: the
 # candidate of the front nearest to the ideal point, both objectives rescaled
 # over the front. :func:`~skhpo.best_under` would instead pick the best ROC
@@ -68,7 +68,7 @@ print(
 
 # %%
 # Going down the list, each candidate of the front buys a higher ROC AUC with
-# a longer fit, mostly through more boosting iterations. The fit times are
+# a longer fit: none is both faster and better than another. The fit times are
 # measured, not computed, so the front changes a little from run to run and
 # from machine to machine, and so do the candidates the search proposes from
 # them: the numbers above are those of the run that built this page.
