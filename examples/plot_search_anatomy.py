@@ -1,28 +1,28 @@
-"""Anatomy of a search: when, where and what a Bayesian search evaluated.
+"""
+=================================================================
+Anatomy of a search: when, where and what a Bayesian search tried
+=================================================================
 
-A ``BayesSearchCV`` tunes a scaler, PCA and SVM pipeline on the bundled
-digits with two workers. Its ``cv_results_`` say, besides the scores, when
-and on which worker each fold ran, so the displays can show the search from
-three sides:
+Besides the scores, the ``cv_results_`` of skhpo's searches record when and on
+which worker each fold ran. This example tunes a scaler, PCA and SVM
+pipeline on the bundled digits with :class:`~skhpo.BayesSearchCV` on two
+workers, then looks at the search from three sides with the displays of
+:mod:`skhpo.plotting`:
 
-- how it ran: :class:`~skhpo.plotting.TimelineDisplay` draws every fit as a
-  bar on its worker's row (failed and timed-out fits marked) and reports how
-  busy the workers were; :class:`~skhpo.plotting.HistoryDisplay` draws the
-  scores as they came in, against the same clock, with the best so far;
-- what it learnt: :class:`~skhpo.plotting.ContourDisplay` draws the
-  surrogate's mean score over the two most important hyperparameters (the
-  others averaged, as the importance report does), the candidates on top;
-- where it looked: :class:`~skhpo.plotting.ParallelCoordinatesDisplay` draws
-  one line per candidate across its hyperparameters and score, and
-  :class:`~skhpo.plotting.SliceDisplay` the raw score against each
-  hyperparameter, coloured by when the candidate was evaluated: the early,
-  space-filling candidates are spread out, the later ones gather where the
-  model expects the best scores.
-
-The first four go into ``search_anatomy.png``, the slices into
-``search_slices.png``. Needs matplotlib (``pip install "skhpo[plot]"``).
+- how it ran: :class:`~skhpo.plotting.TimelineDisplay` and
+  :class:`~skhpo.plotting.HistoryDisplay`;
+- what it learnt: :class:`~skhpo.plotting.ContourDisplay`;
+- where it looked: :class:`~skhpo.plotting.ParallelCoordinatesDisplay` and
+  :class:`~skhpo.plotting.SliceDisplay`.
 """
 
+# %%
+# The search
+# ----------
+# Four hyperparameters: the number of PCA components, the SVM's ``C`` and
+# ``gamma`` on a log scale, and its kernel. The first 10 of the 30 candidates
+# fill the space; the Gaussian-process model proposes the other 20. Two
+# workers fit the folds.
 from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
 from sklearn.pipeline import Pipeline
@@ -30,78 +30,106 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from skhpo import BayesSearchCV
+from skhpo.space import Categorical, Integer, Real
+
+X, y = load_digits(return_X_y=True)
+pipe = Pipeline(
+    [
+        ("scale", StandardScaler()),
+        ("reduce", PCA(random_state=0)),
+        ("classifier", SVC()),
+    ]
+)
+space = {
+    "reduce__n_components": Integer(2, 40),
+    "classifier__C": Real(1e-2, 1e3, prior="log-uniform"),
+    "classifier__gamma": Real(1e-4, 1e0, prior="log-uniform"),
+    "classifier__kernel": Categorical(["rbf", "sigmoid"]),
+}
+search = BayesSearchCV(
+    pipe,
+    space,
+    n_iter=30,
+    n_initial_points=10,
+    cv=3,
+    scoring="accuracy",
+    n_jobs=2,
+    random_state=0,
+)
+search.fit(X, y)
+print(f"Best accuracy {search.best_score_:.4f} with {search.best_params_}")
+
+# %%
+# How it ran
+# ----------
+# :func:`~skhpo.plotting.search_timeline` is the data behind the timeline: one
+# row per fit, with its worker, its start and end, and its status; its
+# ``attrs`` hold how busy the workers were.
+from skhpo.plotting import search_timeline
+
+timeline = search_timeline(search)
+print(
+    f"{len(timeline)} fits on {len(timeline.attrs['workers'])} workers in "
+    f"{timeline.attrs['span']:.1f} s; the workers were busy "
+    f"{timeline.attrs['utilisation']:.0%} of the time"
+)
+print(timeline["status"].value_counts().to_string())
+
+# %%
+# Every fit succeeded. How busy the workers were depends on the machine and
+# on what else runs on it.
+#
+# :class:`~skhpo.plotting.TimelineDisplay` draws every fit as a bar on its
+# worker's row (failed and timed-out fits would be marked). In the first
+# parallel search of a Python session the bars begin only once the worker
+# processes have started; joblib then reuses them for the next searches. A
+# gap between bars is a worker with no fold to run: a proposal of the model
+# needs the scores of the candidates before it, so the workers can wait for
+# the next candidate.
+import matplotlib.pyplot as plt
+
 from skhpo.plotting import (
     ContourDisplay,
     HistoryDisplay,
     ParallelCoordinatesDisplay,
     SliceDisplay,
     TimelineDisplay,
-    search_timeline,
 )
-from skhpo.space import Categorical, Integer, Real
 
+timeline_display = TimelineDisplay.from_search(search)
 
-def main(show=False):
-    import matplotlib
+# %%
+# :class:`~skhpo.plotting.HistoryDisplay` draws the candidates' scores as
+# they came in, against the same clock, with the best so far.
+history = HistoryDisplay.from_search(search)
 
-    if not show:
-        matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+# %%
+# What it learnt
+# --------------
+# :class:`~skhpo.plotting.ContourDisplay` fits a forest to the candidates'
+# scores and draws its mean score over the two most important
+# hyperparameters, the others averaged, as the importance report does; the
+# evaluated candidates are drawn on top.
+contour = ContourDisplay.from_search(search)
+print("The surface is drawn over {} and {}".format(*contour.contour.params))
 
-    X, y = load_digits(return_X_y=True)
-    pipe = Pipeline(
-        [
-            ("scale", StandardScaler()),
-            ("reduce", PCA(random_state=0)),
-            ("classifier", SVC()),
-        ]
-    )
-    space = {
-        "reduce__n_components": Integer(2, 40),
-        "classifier__C": Real(1e-2, 1e3, prior="log-uniform"),
-        "classifier__gamma": Real(1e-4, 1e0, prior="log-uniform"),
-        "classifier__kernel": Categorical(["rbf", "sigmoid"]),
-    }
-    search = BayesSearchCV(
-        pipe,
-        space,
-        n_iter=30,
-        n_initial_points=10,
-        cv=3,
-        scoring="accuracy",
-        n_jobs=2,
-        random_state=0,
-    ).fit(X, y)
-    print(f"Best accuracy {search.best_score_:.4f} with {search.best_params_}")
+# %%
+# Where it looked
+# ---------------
+# :class:`~skhpo.plotting.ParallelCoordinatesDisplay` draws one line per
+# candidate across its hyperparameters and its score.
+parallel = ParallelCoordinatesDisplay.from_search(search)
 
-    timeline = search_timeline(search)
-    print(
-        f"{len(timeline)} fits on {len(timeline.attrs['workers'])} workers in "
-        f"{timeline.attrs['span']:.1f} s; the workers were busy "
-        f"{timeline.attrs['utilisation']:.0%} of the time"
-    )
-    print(timeline["status"].value_counts().to_string())
+# %%
+# :class:`~skhpo.plotting.SliceDisplay` draws the raw score against each
+# hyperparameter, coloured by when the candidate was evaluated.
+slices = SliceDisplay.from_search(search)
+plt.show()
 
-    fig = plt.figure(figsize=(15, 10), layout="constrained")
-    top, bottom = fig.subfigures(2, 1, height_ratios=[0.8, 1])
-    ax_timeline, ax_history = top.subplots(1, 2, width_ratios=[1.3, 1])
-    TimelineDisplay.from_search(search, ax=ax_timeline)
-    HistoryDisplay.from_search(search, ax=ax_history)
-    ax_contour, ax_parallel = bottom.subplots(1, 2, width_ratios=[1, 1.4])
-    contour = ContourDisplay.from_search(search, ax=ax_contour)
-    ParallelCoordinatesDisplay.from_search(search, ax=ax_parallel)
-    fig.savefig("search_anatomy.png", dpi=80)
-    print(
-        "The surrogate's surface is drawn over "
-        f"{contour.contour.params[0]} and {contour.contour.params[1]}"
-    )
-
-    slices = SliceDisplay.from_search(search)
-    slices.figure_.savefig("search_slices.png", dpi=80)
-    if show:
-        plt.show()
-    return search
-
-
-if __name__ == "__main__":
-    main()
+# %%
+# The first, space-filling candidates (the dark points) are spread over the
+# ranges. The model's proposals probe some edges (``C`` at 1000, ``gamma`` at
+# 1), and four of the last five candidates gather next to the best: the
+# ``rbf`` kernel, 40 components, ``C`` from about 14 to 21 and ``gamma`` from
+# about 0.011 to 0.018. The best number of components is the top of its
+# range: more might score better, and a next search should widen that range.
