@@ -69,7 +69,7 @@ sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/(plot_|quickstart|resume_)",
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "_sg_order.QuickstartFirst",
     "doc_module": ("skhpo",),
     "backreferences_dir": "generated/backreferences",
     "reference_url": {"skhpo": None},
@@ -82,6 +82,7 @@ sphinx_gallery_conf = {
 html_theme = "pydata_sphinx_theme"
 html_title = f"skhpo {release}"
 html_static_path = ["_static"]
+html_css_files = ["skhpo.css"]
 html_theme_options = {
     "navbar_align": "left",
     "show_toc_level": 2,
