@@ -408,3 +408,38 @@ def test_a_search_with_its_own_storage_is_refused_inside_nested_cv(tmp_path):
     inner = _bayes(str(tmp_path / "search.sqlite"))
     with pytest.raises(ValueError, match=r"Set NestedCV\(storage=\.\.\.\)"):
         NestedCV(inner, cv=2).fit(X, Y)
+
+
+def test_a_multi_fidelity_journal_ranks_as_its_search(tmp_path):
+    # a row trained on a smaller resource may score higher than the winner;
+    # the journal's reader ranks the largest resource first, as the search
+    from sklearn.linear_model import SGDClassifier
+
+    from skhpo import HyperbandSearchCV
+
+    path = str(tmp_path / "search.sqlite")
+    search = HyperbandSearchCV(
+        SGDClassifier(random_state=0),
+        {"alpha": Real(1e-6, 1e-1, "log-uniform")},
+        resource="partial_fit",
+        max_resources=9,
+        cv=3,
+        random_state=0,
+        storage=path,
+    ).fit(X, Y)
+    frame = load_results(path)  # rows in asking order, not the search's
+    results = search.cv_results_
+
+    def ranks(table):
+        keys = zip(table["candidate"], table["n_resources"], table["rank_test_score"])
+        return {(int(c), int(n)): int(rank) for c, n, rank in keys}
+
+    assert ranks(frame) == ranks(results)
+    assert frame["n_resources"].nunique() > 1
+    shown = subprocess.run(
+        [sys.executable, "-m", "skhpo", "show", path],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert f"best mean_test_score {search.best_score_:.4f}" in shown

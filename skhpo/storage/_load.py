@@ -55,6 +55,9 @@ def _results(record):
         out,
         return_train_score="train_scores" in out[0],
         more_results=more,
+        # ranked as the multi-fidelity searches rank: the largest resource
+        # first, so that rank 1 is the row their best_index_ would name
+        rank_first_by=more.get("n_resources"),
     )
     results.update(timing_columns(out, record["n_splits"], record["created"]))
     return results, trials
@@ -158,7 +161,9 @@ def show(path, *, top=10, file=None):
         metric = metrics[0]
         means = np.asarray(results[f"mean_test_{metric}"], dtype=float)
         if np.isfinite(means).any():
-            best = int(np.nanargmax(np.where(np.isfinite(means), means, np.nan)))
+            # rank 1: the best score, at the largest resource for the searches
+            # that train on parts of one
+            best = int(np.argmin(results[f"rank_test_{metric}"]))
             say(
                 f"best mean_test_{metric} {means[best]:.4f} "
                 f"(candidate {trials[best]['id']}): {results['params'][best]}"
