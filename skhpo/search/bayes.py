@@ -219,8 +219,12 @@ class BayesSearchCV(BaseSearch):
     ...     SVC(), {"C": Real(1e-2, 1e2, prior="log-uniform")}, n_iter=8,
     ...     random_state=0,
     ... ).fit(X, y)
-    >>> sorted(search.best_params_)
-    ['C']
+    >>> search.cv_results_["proposed_by"].tolist()
+    ['initial', 'initial', 'initial', 'initial', 'model', 'model', 'model', 'model']
+    >>> print(f"C={search.best_params_['C']:.2f}: {search.best_score_:.3f}")
+    C=4.53: 0.987
+    >>> search.predict(X[:3])
+    array([0, 0, 0])
     """
 
     _parameter_constraints: dict = {

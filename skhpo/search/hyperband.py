@@ -252,15 +252,26 @@ class HyperbandSearchCV(BaseSearch):
     >>> space = {"alpha": Real(1e-6, 1e-1, prior="log-uniform")}
     >>> search = HyperbandSearchCV(
     ...     SGDClassifier(random_state=0), space, resource="partial_fit",
-    ...     max_resources=9, random_state=0,
+    ...     max_resources=9, cv=3, random_state=0,
     ... )
-    >>> search.plan()[["bracket", "iter", "n_candidates", "n_resources"]].head(3)
-       bracket  iter  n_candidates  n_resources
-    0        0     0             9            1
-    1        0     1             3            3
-    2        0     2             1            9
-    >>> search.fit(X, y).best_params_.keys()
-    dict_keys(['alpha'])
+
+    Three brackets of 9, 5 and 3 new candidates, trained for up to 9 epochs
+    of ``partial_fit``, and the epochs each rung trains in all (a continued
+    candidate counts only those it adds):
+
+    >>> search.plan()
+       bracket  iter  n_candidates  n_resources  units
+    0        0     0             9            1      9
+    1        0     1             3            3      6
+    2        0     2             1            9      6
+    3        1     0             5            3     15
+    4        1     1             1            9      6
+    5        2     0             3            9     27
+    >>> search = search.fit(X[:600], y[:600])
+    >>> print(f"alpha={search.best_params_['alpha']:.2g}: {search.best_score_:.3f}")
+    alpha=0.00016: 0.872
+    >>> int(search.budget_["units"].sum()), search.n_iterations_
+    (69, 6)
     """
 
     _parameter_constraints: dict = {

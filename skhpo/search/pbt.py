@@ -231,8 +231,19 @@ class PBTSearchCV(BaseSearch):
     ...      "learning_rate": ["constant"]},
     ...     population_size=4, n_steps=3, cv=3, random_state=0,
     ... ).fit(X, y)
-    >>> search.best_schedule_.shape[0]
-    3
+    >>> search.best_schedule_[["alpha", "eta0", "member"]]
+             alpha      eta0  member
+    step
+    0     0.000055  0.000994       1
+    1     0.000044  0.001193       3
+    2     0.000044  0.001193       3
+
+    After step 0, member 3 copied member 1's models and hyperparameters
+    (exploit) and perturbed them (explore): ``alpha`` times 0.8, ``eta0``
+    times 1.2. It ended best.
+
+    >>> search.lineage_[3], search.n_exploits_
+    ([1, 3, 3], 2)
     """
 
     _parameter_constraints: dict = {
