@@ -488,7 +488,7 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
 
     @available_if(_search_has("predict_proba"))
     def predict_proba(self, X):
-        """Class probabilities from the search refit on all the data.
+        """Predict class probabilities with the search refit on all the data.
 
         Available when the search has ``predict_proba``; needs ``refit=True``
         (the search fitted on all the data, ``search_``).
@@ -510,7 +510,7 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
 
     @available_if(_search_has("predict_log_proba"))
     def predict_log_proba(self, X):
-        """Log class probabilities from the search refit on all the data.
+        """Predict log class probabilities with the search refit on all the data.
 
         Available when the search has ``predict_log_proba``; needs ``refit=True``
         (the search fitted on all the data, ``search_``).
