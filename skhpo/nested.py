@@ -151,6 +151,10 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
     n_splits_ : int
         Number of outer folds.
 
+    classes_ : ndarray of shape (n_classes,)
+        The class labels of ``search_`` (if ``refit`` and the search is a
+        classifier).
+
     n_features_in_ : int
         Number of features seen during ``fit``, that of ``search_`` (if
         ``refit`` and the search has it).

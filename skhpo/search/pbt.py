@@ -114,7 +114,8 @@ class PBTSearchCV(BaseSearch):
 
     random_state : int, RandomState instance or None, default=None
         Seeds the population, exploit and explore: the same seed gives the
-        same ``cv_results_`` whatever ``n_jobs`` (unless ``asynchronous``).
+        same ``cv_results_`` whatever ``n_jobs`` (unless ``asynchronous``
+        with ``n_jobs > 1``).
 
     %(error_score)s
 

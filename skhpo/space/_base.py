@@ -240,9 +240,10 @@ class Dimension(ABC):
         Returns
         -------
         X : ndarray of shape (n, n_features)
-            The encoding: one column for a numeric dimension (its unit
-            value, so log-warped for a log-uniform prior), the index or a
-            one-hot block for categories.
+            The encoding: one column, the unit value (log-warped for a
+            log-uniform prior), for every dimension but a
+            :class:`Categorical`, whose values are encoded by their index
+            (one or two categories) or one-hot.
         """
         self._check_valid()
         return self._transform(list(values))
