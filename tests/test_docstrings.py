@@ -8,6 +8,7 @@ import io
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -201,6 +202,10 @@ for module in pkgutil.walk_packages(skhpo.__path__, "skhpo."):
 print("\\n".join(failed))
 """
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        cwd=Path(skhpo.__file__).parents[1],  # this skhpo, not another install
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert out.stdout.strip() == ""
