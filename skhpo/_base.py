@@ -75,26 +75,104 @@ _FITTED = (
 )
 
 
-#: The parameters of every search that make it durable: warm starts,
-#: budgets and storage (in the docstrings at ``%(durable_params)s``).
-_DURABLE_PARAMS = """\
-initial_params : dict, list of dicts or "current", default=None
-        Candidates evaluated first, before any other (``proposed_by`` or the
-        sampler's source ``"initial_params"``): known-good settings, or
-        ``"current"`` for the estimator's current values (its defaults, as a
-        baseline that the search must beat). A dict may name some of the
-        searched parameters only; the others take the estimator's current
-        values. Each must be a point of the space.
-
-    max_time : float, default=None
+#: What every search shares in its docstring: the parameters scikit-learn's
+#: searches have, those that make a search durable (warm starts, budgets,
+#: storage), the fitted attributes of every search and the timing columns of
+#: ``cv_results_``; a docstring says ``%(name)s`` where one goes.
+_SHARED_DOCS = {
+    "scoring": """\
+scoring : str, callable, list, tuple or dict, default=None
+        How a candidate fitted on a fold's training part is scored on its
+        held-out part, as in
+        :class:`~sklearn.model_selection.RandomizedSearchCV`. One metric: a
+        scorer's name (see :func:`sklearn.metrics.get_scorer_names`), a
+        callable ``scorer(estimator, X, y)`` returning a number, or None for
+        the estimator's ``score`` method. Several metrics: a list or tuple of
+        scorer names, a dict of names to such callables, or a callable
+        returning a dict of names to numbers; ``cv_results_`` then has the
+        columns of each metric, ``refit`` names the one that chooses the best
+        candidate and ``objective`` the one the search follows.""",
+    "n_jobs": """\
+n_jobs : int, default=None
+        Number of fits (one candidate on one fold each) run in parallel on
+        joblib's active backend (see :func:`joblib.parallel_config`; with the
+        ``"dask"`` backend, on a cluster). None means 1 unless a joblib
+        context sets it; -1 means all processors.""",
+    "refit": """\
+refit : bool, str or callable, default=True
+        Fit the best candidate on the whole data once the search ends, as
+        ``best_estimator_``, so that the search can ``predict``, ``score``
+        and so on. With several metrics in ``scoring``, the name of the
+        metric that chooses the best candidate: ``best_index_``,
+        ``best_score_`` and ``best_params_`` are set only then. With one
+        metric, False skips the refit and still sets them. A callable takes
+        ``cv_results_`` and returns ``best_index_``; ``best_score_`` is then
+        not set. ``error_score`` does not apply to the refit: its errors are
+        raised.""",
+    "cv": """\
+cv : int, cross-validation generator or iterable, default=None
+        The cross-validation splitting strategy, as in
+        :class:`~sklearn.model_selection.RandomizedSearchCV`: None for 5
+        folds, an int for that many folds
+        (:class:`~sklearn.model_selection.StratifiedKFold` for a classifier
+        and a binary or multiclass ``y``,
+        :class:`~sklearn.model_selection.KFold` otherwise, neither
+        shuffled), a CV splitter, or an iterable of ``(train, test)`` index
+        arrays. The splits are computed once per ``fit``: every candidate is
+        scored on the same folds.""",
+    "verbose": """\
+verbose : int, default=0
+        What the search prints on the standard output as it runs: ``1`` its
+        plan, each stage of the algorithm (a batch, a rung, a generation) and
+        its end; ``2`` also one line per candidate (each row of
+        ``cv_results_``) with its score, the best so far, its time, the
+        elapsed time and an estimate of the time left; ``3`` also one line
+        per fit with its fold and score, in scikit-learn's format. The same
+        messages are log records of the ``"skhpo.search"`` logger (INFO; the
+        fits' DEBUG) whatever ``verbose``: configure :mod:`logging` to keep
+        them, with their times.""",
+    "pre_dispatch": """\
+pre_dispatch : int or str, default="2*n_jobs"
+        Most fits handed to the joblib backend at once, the others waiting in
+        the search until a worker frees: a number, or an expression of
+        ``n_jobs`` (the number of workers) such as ``"2*n_jobs"``. Never
+        fewer than the number of workers; with one worker, or with
+        ``fit_timeout``, one fit per worker.""",
+    "error_score": """\
+error_score : "raise" or float, default=np.nan
+        Score of a fold whose fit fails (or runs past ``fit_timeout``). The
+        search warns once at its end, with a
+        :class:`~sklearn.exceptions.FitFailedWarning` that sums up the
+        errors, and raises only if every fit failed. ``"raise"`` raises the
+        first error.""",
+    "return_train_score": """\
+return_train_score : bool, default=False
+        Whether to score each fit on its training part too: ``cv_results_``
+        then has ``split<k>_train_<metric>``, ``mean_train_<metric>`` and
+        ``std_train_<metric>``. Training scores show over- and underfitting
+        but cost a scoring of the larger part.""",
+    "storage": """\
+storage : str or path-like, default=None
+        An SQLite file (created if missing) where the search writes each
+        evaluation as it finishes, with what it needs to go on: calling
+        ``fit`` again with the same arguments and the same ``storage`` after
+        any stop (Ctrl-C, a killed process, a power loss) resumes the search,
+        fitting nothing that had finished, and ends with the ``cv_results_``
+        of an uninterrupted run. Models the search continues (with a
+        ``partial_fit`` or warm-start resource, or PBT's members) are kept in
+        it as pickles, read back only when resuming: resume only from storage
+        you wrote. :func:`skhpo.load_results` and ``python -m skhpo show``
+        read it, also while the search runs. None keeps nothing.""",
+    "max_time": """\
+max_time : float, default=None
         Seconds for the whole search: nothing new starts after them, the fits
         running then get one round (the longest fold so far) to finish, and
         the search ends as a fitted search with what finished (the refit
         included), with a warning. With ``n_jobs=1`` the time is checked
         between fits, so a fit that hangs holds it: set ``fit_timeout`` too.
-        None: no limit.
-
-    fit_timeout : float, default=None
+        None: no limit.""",
+    "fit_timeout": """\
+fit_timeout : float, default=None
         Seconds for one fit: a fit past them is stopped and its fold scored
         ``error_score``, with a warning naming the candidate and the fold. In
         worker processes (loky, multiprocessing) and with ``n_jobs=1`` in the
@@ -106,24 +184,48 @@ initial_params : dict, list of dicts or "current", default=None
         search never waits on it. With ``n_jobs=1`` outside the main thread
         (inside a ``NestedCV`` with ``n_jobs``), or when the caller has its own
         interval timer running, a fit in the driver cannot be interrupted:
-        the limit then applies to none. None: no limit.
+        the limit then applies to none. None: no limit.""",
+    "initial_params": """\
+initial_params : dict, list of dicts or "current", default=None
+        Candidates evaluated first, before any other (``proposed_by`` or the
+        sampler's source ``"initial_params"``): known-good settings, or
+        ``"current"`` for the estimator's current values (its defaults, as a
+        baseline that the search must beat). A dict may name some of the
+        searched parameters only; the others take the estimator's current
+        values. Each must be a point of the space.""",
+    "fitted_attributes": """\
+scorer_ : callable or dict of str to callable
+        The scorer, or the scorers of several metrics by name, used on the
+        held-out parts.
 
-    storage : str or path-like, default=None
-        An SQLite file (created if missing) where the search writes each
-        evaluation as it finishes, with what it needs to go on: calling
-        ``fit`` again with the same arguments and the same ``storage`` after
-        any stop (Ctrl-C, a killed process, a power loss) resumes the search,
-        fitting nothing that had finished, and ends with the ``cv_results_``
-        of an uninterrupted run. Models the search continues (with a
-        ``partial_fit`` or warm-start resource, or PBT's members) are kept in
-        it as pickles, read back only when resuming: resume only from storage
-        you wrote. :func:`skhpo.load_results` and ``python -m skhpo show``
-        read it, also while the search runs. None keeps nothing."""
+    n_splits_ : int
+        Number of cross-validation folds.
 
+    refit_time_ : float
+        Seconds spent refitting the best candidate on the whole data (set
+        when ``refit``).
 
-#: The columns of when and where each fold ran, which every search adds to
-#: ``cv_results_`` (in the docstrings at ``%(timing_columns)s``).
-_TIMING_COLUMNS = """\
+    multimetric_ : bool
+        Whether several metrics were scored.
+
+    fit_errors_ : dict of str to int
+        The failed fits' errors (the last line of each: exception and
+        message) and how many fits each failed, most frequent first; empty
+        when no fit failed.
+
+    classes_ : ndarray of shape (n_classes,)
+        The class labels, those of ``best_estimator_`` (classifiers, when
+        ``refit``).
+
+    n_features_in_ : int
+        Number of features seen during ``fit``, that of ``best_estimator_``
+        (when ``refit``).
+
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of the features seen during ``fit``, those of
+        ``best_estimator_`` (when ``refit`` and ``X`` has string column
+        names).""",
+    "timing_columns": """\
 Last come the columns of when and where each fold ran (seconds since
         the search began, a resumed search counting from its first start):
         ``split<k>_start_time`` and ``split<k>_end_time``,
@@ -131,35 +233,17 @@ Last come the columns of when and where each fold ran (seconds since
         of a process; None when no worker's result came back) and
         ``split<k>_status`` (``"ok"``, ``"failed"``, ``"timed_out"`` or
         ``"lost"`` with its worker), then per row ``start_time`` (the first
-        fold's start) and ``end_time`` (the last fold's end)."""
-
-
-#: What ``verbose`` prints (in the docstrings at ``%(verbose)s``).
-_VERBOSE = """\
-verbose : int, default=0
-        What the search prints on the standard output as it runs: ``1`` its
-        plan, each stage of the algorithm (a batch, a rung, a generation) and
-        its end; ``2`` also one line per candidate (each row of
-        ``cv_results_``) with its score, the best so far, its time, the
-        elapsed time and an estimate of the time left; ``3`` also one line
-        per fit with its fold and score, in scikit-learn's format. The same
-        messages are log records of the ``"skhpo.search"`` logger (INFO; the
-        fits' DEBUG) whatever ``verbose``: configure :mod:`logging` to keep
-        them, with their times."""
+        fold's start) and ``end_time`` (the last fold's end).""",
+}
 
 
 def with_shared_docs(cls):
-    """Put the documentation every search shares in ``cls``'s docstring:
-    the parameters ``initial_params``, ``max_time``, ``fit_timeout`` and
-    ``storage`` where it says ``%(durable_params)s``, ``verbose`` at
-    ``%(verbose)s``, and the timing columns of ``cv_results_`` at
-    ``%(timing_columns)s``."""
-    for marker, text in (
-        ("%(durable_params)s", _DURABLE_PARAMS),
-        ("%(timing_columns)s", _TIMING_COLUMNS),
-        ("%(verbose)s", _VERBOSE),
-    ):
-        cls.__doc__ = cls.__doc__.replace(marker, text)
+    """Put the documentation every search shares in ``cls``'s docstring: each
+    entry of ``_SHARED_DOCS`` where the docstring says ``%(name)s``."""
+    doc = cls.__doc__
+    for name, text in _SHARED_DOCS.items():
+        doc = doc.replace(f"%({name})s", text)
+    cls.__doc__ = doc
     return cls
 
 

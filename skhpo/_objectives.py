@@ -131,8 +131,12 @@ def _objectives_of(names, who):
 
 
 def best_under(metric, **limits):
-    """A ``refit`` rule: the best ``metric`` among the candidates within
-    ``limits``.
+    """A ``refit`` rule: the best ``metric`` among the candidates within limits.
+
+    Passed as a search's ``refit``, it chooses ``best_index_``: of the
+    candidates whose ``metric`` is finite (at the largest resource, in a
+    multi-fidelity search), those within every limit, and of them the one
+    with the best ``metric``.
 
     Parameters
     ----------
@@ -140,13 +144,20 @@ def best_under(metric, **limits):
         A metric of ``scoring`` (maximised; ``"-name"`` to minimise), or
         ``"fit_time"`` / ``"score_time"``.
     **limits : float
-        ``max_<name>=value`` or ``min_<name>=value`` for a metric, or a time
-        (``max_fit_time=0.5``: at most half a second to fit).
+        ``max_<name>=value`` or ``min_<name>=value`` for a metric, or a time,
+        on its mean over the folds (``max_fit_time=0.5``: at most half a
+        second to fit).
 
     Returns
     -------
     refit : callable
-        ``refit(cv_results) -> int``, for a search's ``refit``.
+        ``refit(cv_results) -> int``, for a search's ``refit``; it raises a
+        ValueError when no candidate is within the limits.
+
+    See Also
+    --------
+    knee_point : The best compromise on the Pareto front.
+    weighted : The best weighted sum of the objectives.
 
     Examples
     --------
@@ -184,9 +195,13 @@ def best_under(metric, **limits):
 
 
 def knee_point(*objectives):
-    """A ``refit`` rule: the point of the Pareto front of ``objectives``
-    nearest to the ideal (every objective at its best on the front), each
-    rescaled to [0, 1] over the front: the best compromise.
+    """A ``refit`` rule: the best compromise on the Pareto front of objectives.
+
+    Passed as a search's ``refit``, it chooses ``best_index_``: the point of
+    the Pareto front of ``objectives`` nearest to the ideal (every objective
+    at its best on the front), each rescaled to [0, 1] over the front. Only
+    the candidates whose every objective is finite (at the largest resource,
+    in a multi-fidelity search) take part.
 
     Parameters
     ----------
@@ -197,7 +212,12 @@ def knee_point(*objectives):
     Returns
     -------
     refit : callable
-        ``refit(cv_results) -> int``.
+        ``refit(cv_results) -> int``, for a search's ``refit``.
+
+    See Also
+    --------
+    best_under : The best of one metric within limits on others.
+    weighted : The best weighted sum of the objectives.
 
     Examples
     --------
@@ -222,18 +242,28 @@ def knee_point(*objectives):
 
 
 def weighted(weights):
-    """A ``refit`` rule: the best weighted sum of the objectives, each
-    rescaled to [0, 1] over the candidates.
+    """A ``refit`` rule: the best weighted sum of the rescaled objectives.
+
+    Passed as a search's ``refit``, it chooses ``best_index_``: each
+    objective is rescaled to [0, 1] over the candidates whose every
+    objective is finite (at the largest resource, in a multi-fidelity
+    search), larger better, and the largest weighted sum wins.
 
     Parameters
     ----------
     weights : dict of str to float
-        Objective (as ``objective`` names it) to its weight.
+        Objective (as ``objective`` names it, two or more) to its weight;
+        the weights are non-negative, not all 0.
 
     Returns
     -------
     refit : callable
-        ``refit(cv_results) -> int``.
+        ``refit(cv_results) -> int``, for a search's ``refit``.
+
+    See Also
+    --------
+    best_under : The best of one metric within limits on others.
+    knee_point : The best compromise on the Pareto front.
 
     Examples
     --------

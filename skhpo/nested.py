@@ -120,9 +120,12 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
         each fold's ``best_params_``) and ``best_score`` (each inner search's
         ``best_score_``, NaN where it has none).
 
-    mean_score_, std_score_ : float
-        Mean and standard deviation of the outer test scores (of the first
-        metric when several are scored).
+    mean_score_ : float
+        Mean of the outer test scores (of the first metric when several are
+        scored): the nested estimate of the search's performance.
+
+    std_score_ : float
+        Standard deviation of the same outer test scores.
 
     inner_cv_results_ : pandas.DataFrame
         Every outer fold's inner ``cv_results_`` in one table, with an
@@ -148,9 +151,23 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
     n_splits_ : int
         Number of outer folds.
 
+    classes_ : ndarray of shape (n_classes,)
+        The class labels of ``search_`` (if ``refit`` and the search is a
+        classifier).
+
+    n_features_in_ : int
+        Number of features seen during ``fit``, that of ``search_`` (if
+        ``refit`` and the search has it).
+
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of the features seen during ``fit``, those of ``search_`` (if
+        ``refit`` and ``X`` has string column names).
+
     See Also
     --------
     sklearn.model_selection.cross_validate : Nested CV by hand.
+    skhpo.plotting.NestedCVDisplay : Each outer fold's inner against outer
+        score.
 
     Notes
     -----
@@ -167,10 +184,24 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
     >>> from sklearn.svm import SVC
     >>> from skhpo import NestedCV
     >>> X, y = load_iris(return_X_y=True)
-    >>> search = GridSearchCV(SVC(), {"C": [1, 10]}, cv=3)
+    >>> search = GridSearchCV(SVC(), {"C": [0.1, 1, 10]}, cv=3)
     >>> nested = NestedCV(search, cv=3).fit(X, y)
-    >>> nested.cv_results_["test_score"].shape
-    (3,)
+    >>> nested.cv_results_["test_score"].round(2)
+    array([0.98, 0.98, 0.94])
+    >>> print(f"nested score {nested.mean_score_:.2f}")
+    nested score 0.97
+
+    Each outer fold's search chose its own ``C``; ``fit`` then searched all
+    the data, whose model predicts:
+
+    >>> nested.stability_[["n_distinct", "most_chosen"]]
+               n_distinct  most_chosen
+    parameter
+    C                   2           10
+    >>> nested.best_params_
+    {'C': 10}
+    >>> nested.predict(X[:3])
+    array([0, 0, 0])
     """
 
     _parameter_constraints: dict = {
@@ -285,7 +316,10 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Training data, split by the outer ``cv``; each outer training
+            part is the data of one search.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Target, split with ``X``; None for unsupervised learning.
         **params : dict
             Fit parameters: ``groups`` and anything the search's ``fit`` takes
             (see the Notes on routing).
@@ -293,6 +327,7 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
         Returns
         -------
         self : NestedCV
+            The fitted instance.
         """
         self._check_search()
         X, y = indexable(X, y)
@@ -410,7 +445,17 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
 
     # ---------------------------------------------------------- routing
     def get_metadata_routing(self):
-        """Metadata routing: the search's ``fit`` and the outer splitter."""
+        """Get metadata routing of this object.
+
+        ``fit``'s parameters go to the search's ``fit`` and to the outer
+        splitter's ``split``, as each requests them.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter`
+            encapsulating routing information.
+        """
         return (
             MetadataRouter(owner=self.__class__.__name__)
             .add(
@@ -426,42 +471,145 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
     # ------------------------------------------------------- delegation
     @available_if(_search_has("predict"))
     def predict(self, X):
-        """Predict with the search refit on all the data."""
+        """Predict with the search refit on all the data.
+
+        Available when the search has ``predict``; needs ``refit=True``
+        (the search fitted on all the data, ``search_``).
+
+        Parameters
+        ----------
+        X : indexable, length n_samples
+            Data to predict on, in the form the search's best estimator
+            takes.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            The predictions of ``search_``'s best estimator.
+        """
         check_is_fitted(self, "search_")
         return self.search_.predict(X)
 
     @available_if(_search_has("predict_proba"))
     def predict_proba(self, X):
-        """Class probabilities from the search refit on all the data."""
+        """Predict class probabilities with the search refit on all the data.
+
+        Available when the search has ``predict_proba``; needs ``refit=True``
+        (the search fitted on all the data, ``search_``).
+
+        Parameters
+        ----------
+        X : indexable, length n_samples
+            Data to predict on, in the form the search's best estimator
+            takes.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The class probabilities of ``search_``'s best estimator, the
+            columns in the order of ``classes_``.
+        """
         check_is_fitted(self, "search_")
         return self.search_.predict_proba(X)
 
     @available_if(_search_has("predict_log_proba"))
     def predict_log_proba(self, X):
-        """Log class probabilities from the search refit on all the data."""
+        """Predict log class probabilities with the search refit on all the data.
+
+        Available when the search has ``predict_log_proba``; needs ``refit=True``
+        (the search fitted on all the data, ``search_``).
+
+        Parameters
+        ----------
+        X : indexable, length n_samples
+            Data to predict on, in the form the search's best estimator
+            takes.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The log class probabilities of ``search_``'s best estimator, the
+            columns in the order of ``classes_``.
+        """
         check_is_fitted(self, "search_")
         return self.search_.predict_log_proba(X)
 
     @available_if(_search_has("decision_function"))
     def decision_function(self, X):
-        """Decision function of the search refit on all the data."""
+        """Decision function of the search refit on all the data.
+
+        Available when the search has ``decision_function``; needs ``refit=True``
+        (the search fitted on all the data, ``search_``).
+
+        Parameters
+        ----------
+        X : indexable, length n_samples
+            Data to predict on, in the form the search's best estimator
+            takes.
+
+        Returns
+        -------
+        y_score : ndarray of shape (n_samples,) or (n_samples, n_classes) \
+                or (n_samples, n_classes * (n_classes-1) / 2)
+            The decision function of ``search_``'s best estimator.
+        """
         check_is_fitted(self, "search_")
         return self.search_.decision_function(X)
 
     @available_if(_search_has("transform"))
     def transform(self, X):
-        """Transform with the search refit on all the data."""
+        """Transform with the search refit on all the data.
+
+        Available when the search has ``transform``; needs ``refit=True``
+        (the search fitted on all the data, ``search_``).
+
+        Parameters
+        ----------
+        X : indexable, length n_samples
+            Data to transform, in the form the search's best estimator
+            takes.
+
+        Returns
+        -------
+        Xt : {ndarray, sparse matrix} of shape (n_samples, n_features)
+            ``X`` transformed by ``search_``'s best estimator.
+        """
         check_is_fitted(self, "search_")
         return self.search_.transform(X)
 
     @available_if(_search_has("score"))
     def score(self, X, y=None, **params):
-        """Score of the search refit on all the data."""
+        """Score of the search refit on all the data.
+
+        Available when the search has ``score``; needs ``refit=True``
+        (the search fitted on all the data, ``search_``). This is the
+        search's own ``score``, which uses its ``scoring`` (its ``refit``
+        metric when several), not ``NestedCV``'s.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Target relative to ``X``; None for unsupervised learning.
+        **params : dict
+            Parameters passed to the search's ``score``, for its scorer
+            (with metadata routing enabled, as scikit-learn's searches).
+
+        Returns
+        -------
+        score : float
+            The score of ``search_`` on ``X`` and ``y``.
+        """
         check_is_fitted(self, "search_")
         return self.search_.score(X, y, **params)
 
     @property
     def classes_(self):
+        """Class labels of the search refit on all the data.
+
+        Only available when ``refit=True`` and the search is a classifier.
+        """
         check_is_fitted(self, "search_")
         return self.search_.classes_
 

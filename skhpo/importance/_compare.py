@@ -129,10 +129,20 @@ def compare_candidates(
     >>> from skhpo.importance import compare_candidates
     >>> X, y = load_iris(return_X_y=True)
     >>> cv = RepeatedStratifiedKFold(n_splits=5, n_repeats=3, random_state=0)
-    >>> search = GridSearchCV(SVC(), {"C": [0.1, 1, 10]}, cv=cv).fit(X, y)
+    >>> search = GridSearchCV(SVC(), {"C": [0.1, 1, 10, 100]}, cv=cv).fit(X, y)
+    >>> search.best_params_
+    {'C': 10}
     >>> table = compare_candidates(search, n_runners_up=2)
+    >>> table[["params", "p_corrected", "p_naive"]].round(3)
+                   params  p_corrected  p_naive
+    candidate
+    1            {'C': 1}        0.140    0.014
+    3          {'C': 100}        0.176    0.027
     >>> table.attrs["df"]
     14
+
+    The naive test calls ``C=10`` significantly better than both runners-up;
+    corrected for the overlap of the training sets, it is not.
     """
     who = "compare_candidates"
     check_int(n_runners_up, "n_runners_up", 1, who)

@@ -69,11 +69,16 @@ def diagnose(search, *, alpha=0.05, metric=None, print_summary=True):
     >>> from skhpo import BayesSearchCV, diagnose
     >>> from skhpo.space import Real
     >>> X, y = load_iris(return_X_y=True)
-    >>> search = BayesSearchCV(SVC(), {"C": Real(1e-4, 1e-3, prior="log-uniform")},
-    ...                        n_iter=6, random_state=0).fit(X, y)
-    >>> report = diagnose(search, print_summary=False)
-    >>> bool(report.loc["edge", "flagged"])
-    True
+    >>> search = BayesSearchCV(SVC(), {"C": Real(1e-2, 1e-1, prior="log-uniform")},
+    ...                        n_iter=6, cv=3, random_state=0).fit(X, y)
+    >>> report = diagnose(search)
+    1 red flag(s) among 5 checks:
+    - edge: C=0.0990082 (upper edge)
+      Widen the range past that edge and search again: the optimum may lie outside it.
+    >>> list(report.index)
+    ['edge', 'untried_categories', 'failures', 'within_noise', 'unstable_best']
+    >>> list(report.index[report["flagged"]])
+    ['edge']
     """
     who = "diagnose"
     results, fitted = read_cv_results(search, who)

@@ -45,6 +45,33 @@ class SearchRangeEdgeWarning(UserWarning):
     """The best value of a numeric hyperparameter lies at the edge of its range.
 
     The optimum may lie outside the searched range: widen it and search again.
+    Warned by :func:`importance_report` and :func:`compare_candidates` (at
+    most 5 % from the edge in the measure the hyperparameter was sampled in,
+    or the first or last value of a list); :func:`diagnose` reports it as
+    its ``edge`` check instead.
+
+    See Also
+    --------
+    diagnose : The red flags of a finished search, this one included.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from sklearn.svm import SVC
+    >>> from skhpo.importance import SearchRangeEdgeWarning, compare_candidates
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = GridSearchCV(SVC(), {"C": [0.001, 0.01, 0.1]}, cv=3).fit(X, y)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always", SearchRangeEdgeWarning)
+    ...     _ = compare_candidates(search)
+    >>> caught[0].category.__name__
+    'SearchRangeEdgeWarning'
+    >>> print(caught[0].message)
+    compare_candidates: the best candidate's C=0.1 lies at the upper edge of
+    its searched range [0.001, 0.1]; the optimum may lie outside it: widen the
+    range and search again
     """
 
 

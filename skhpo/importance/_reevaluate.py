@@ -47,7 +47,10 @@ def reevaluate(
         A fitted search of skhpo or scikit-learn; its ``estimator`` and
         ``cv_results_`` are read.
     X : array-like of shape (n_samples, n_features)
+        The data the search was fitted on (or other data of the same
+        problem), split anew at each repetition.
     y : array-like of shape (n_samples,), default=None
+        Target; None for unsupervised learning.
     top : int, default=5
         How many of the best candidates (by ``rank_test_<metric>``, at the
         largest resource of a multi-fidelity search) to re-evaluate.
@@ -84,8 +87,9 @@ def reevaluate(
         (one-sided: the best is better) and ``worse`` (``p < alpha``).
         ``attrs``: ``best`` (the row), ``best_params``, ``scores`` (the
         array of shape ``(n_candidates, seeds, n_splits)``), ``seeds``,
-        ``varied`` (the estimator's seeded parameters), and
-        ``best_estimator`` with ``refit``.
+        ``varied`` (the estimator's seeded parameters),
+        ``test_train_ratio`` (the t-test's correction: mean test over train
+        size), and ``best_estimator`` with ``refit``.
 
     Warns
     -----
@@ -94,17 +98,27 @@ def reevaluate(
 
     Examples
     --------
-    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.datasets import make_classification
     >>> from sklearn.ensemble import RandomForestClassifier
     >>> from skhpo import BayesSearchCV, reevaluate
     >>> from skhpo.space import Integer
-    >>> X, y = load_iris(return_X_y=True)
-    >>> search = BayesSearchCV(RandomForestClassifier(n_estimators=10),
-    ...                        {"max_depth": Integer(1, 6)}, n_iter=5, cv=3,
-    ...                        random_state=0).fit(X, y)
+    >>> X, y = make_classification(n_samples=200, random_state=0)
+    >>> forest = RandomForestClassifier(n_estimators=10, random_state=0)
+    >>> search = BayesSearchCV(forest, {"max_depth": Integer(1, 8)}, n_iter=5,
+    ...                        cv=3, random_state=0).fit(X, y)
+    >>> search.best_params_
+    {'max_depth': 5}
     >>> report = reevaluate(search, X, y, top=3, seeds=2)
-    >>> report[["mean", "std", "worse"]].shape
-    (3, 3)
+    >>> report[["params", "search_score", "mean", "worse"]].round(3)
+                         params  search_score   mean  worse
+    candidate
+    3          {'max_depth': 4}          0.93  0.933  False
+    1          {'max_depth': 6}          0.93  0.930  False
+    4          {'max_depth': 5}          0.94  0.930  False
+
+    With new seeds and splits the search's winner is not the best any more,
+    and none of the three is ``worse`` than the best: their differences are
+    within noise.
     """
     who = "reevaluate"
     check_int(top, "top", 1, who)

@@ -126,8 +126,9 @@ def importance_report(
 
     See Also
     --------
-    compare_candidates : Is the best candidate really better than the others?
-    skhpo.plotting.ImportanceDisplay, skhpo.plotting.MarginalDisplay : Plots.
+    compare_candidates : Whether the best candidate is better than the others.
+    skhpo.plotting.ImportanceDisplay : Bars of the importance shares.
+    skhpo.plotting.MarginalDisplay : The score against each hyperparameter.
 
     Notes
     -----
@@ -165,8 +166,16 @@ def importance_report(
     ...     n_iter=30, random_state=0,
     ... ).fit(X, y)
     >>> report = importance_report(search)
-    >>> list(report.columns[:3])
-    ['importance', 'importance_std', 'interaction']
+    >>> report[["importance", "scale"]].round(2)
+                    importance scale
+    hyperparameter
+    C                     0.60   log
+    gamma                 0.17   log
+    >>> round(report.attrs["explained"], 2)
+    1.0
+
+    ``C`` alone explains most of the variance of the score; the rest is
+    their interaction.
     """
     who = "importance_report"
     check_int(n_trees, "n_trees", 1, who)

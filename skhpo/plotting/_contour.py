@@ -217,13 +217,17 @@ class ContourDisplay:
     Attributes
     ----------
     ax_ : matplotlib Axes
+        The axes drawn on.
     figure_ : matplotlib Figure
+        The figure of ``ax_``.
     surface_ : matplotlib QuadContourSet or QuadMesh
         Filled contours, or cells when an axis holds a list of values.
     points_ : matplotlib PathCollection
         The candidates, in the order of ``contour.points``.
     best_ : matplotlib PathCollection
+        The best candidate's star.
     colorbar_ : matplotlib Colorbar
+        The colour scale, shared by the surface and the candidates.
 
     See Also
     --------
@@ -276,14 +280,23 @@ class ContourDisplay:
         params : (str, str), default=None
             The pair, horizontal axis first; by default the two most
             important.
-        metric, n_resources, n_trees, random_state
-            As in :func:`surrogate_contour`.
+        metric : str, default=None
+            Which ``mean_test_<metric>``; by default the search's ``refit``
+            metric, or the only one.
+        n_resources : "auto" or number, default="auto"
+            For multi-fidelity results, the resource level whose rows are
+            used, as in :func:`~skhpo.importance.importance_report`.
+        n_trees : int, default=64
+            Trees of the surrogate.
+        random_state : int, RandomState instance or None, default=0
+            Seeds the surrogate.
         ax : matplotlib Axes, default=None
             Where to draw; a new figure by default.
 
         Returns
         -------
         display : ContourDisplay
+            The display, drawn (see :meth:`plot`).
         """
         who = f"{cls.__name__}.from_search"
         check_matplotlib_support(who)
@@ -309,6 +322,8 @@ class ContourDisplay:
         Returns
         -------
         display : ContourDisplay
+            The display itself, its artists set as the attributes
+            ending in ``_``.
         """
         who = f"{type(self).__name__}.plot"
         check_matplotlib_support(who)

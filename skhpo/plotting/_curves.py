@@ -421,16 +421,20 @@ class ResourceCurveDisplay:
     axes_ : ndarray of matplotlib Axes
         One per panel (bracket), in the order of the panels.
     figure_ : matplotlib Figure
+        The figure of the panels.
     lines_ : dict of int to matplotlib Line2D
         One line per curve, keyed by the ``curve`` number of
         :func:`resource_curves`: its points are the curve's rows.
-    best_line_ : matplotlib Line2D
-        The path of the winner; its last point is its score.
+    best_line_ : matplotlib Line2D or None
+        The path of the winner; its last point is its score (None when the
+        results name no best row).
     stops_ : list of matplotlib PathCollection
         The crosses of each panel.
     exploits_ : matplotlib LineCollection or None
         The exploits of population-based training (None for other searches).
     legend_ : matplotlib Legend
+        What the line styles mean: below the panels of a new figure, else
+        in the first panel.
 
     See Also
     --------
@@ -481,6 +485,7 @@ class ResourceCurveDisplay:
         Returns
         -------
         display : ResourceCurveDisplay
+            The display, drawn (see :meth:`plot`).
         """
         who = f"{cls.__name__}.from_search"
         check_matplotlib_support(who)
@@ -500,6 +505,8 @@ class ResourceCurveDisplay:
         Returns
         -------
         display : ResourceCurveDisplay
+            The display itself, its artists set as the attributes
+            ending in ``_``.
         """
         who = f"{type(self).__name__}.plot"
         check_matplotlib_support(who)

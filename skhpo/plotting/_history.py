@@ -101,9 +101,12 @@ class HistoryDisplay:
     Attributes
     ----------
     ax_ : matplotlib Axes
+        The axes drawn on.
     figure_ : matplotlib Figure
+        The figure of ``ax_``.
     points_ : matplotlib PathCollection
-        The candidates' scores.
+        The candidates' scores (coloured by resource in a multi-fidelity
+        search).
     line_ : matplotlib Line2D
         The running best.
 
@@ -128,6 +131,10 @@ class HistoryDisplay:
     >>> display = HistoryDisplay.from_search(search)
     >>> display.ax_.get_ylabel()
     'accuracy'
+    >>> display.ax_.get_xlabel()
+    "seconds since the search started (candidate's end)"
+    >>> len(display.points_.get_offsets())
+    6
     """
 
     def __init__(self, history):
@@ -150,6 +157,7 @@ class HistoryDisplay:
         Returns
         -------
         display : HistoryDisplay
+            The display, drawn (see :meth:`plot`).
         """
         check_matplotlib_support(f"{cls.__name__}.from_search")
         return cls(search_history(search_or_cv_results, metric=metric)).plot(ax=ax)
@@ -168,6 +176,8 @@ class HistoryDisplay:
         Returns
         -------
         display : HistoryDisplay
+            The display itself, its artists set as the attributes
+            ending in ``_``.
         """
         who = f"{type(self).__name__}.plot"
         check_matplotlib_support(who)

@@ -55,7 +55,9 @@ class ImportanceDisplay:
     Attributes
     ----------
     ax_ : matplotlib Axes
+        The axes drawn on.
     figure_ : matplotlib Figure
+        The figure of ``ax_``.
     bars_ : matplotlib BarContainer
         The main effects, largest at the top, then the interactions.
 
@@ -118,6 +120,7 @@ class ImportanceDisplay:
         Returns
         -------
         display : ImportanceDisplay
+            The display, drawn (see :meth:`plot`).
         """
         who = f"{cls.__name__}.from_report"
         check_matplotlib_support(who)
@@ -151,6 +154,7 @@ class ImportanceDisplay:
         Returns
         -------
         display : ImportanceDisplay
+            The display, drawn (see :meth:`plot`).
         """
         check_matplotlib_support(f"{cls.__name__}.from_search")
         check_int(n_pairs, "n_pairs", 0, f"{cls.__name__}.from_search")
@@ -172,6 +176,8 @@ class ImportanceDisplay:
         Returns
         -------
         display : ImportanceDisplay
+            The display itself, its artists set as the attributes
+            ending in ``_``.
         """
         who = f"{type(self).__name__}.plot"
         check_matplotlib_support(who)
@@ -244,6 +250,7 @@ class MarginalDisplay:
     axes_ : ndarray of matplotlib Axes
         One per hyperparameter.
     figure_ : matplotlib Figure
+        The figure of the panels.
     lines_ : list of matplotlib Line2D or ErrorbarContainer
         The curve (or the points of a list of values) of each panel.
 
@@ -297,6 +304,7 @@ class MarginalDisplay:
         Returns
         -------
         display : MarginalDisplay
+            The display, drawn (see :meth:`plot`).
         """
         who = f"{cls.__name__}.from_report"
         check_matplotlib_support(who)
@@ -339,14 +347,22 @@ class MarginalDisplay:
         ----------
         search_or_cv_results : fitted search, dict or pandas.DataFrame
             A fitted search of skhpo or scikit-learn, or its ``cv_results_``.
-        params, max_params, n_cols, ax
-            As in :meth:`from_report`.
+        params : list of str, default=None
+            Which hyperparameters; by default the ``max_params`` most
+            important.
+        max_params : int, default=6
+            How many panels by default.
+        n_cols : int, default=3
+            Panels per row of a new figure.
+        ax : array-like of matplotlib Axes, default=None
+            One per hyperparameter; a new figure by default.
         **kwargs
             Passed to :func:`~skhpo.importance.importance_report`.
 
         Returns
         -------
         display : MarginalDisplay
+            The display, drawn (see :meth:`plot`).
         """
         check_matplotlib_support(f"{cls.__name__}.from_search")
         report = importance_report(search_or_cv_results, **kwargs)
@@ -370,6 +386,8 @@ class MarginalDisplay:
         Returns
         -------
         display : MarginalDisplay
+            The display itself, its artists set as the attributes
+            ending in ``_``.
         """
         who = f"{type(self).__name__}.plot"
         check_matplotlib_support(who)

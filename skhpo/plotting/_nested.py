@@ -31,8 +31,11 @@ class NestedCVDisplay:
         Each outer fold's inner ``best_score_`` (NaN for a failed fold).
     test_scores : array-like of shape (n_folds,)
         Each outer fold's test score.
-    inner_name, outer_name : str, default="score"
-        The names of the inner and outer metrics, for the labels.
+    inner_name : str, default="score"
+        The name of the inner metric (the searches'), for the horizontal
+        axis label.
+    outer_name : str, default="score"
+        The name of the outer metric, for the vertical axis label.
     search_best_score : float, default=None
         ``best_score_`` of the search fitted on all the data.
     optimism : float, default=None
@@ -41,9 +44,12 @@ class NestedCVDisplay:
     Attributes
     ----------
     ax_ : matplotlib Axes
+        The axes drawn on.
     figure_ : matplotlib Figure
+        The figure of ``ax_``.
     points_ : matplotlib PathCollection
-        The folds, at ``(best_score, test_score)``.
+        The folds, at ``(best_score, test_score)``; folds with a NaN score
+        are left out.
     diagonal_ : matplotlib Line2D
         Where the outer score equals the inner one.
     nested_line_ : matplotlib Line2D
@@ -53,6 +59,8 @@ class NestedCVDisplay:
     text_ : matplotlib Text
         The title, stating the optimism and the mean gap.
     legend_ : matplotlib Legend
+        What the markers and lines mean: below the axes of a new figure,
+        else in the axes.
 
     See Also
     --------
@@ -100,7 +108,9 @@ class NestedCVDisplay:
 
         Parameters
         ----------
-        nested : fitted NestedCV
+        nested : NestedCV
+            A fitted :class:`~skhpo.NestedCV`; with ``refit``, the search on
+            all the data is drawn too.
         metric : str, default=None
             Which outer ``test_<metric>`` when several were scored; by default
             the first, the one ``mean_score_`` and ``optimism_`` use.
@@ -110,6 +120,7 @@ class NestedCVDisplay:
         Returns
         -------
         display : NestedCVDisplay
+            The display, drawn (see :meth:`plot`).
         """
         who = f"{cls.__name__}.from_nested_cv"
         check_matplotlib_support(who)
@@ -152,10 +163,12 @@ class NestedCVDisplay:
         metric : str, default=None
             Which ``test_<metric>``; by default the first.
         ax : matplotlib Axes, default=None
+            Where to draw; a new figure by default.
 
         Returns
         -------
         display : NestedCVDisplay
+            The display, drawn (see :meth:`plot`).
         """
         who = f"{cls.__name__}.from_cv_results"
         check_matplotlib_support(who)
@@ -179,10 +192,13 @@ class NestedCVDisplay:
         Parameters
         ----------
         ax : matplotlib Axes, default=None
+            Where to draw; a new figure by default.
 
         Returns
         -------
         display : NestedCVDisplay
+            The display itself, its artists set as the attributes
+            ending in ``_``.
         """
         who = f"{type(self).__name__}.plot"
         check_matplotlib_support(who)

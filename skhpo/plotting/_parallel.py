@@ -91,15 +91,19 @@ class ParallelCoordinatesDisplay:
     Attributes
     ----------
     ax_ : matplotlib Axes
+        The axes drawn on.
     figure_ : matplotlib Figure
+        The figure of ``ax_``.
     lines_ : matplotlib LineCollection
         One line per candidate, by increasing score (the best drawn last);
         the vertices' heights are in [0, 1] (see ``heights_``).
     best_line_ : matplotlib Line2D
+        The best candidate's line, in red over the others.
     heights_ : pandas.DataFrame
         The height in [0, 1] of every candidate (in the rows' order) on
         every axis, the hyperparameters' then ``"score"``, as drawn.
     colorbar_ : matplotlib Colorbar
+        The colour scale of the scores.
 
     See Also
     --------
@@ -159,6 +163,7 @@ class ParallelCoordinatesDisplay:
         Returns
         -------
         display : ParallelCoordinatesDisplay
+            The display, drawn (see :meth:`plot`).
         """
         who = f"{cls.__name__}.from_search"
         check_matplotlib_support(who)
@@ -179,6 +184,8 @@ class ParallelCoordinatesDisplay:
         Returns
         -------
         display : ParallelCoordinatesDisplay
+            The display itself, its artists set as the attributes
+            ending in ``_``.
         """
         who = f"{type(self).__name__}.plot"
         check_matplotlib_support(who)

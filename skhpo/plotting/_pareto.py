@@ -30,6 +30,36 @@ def pareto_points(search_or_cv_results, *, objectives=None):
         a multi-fidelity search): a column per objective in its own units,
         ``rank_pareto`` and ``best`` (the search's ``best_index_``);
         ``attrs["objectives"]`` holds the labels.
+
+    Raises
+    ------
+    ValueError
+        If ``objectives`` is None and the results are not those of a search
+        fitted with several objectives, or ``cv_results_`` lacks the column
+        of an objective.
+
+    See Also
+    --------
+    ParetoFrontDisplay : Draws them.
+    skhpo.knee_point : A ``refit`` rule that picks a point of the front.
+
+    Examples
+    --------
+    >>> from skhpo.plotting import pareto_points
+    >>> results = {
+    ...     "params": [{"C": 0.1}, {"C": 1}, {"C": 10}, {"C": 100}],
+    ...     "mean_test_score": [0.90, 0.95, 0.97, 0.93],
+    ...     "mean_fit_time": [0.1, 0.3, 2.0, 0.5],
+    ... }
+    >>> pareto_points(results, objectives=["score", "-fit_time"])
+               score  -fit_time  rank_pareto   best
+    candidate
+    0           0.90        0.1            1  False
+    1           0.95        0.3            1  False
+    2           0.97        2.0            1  False
+    3           0.93        0.5            2  False
+
+    The last candidate is dominated: the second is both better and faster.
     """
     who = "pareto_points"
     results, search = read_cv_results(search_or_cv_results, who)
@@ -64,8 +94,13 @@ def pareto_points(search_or_cv_results, *, objectives=None):
 
 
 class ParetoFrontDisplay:
-    """The candidates in the plane of two objectives, the Pareto front
-    joined, and the candidate the search chose.
+    """The candidates in the plane of two objectives, and their Pareto front.
+
+    The dominated candidates in grey, the front (rank 1 of non-dominated
+    sorting over every objective) joined as a staircase, and the candidate
+    the search chose (``best_index_``) as a star. Each axis says whether
+    lower or higher is better. Create it with :meth:`from_search`; the
+    constructor only stores the data.
 
     Parameters
     ----------
@@ -75,13 +110,21 @@ class ParetoFrontDisplay:
     Attributes
     ----------
     ax_ : matplotlib Axes
+        The axes drawn on.
     figure_ : matplotlib Figure
+        The figure of ``ax_``.
     front_ : matplotlib PathCollection
         The points of the front.
     others_ : matplotlib PathCollection
         The dominated candidates.
     best_ : matplotlib PathCollection or None
-        The search's choice (``best_index_``).
+        The search's choice (``best_index_``); None when no point is the
+        search's choice (as for ``cv_results_`` without the search).
+
+    See Also
+    --------
+    pareto_points : The data.
+    skhpo.BayesSearchCV : Its ``objective`` may name several objectives.
 
     Examples
     --------
@@ -99,6 +142,8 @@ class ParetoFrontDisplay:
     >>> display = ParetoFrontDisplay.from_search(search)
     >>> len(display.front_.get_offsets()) == len(search.pareto_front_)
     True
+    >>> display.ax_.get_xlabel(), display.ax_.get_ylabel()
+    ('score, higher is better', 'fit_time (s), lower is better')
     """
 
     def __init__(self, points):
@@ -111,29 +156,38 @@ class ParetoFrontDisplay:
         Parameters
         ----------
         search_or_cv_results : fitted search, dict or pandas.DataFrame
+            A search fitted with several objectives, or any ``cv_results_``
+            with ``objectives`` given.
         objectives : list of str, default=None
             See :func:`pareto_points`.
         ax : matplotlib Axes, default=None
+            Where to draw; a new figure by default.
 
         Returns
         -------
         display : ParetoFrontDisplay
+            The display, drawn (see :meth:`plot`).
         """
         check_matplotlib_support(f"{cls.__name__}.from_search")
         points = pareto_points(search_or_cv_results, objectives=objectives)
         return cls(points).plot(ax=ax)
 
     def plot(self, ax=None):
-        """Draw the dominated candidates, the front (joined as a staircase)
-        and the chosen candidate.
+        """Draw the dominated candidates, the front and the chosen candidate.
+
+        The front is joined as a staircase: from each of its points, the
+        region it dominates begins.
 
         Parameters
         ----------
         ax : matplotlib Axes, default=None
+            Where to draw; a new figure by default.
 
         Returns
         -------
         display : ParetoFrontDisplay
+            The display itself, its artists set as the attributes
+            ending in ``_``.
         """
         who = f"{type(self).__name__}.plot"
         check_matplotlib_support(who)

@@ -182,6 +182,7 @@ class ScheduleDisplay:
         One per hyperparameter, in the order of ``schedules.attrs["params"]``,
         then the score's.
     figure_ : matplotlib Figure
+        The figure of the panels.
     lines_ : dict of str to dict of int to matplotlib Line2D
         For each hyperparameter (and ``"score"``), one line per stretch of a
         model's training, keyed by the ``curve`` number of the rows.
@@ -190,6 +191,8 @@ class ScheduleDisplay:
     exploits_ : dict of str to matplotlib LineCollection
         The exploits in each panel.
     legend_ : matplotlib Legend
+        The members' colours (for small populations) and what the line
+        styles mean: below the panels of a new figure, else in the first.
 
     See Also
     --------
@@ -230,6 +233,7 @@ class ScheduleDisplay:
         Parameters
         ----------
         search_or_cv_results : fitted PBTSearchCV, dict or pandas.DataFrame
+            A fitted :class:`~skhpo.PBTSearchCV`, or its ``cv_results_``.
         params : list of str, default=None
             The hyperparameters to draw; by default the search's ``mutable_``.
         metric : str, default=None
@@ -241,6 +245,7 @@ class ScheduleDisplay:
         Returns
         -------
         display : ScheduleDisplay
+            The display, drawn (see :meth:`plot`).
         """
         who = f"{cls.__name__}.from_search"
         check_matplotlib_support(who)
@@ -258,6 +263,8 @@ class ScheduleDisplay:
         Returns
         -------
         display : ScheduleDisplay
+            The display itself, its artists set as the attributes
+            ending in ``_``.
         """
         who = f"{type(self).__name__}.plot"
         check_matplotlib_support(who)

@@ -40,11 +40,13 @@ class SliceDisplay:
     axes_ : ndarray of matplotlib Axes
         One per hyperparameter.
     figure_ : matplotlib Figure
+        The figure of the panels.
     scatters_ : list of matplotlib PathCollection
         The candidates of each panel, in the rows' order.
     best_ : list of matplotlib PathCollection
         The best candidate's marker on each panel.
     colorbar_ : matplotlib Colorbar
+        The colour scale of the evaluation order.
 
     See Also
     --------
@@ -67,6 +69,8 @@ class SliceDisplay:
     ...     n_iter=8, cv=3, random_state=0,
     ... ).fit(X, y)
     >>> display = SliceDisplay.from_search(search)
+    >>> [ax.get_xlabel() for ax in display.axes_]
+    ['C', 'kernel']
     >>> [ax.get_xscale() for ax in display.axes_]
     ['log', 'linear']
     """
@@ -108,6 +112,7 @@ class SliceDisplay:
         Returns
         -------
         display : SliceDisplay
+            The display, drawn (see :meth:`plot`).
         """
         who = f"{cls.__name__}.from_search"
         check_matplotlib_support(who)
@@ -130,6 +135,8 @@ class SliceDisplay:
         Returns
         -------
         display : SliceDisplay
+            The display itself, its artists set as the attributes
+            ending in ``_``.
         """
         who = f"{type(self).__name__}.plot"
         check_matplotlib_support(who)

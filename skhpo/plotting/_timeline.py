@@ -171,7 +171,9 @@ class TimelineDisplay:
     Attributes
     ----------
     ax_ : matplotlib Axes
+        The axes drawn on.
     figure_ : matplotlib Figure
+        The figure of ``ax_``.
     bars_ : dict of str to matplotlib BarContainer
         The bars of each status drawn, in the order of the timeline's rows of
         that status that have both times.
@@ -221,6 +223,7 @@ class TimelineDisplay:
         Returns
         -------
         display : TimelineDisplay
+            The display, drawn (see :meth:`plot`).
         """
         check_matplotlib_support(f"{cls.__name__}.from_search")
         return cls(search_timeline(search_or_cv_results)).plot(ax=ax)
@@ -236,6 +239,8 @@ class TimelineDisplay:
         Returns
         -------
         display : TimelineDisplay
+            The display itself, its artists set as the attributes
+            ending in ``_``.
         """
         who = f"{type(self).__name__}.plot"
         check_matplotlib_support(who)

@@ -70,14 +70,25 @@ class BayesSearchCV(BaseSearch):
         is evaluated once, in :class:`~sklearn.model_selection.ParameterGrid`
         order (an empty space ``{}`` is one point: the estimator as it is).
 
-    scoring, n_jobs, refit, cv, pre_dispatch, error_score, return_train_score :
-        As in :class:`~sklearn.model_selection.RandomizedSearchCV`.
+    %(scoring)s
+
+    %(n_jobs)s
+
+    %(refit)s
+
+    %(cv)s
 
     %(verbose)s
+
+    %(pre_dispatch)s
 
     random_state : int, RandomState instance or None, default=None
         Seeds the initial design and the acquisition optimiser. The same value
         gives the same ``cv_results_`` for every ``n_jobs`` (see ``batch_size``).
+
+    %(error_score)s
+
+    %(return_train_score)s
 
     n_initial_points : int, default=None
         Size of the space-filling (Latin hypercube) initial design. None means
@@ -104,10 +115,10 @@ class BayesSearchCV(BaseSearch):
         for every worker to have a fold running and two waiting (so that a slow
         candidate, which later proposals wait for, rarely leaves a worker idle),
         which is 2 for ``n_jobs=1``, and for ``n_jobs=2`` with 3 folds or more.
-        (A candidate that runs far longer than all others, such as a fit that
+        A candidate that runs far longer than all others, such as a fit that
         hangs, is not waited for: after ten times the typical fold, and at
         least ten seconds, later proposals treat it as pending, and then
-        depend on when it finishes.)
+        depend on when it finishes.
 
     objective : str or list of str, default=None
         The metric the model optimises when ``scoring`` has several metrics.
@@ -127,6 +138,14 @@ class BayesSearchCV(BaseSearch):
         (non-dominated sorting: 1 for the front) and the search
         ``pareto_front_``; ``best_index_`` stays the one ``refit`` defines.
 
+    %(storage)s
+
+    %(max_time)s
+
+    %(fit_timeout)s
+
+    %(initial_params)s
+
     prior_results : search, dict, DataFrame, str or path-like, default=None
         What an earlier search found, for the model to start from without
         evaluating it again: its ``cv_results_`` (a dict or DataFrame; any
@@ -140,30 +159,27 @@ class BayesSearchCV(BaseSearch):
         They are not rows of ``cv_results_``. Scores are comparable only on
         the same data, CV and metric.
 
-    %(durable_params)s
-
     Attributes
     ----------
     cv_results_ : dict of numpy (masked) ndarrays
-        As in :class:`~sklearn.model_selection.RandomizedSearchCV`, with three
-        extra columns first: ``batch`` (``k // batch_size``), ``propose_time``
+        As in :class:`~sklearn.model_selection.RandomizedSearchCV`, one row
+        per candidate in the order they were proposed, with three extra
+        columns first: ``batch`` (``k // batch_size``), ``propose_time``
         (seconds spent choosing the candidate) and ``proposed_by``
-        (``"initial"``, ``"model"``, ``"random"`` or ``"grid"``).
+        (``"initial_params"``, ``"initial"``, ``"model"``, ``"random"`` or
+        ``"grid"``).
         %(timing_columns)s
         With several objectives, ``rank_pareto`` too: 1 for the candidates no
         other beats in every objective, 2 for those of the rest, and so on
         (failures last).
 
-    pareto_front_ : ndarray of int
-        With several objectives: the rows of ``cv_results_`` on the Pareto
-        front (``rank_pareto == 1``).
-
     best_estimator_ : estimator
-        The estimator refit on the whole data with the best parameters (if
-        ``refit``).
+        The estimator with the best candidate's parameters, fitted on the
+        whole data (set when ``refit``).
 
     best_score_ : float
-        Mean cross-validated score of the best candidate.
+        Mean cross-validated score of the best candidate (of the ``refit``
+        metric with several; not set when ``refit`` is a callable).
 
     best_params_ : dict
         Parameters of the best candidate.
@@ -172,30 +188,11 @@ class BayesSearchCV(BaseSearch):
         Index of the best candidate in ``cv_results_``. Candidates whose mean
         test score is NaN or infinite are never best.
 
-    scorer_ : function or dict
-        Scorer(s) used on the held-out data.
+    pareto_front_ : ndarray of int
+        With several objectives: the rows of ``cv_results_`` on the Pareto
+        front (``rank_pareto == 1``).
 
-    n_splits_ : int
-        Number of CV folds.
-
-    refit_time_ : float
-        Seconds spent refitting the best model.
-
-    multimetric_ : bool
-        Whether several metrics were scored.
-
-    fit_errors_ : dict of str to int
-        The failed fits' errors (the last line of each: exception and
-        message) and how many fits each failed, most frequent first.
-
-    classes_ : ndarray of shape (n_classes,)
-        Class labels (classifiers, when refit).
-
-    n_features_in_ : int
-        Number of features seen during ``fit`` (when refit).
-
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names seen during ``fit`` (when refit and defined).
+    %(fitted_attributes)s
 
     See Also
     --------
@@ -222,8 +219,12 @@ class BayesSearchCV(BaseSearch):
     ...     SVC(), {"C": Real(1e-2, 1e2, prior="log-uniform")}, n_iter=8,
     ...     random_state=0,
     ... ).fit(X, y)
-    >>> sorted(search.best_params_)
-    ['C']
+    >>> search.cv_results_["proposed_by"].tolist()
+    ['initial', 'initial', 'initial', 'initial', 'model', 'model', 'model', 'model']
+    >>> print(f"C={search.best_params_['C']:.2f}: {search.best_score_:.3f}")
+    C=4.53: 0.987
+    >>> search.predict(X[:3])
+    array([0, 0, 0])
     """
 
     _parameter_constraints: dict = {

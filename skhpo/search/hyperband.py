@@ -121,6 +121,26 @@ class HyperbandSearchCV(BaseSearch):
         brackets run one after the other, so that each learns from the ones
         before; with ``"random"`` they run side by side.
 
+    %(scoring)s
+
+    %(n_jobs)s
+
+    %(refit)s
+
+    %(cv)s
+
+    %(verbose)s
+
+    %(pre_dispatch)s
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the candidates and the subsamples. The synchronous schedule gives
+        the same ``cv_results_`` for the same value whatever ``n_jobs`` is.
+
+    %(error_score)s
+
+    %(return_train_score)s
+
     objective : str or list of str, default=None
         The metric that decides promotions when ``scoring`` has several; None
         means the metric named by ``refit``. A list of two or more (as in
@@ -132,16 +152,13 @@ class HyperbandSearchCV(BaseSearch):
         largest resource; the others rank after) and the search
         ``pareto_front_``. Not with ``sampler="model"``.
 
-    scoring, n_jobs, refit, cv, pre_dispatch, error_score, return_train_score :
-        As in :class:`~sklearn.model_selection.RandomizedSearchCV`.
+    %(storage)s
 
-    %(verbose)s
+    %(max_time)s
 
-    random_state : int, RandomState instance or None, default=None
-        Seeds the candidates and the subsamples. The synchronous schedule gives
-        the same ``cv_results_`` for the same value whatever ``n_jobs`` is.
+    %(fit_timeout)s
 
-    %(durable_params)s
+    %(initial_params)s
 
     Attributes
     ----------
@@ -156,38 +173,62 @@ class HyperbandSearchCV(BaseSearch):
         %(timing_columns)s
 
     best_index_ : int
-        The row of the best candidate at the largest resource reached.
+        The row of ``cv_results_`` of the best candidate at the largest
+        resource reached: rank 1 of ``rank_test_*`` (a callable ``refit``
+        chooses any row).
 
-    best_score_, best_params_, best_estimator_, scorer_, n_splits_, \
-refit_time_, multimetric_ :
-        As in :class:`~sklearn.model_selection.RandomizedSearchCV`.
-        ``best_estimator_`` is trained on all the data as the candidates were
-        (for ``"partial_fit"``, the best row's number of epochs).
+    best_score_ : float
+        Mean cross-validated score of that row (of the ``refit`` metric with
+        several; not set when ``refit`` is a callable).
 
-    min_resources_, max_resources_ : int
-        The least and the most resource a rung trains on: the first rung of
-        the most aggressive bracket and the last rung. ``min_resources_`` is
-        above ``min_resources`` when ``max_resources / min_resources`` is not
-        a power of ``factor``: with ``min_resources=100``,
-        ``max_resources=449`` and ``factor=3``, the rungs train on 149 and
-        449.
+    best_params_ : dict
+        Parameters of that row (with an estimator parameter as the resource,
+        its value at that rung included).
 
-    n_resources_, n_candidates_ : list of int
-        Resource and number of candidates of every rung run, bracket after
-        bracket (for one bracket, scikit-learn's halving attributes).
+    best_estimator_ : estimator
+        The best candidate trained on all the data as the candidates were
+        (for ``"partial_fit"``, the best row's number of epochs); set when
+        ``refit``.
+
+    pareto_front_ : ndarray of int
+        With several objectives: the rows of ``cv_results_`` on the Pareto
+        front (``rank_pareto == 1``).
+
+    %(fitted_attributes)s
+
+    min_resources_ : int
+        The least resource a rung trains on: that of the first rung of the
+        most aggressive bracket. It is above ``min_resources`` when
+        ``max_resources / min_resources`` is not a power of ``factor``: with
+        ``min_resources=100``, ``max_resources=449`` and ``factor=3``, the
+        rungs train on 149 and 449.
+
+    max_resources_ : int
+        The most resource a rung trains on: that of the last rungs.
+
+    n_resources_ : list of int
+        Resource of every rung run, bracket after bracket (for one bracket,
+        scikit-learn's halving attribute).
+
+    n_candidates_ : list of int
+        Number of candidates of every rung run, in the same order.
 
     n_iterations_ : int
         Number of rungs run, over all brackets.
 
     budget_ : pandas.DataFrame
-        Planned against used, one row per bracket and rung: ``n_candidates``
-        and ``units`` (resource units trained, a continued candidate counting
-        only what it added) planned, and the same that ``fit`` ran.
+        Planned against used, one row per bracket and rung of :meth:`plan`:
+        ``bracket``, ``iter``, ``n_candidates_planned``, ``n_resources`` and
+        ``units_planned`` (resource units to train, a continued candidate
+        counting only what it adds), then ``n_candidates`` and ``units`` that
+        ``fit`` ran.
 
     See Also
     --------
     sklearn.model_selection.HalvingRandomSearchCV : Successive halving.
-    skhpo.BayesSearchCV : Bayesian optimisation at full fidelity.
+    BayesSearchCV : Bayesian optimisation at full fidelity.
+    PBTSearchCV : Population-based training, which changes hyperparameters
+        while training.
 
     Notes
     -----
@@ -211,15 +252,26 @@ refit_time_, multimetric_ :
     >>> space = {"alpha": Real(1e-6, 1e-1, prior="log-uniform")}
     >>> search = HyperbandSearchCV(
     ...     SGDClassifier(random_state=0), space, resource="partial_fit",
-    ...     max_resources=9, random_state=0,
+    ...     max_resources=9, cv=3, random_state=0,
     ... )
-    >>> search.plan()[["bracket", "iter", "n_candidates", "n_resources"]].head(3)
-       bracket  iter  n_candidates  n_resources
-    0        0     0             9            1
-    1        0     1             3            3
-    2        0     2             1            9
-    >>> search.fit(X, y).best_params_.keys()
-    dict_keys(['alpha'])
+
+    Three brackets of 9, 5 and 3 new candidates, trained for up to 9 epochs
+    of ``partial_fit``, and the epochs each rung trains in all (a continued
+    candidate counts only those it adds):
+
+    >>> search.plan()
+       bracket  iter  n_candidates  n_resources  units
+    0        0     0             9            1      9
+    1        0     1             3            3      6
+    2        0     2             1            9      6
+    3        1     0             5            3     15
+    4        1     1             1            9      6
+    5        2     0             3            9     27
+    >>> search = search.fit(X[:600], y[:600])
+    >>> print(f"alpha={search.best_params_['alpha']:.2g}: {search.best_score_:.3f}")
+    alpha=0.00016: 0.872
+    >>> int(search.budget_["units"].sum()), search.n_iterations_
+    (69, 6)
     """
 
     _parameter_constraints: dict = {

@@ -46,38 +46,49 @@ class PBTSearchCV(BaseSearch):
     estimator : estimator object
         Trains in steps: it (or a Pipeline's last step) has ``partial_fit``
         (``resource="partial_fit"``) or the named warm-start parameter.
+
     param_distributions : dict or list of dicts
         The space the initial population is drawn from and explore stays in,
         as in :class:`~skhpo.BayesSearchCV`: lists, scipy.stats distributions,
         skhpo (or scikit-optimize) dimensions. It must name at least one
         hyperparameter: with none, every member would train the same model
         (scikit-learn's searches evaluate ``{}`` once; PBT refuses it).
+
     resource : str, default="partial_fit"
         What a step trains: ``"partial_fit"`` epochs (one pass over the
         fold's training part each), or the name of an integer warm-start
         parameter (``"n_estimators"``, ``"max_iter"``) that grows by
         ``step_resource`` per step.
+
     population_size : int, default=8
         Members, at least 2.
+
     n_steps : int, default=10
         Training steps; every member is scored after each.
+
     step_resource : int, default=1
         Units of the resource per step.
+
     mutable : list of str, default=None
         The hyperparameters explore may change. By default every searched
         hyperparameter that the estimator reads again at every step (see
         ``fixed_``); the others are drawn once and copied with the model.
+
     exploit_fraction : float, default=0.25
         Bottom (and top) fraction of the population, in (0, 0.5].
+
     selection : {"truncation", "tournament"}, default="truncation"
         How a member to copy is chosen: uniformly from the top fraction, or
         the better of a binary tournament (every member meets another drawn
         at random and copies it if it scored better; ``exploit_fraction``
         plays no part).
+
     perturbation_factors : tuple of two floats, default=(0.8, 1.2)
         Multipliers of a numeric hyperparameter in explore.
+
     resample_probability : float, default=0.25
         Chance that explore redraws a hyperparameter from the space.
+
     asynchronous : bool, default=False
         False: generations. Every member finishes a step before the
         population exploits and explores, so the results depend on
@@ -88,17 +99,39 @@ class PBTSearchCV(BaseSearch):
         depends on timing, so with ``n_jobs > 1`` the results can differ
         from run to run (with ``n_jobs=1`` they do not). A member that
         copies one further ahead takes over its model and step count.
-    scoring, n_jobs, refit, cv, pre_dispatch, error_score, return_train_score
-        As in :class:`~sklearn.model_selection.RandomizedSearchCV`.
+
+    %(scoring)s
+
+    %(n_jobs)s
+
+    %(refit)s
+
+    %(cv)s
+
     %(verbose)s
+
+    %(pre_dispatch)s
+
     random_state : int, RandomState instance or None, default=None
         Seeds the population, exploit and explore: the same seed gives the
-        same ``cv_results_`` whatever ``n_jobs``.
+        same ``cv_results_`` whatever ``n_jobs`` (unless ``asynchronous``
+        with ``n_jobs > 1``).
+
+    %(error_score)s
+
+    %(return_train_score)s
+
     objective : str, default=None
         With several metrics, the one that ranks members (default: ``refit``
         when it names a metric).
 
-    %(durable_params)s
+    %(storage)s
+
+    %(max_time)s
+
+    %(fit_timeout)s
+
+    %(initial_params)s
 
     Attributes
     ----------
@@ -109,34 +142,52 @@ class PBTSearchCV(BaseSearch):
         -1 if none), with every standard key. Ranks are by step first, so
         rank 1 is the best member at the last step.
         %(timing_columns)s
-    best_index_, best_score_, best_params_ : int, float, dict
-        The best member at the last step and the hyperparameters it ended
-        with.
+
+    best_index_ : int
+        The row of ``cv_results_`` of the best member at the last step: rank
+        1 of ``rank_test_*`` (a callable ``refit`` chooses any row).
+
+    best_score_ : float
+        Mean cross-validated score of that row (of the ``refit`` metric with
+        several; not set when ``refit`` is a callable).
+
+    best_params_ : dict
+        The hyperparameters that member ended with (those of the row).
+
     best_schedule_ : pandas.DataFrame
         The best member's schedule: one row per step, the hyperparameters in
         force, and ``member``, the member whose model trained that step (its
         lineage: exploits switch to the copied member's past).
+
     best_estimator_ : estimator
         A model trained on all the data by replaying ``best_schedule_``:
         each step's hyperparameters set before that step's training, the
         same resource per step as in the search.
+
     lineage_ : dict of int to list of int
         For every member of the final population, whose model trained at each
         step.
+
     mutable_ : list of str
-        The hyperparameters explore changed.
+        The hyperparameters explore may change: ``mutable`` once checked, or
+        by default the searched ones the estimator reads again at every step.
+
     fixed_ : dict of str to str
         The other searched hyperparameters, each with the reason it stays
         fixed.
+
     copy_time_ : float
         Seconds spent copying fitted models when members exploited (the
         models move to the workers and back with every step's task as the
         backend requires; this is the copying PBT adds).
+
     exploit_time_ : float
         Seconds the search spent deciding exploits and explores, copies
         included: PBT's overhead over training the members.
+
     n_exploits_ : int
         How many times a member copied another.
+
     model_transfer_ : dict
         What moving members' models between the search and its workers cost:
         ``n_moves`` (steps that sent a member's models to a process or
@@ -150,9 +201,12 @@ class PBTSearchCV(BaseSearch):
         and multiprocessing give a task to whichever worker is free, so a
         model cannot wait for the next step in the worker that trained it.
 
+    %(fitted_attributes)s
+
     See Also
     --------
     HyperbandSearchCV : Stops bad candidates early instead of replacing them.
+    BayesSearchCV : Bayesian optimisation at full fidelity.
 
     Notes
     -----
@@ -178,8 +232,19 @@ class PBTSearchCV(BaseSearch):
     ...      "learning_rate": ["constant"]},
     ...     population_size=4, n_steps=3, cv=3, random_state=0,
     ... ).fit(X, y)
-    >>> search.best_schedule_.shape[0]
-    3
+    >>> search.best_schedule_[["alpha", "eta0", "member"]]
+             alpha      eta0  member
+    step
+    0     0.000055  0.000994       1
+    1     0.000044  0.001193       3
+    2     0.000044  0.001193       3
+
+    After step 0, member 3 copied member 1's models and hyperparameters
+    (exploit) and perturbed them (explore): ``alpha`` times 0.8, ``eta0``
+    times 1.2. It ended best.
+
+    >>> search.lineage_[3], search.n_exploits_
+    ([1, 3, 3], 2)
     """
 
     _parameter_constraints: dict = {

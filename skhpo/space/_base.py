@@ -40,6 +40,14 @@ class Dimension(ABC):
         Optional name, kept for scikit-optimize compatibility. A search space
         names its dimensions by their dict keys; this name is informative only.
 
+    See Also
+    --------
+    Real : A range of real numbers.
+    Integer : A range of integers.
+    Categorical : A finite list of values of any kind.
+    Distribution : A scipy.stats distribution or any object with ``rvs``.
+    check_dimension : What a user writes for one parameter, as a dimension.
+
     Notes
     -----
     The constructor validates its arguments but, as scikit-learn estimators
@@ -54,6 +62,30 @@ class Dimension(ABC):
     ``_rvs``, ``_from_unit``, ``_to_unit``, ``_neighbor``, ``_contains`` (and
     ``_grid``, ``_transform`` where needed); the public methods validate the
     inputs once, here.
+
+    Examples
+    --------
+    Every dimension has the same methods; here on a range of integers:
+
+    >>> import numpy as np
+    >>> from skhpo.space import Dimension, Integer
+    >>> dim = Integer(1, 10)
+    >>> isinstance(dim, Dimension)
+    True
+    >>> dim.rvs(3, np.random.default_rng(0))
+    [7, 3, 1]
+    >>> dim.from_unit([0.0, 0.5, 1.0])
+    [1, 6, 10]
+    >>> dim.to_unit([1, 10])
+    array([0.05, 0.95])
+    >>> dim.transform([1, 10]).shape
+    (2, 1)
+    >>> dim.neighbors(5, np.random.default_rng(0), scale=0.1, n=4)
+    [6, 4, 6, 6]
+    >>> dim.contains(11), dim.cardinality
+    (False, 10)
+    >>> Integer(1, 3).grid()
+    [1, 2, 3]
     """
 
     name: str | None
@@ -191,6 +223,8 @@ class Dimension(ABC):
         Returns
         -------
         u : ndarray of shape (n,)
+            The values' positions in [0, 1], in the prior's measure (the
+            centre of the value's cell for a finite dimension).
         """
         self._check_valid()
         return self._to_unit(list(values))
@@ -206,6 +240,10 @@ class Dimension(ABC):
         Returns
         -------
         X : ndarray of shape (n, n_features)
+            The encoding: one column, the unit value (log-warped for a
+            log-uniform prior), for every dimension but a
+            :class:`Categorical`, whose values are encoded by their index
+            (one or two categories) or one-hot.
         """
         self._check_valid()
         return self._transform(list(values))
@@ -238,13 +276,18 @@ class Dimension(ABC):
         Parameters
         ----------
         value : object
+            A native value of this dimension.
         rng : numpy.random.Generator
+            Source of randomness (an int seed or None is also accepted).
         scale : float
+            Size of the moves, as a standard deviation in unit space.
         n : int
+            Number of draws.
 
         Returns
         -------
-        values : list of length ``n``
+        values : list
+            ``n`` native values near ``value``.
         """
         self._check_valid()
         return self._neighbors(
@@ -263,6 +306,9 @@ class Dimension(ABC):
         Returns
         -------
         values : list
+            Every value once, in the dimension's order: the integers from
+            ``low`` to ``high``, the categories as listed, a discrete
+            distribution's support.
 
         Raises
         ------
@@ -279,10 +325,16 @@ class Dimension(ABC):
         Parameters
         ----------
         value : object
+            Any object.
 
         Returns
         -------
-        bool
+        contained : bool
+            True if ``value`` is a value of this dimension: a number within
+            the bounds (an ``int`` for :class:`Integer`, an integer of the
+            support for a discrete distribution, any number for a numeric
+            ``rvs``-only object), or one of the categories (of the distinct
+            draws for a non-numeric ``rvs``-only object).
         """
         self._check_valid()
         return self._contains(value)

@@ -33,7 +33,7 @@ class Categorical(Dimension):
         Only sampling uses it: :meth:`from_unit` gives every category an
         equal share of [0, 1].
     transform : str or None, default=None
-        scikit-optimize's transform name; accepted and ignored.
+        The name of a scikit-optimize transform; accepted and ignored.
     name : str or None, default=None
         Informative name (a search space uses its dict keys).
 
@@ -41,6 +41,12 @@ class Categorical(Dimension):
     ----------
     categories : tuple
         The values.
+
+    See Also
+    --------
+    Real : A range of real numbers.
+    Integer : A range of integers.
+    check_dimension : A list of values becomes a ``Categorical``.
 
     Notes
     -----
@@ -56,6 +62,10 @@ class Categorical(Dimension):
     >>> dim.transform(["rbf", None])
     array([[0., 1., 0.],
            [0., 0., 1.]])
+    >>> dim.index("rbf"), dim.contains("poly")
+    (1, False)
+    >>> dim.grid()
+    ['linear', 'rbf', None]
     """
 
     def __init__(
@@ -132,10 +142,13 @@ class Categorical(Dimension):
         Parameters
         ----------
         value : object
+            A category: the listed object itself, or one equal to it.
 
         Returns
         -------
         index : int
+            Its position in :attr:`categories` (the first equal one when it
+            is not the listed object itself).
 
         Raises
         ------

@@ -56,6 +56,8 @@ def check_dimension(
     Returns
     -------
     dimension : Dimension
+        ``obj`` itself if it is a dimension, else the dimension it stands
+        for; checked valid.
 
     Raises
     ------

@@ -389,6 +389,11 @@ class _Empirical:
 class Distribution(Dimension):
     """A dimension drawn from a scipy.stats distribution or any ``rvs`` object.
 
+    What scikit-learn's ``RandomizedSearchCV`` samples from, with the maps of
+    every dimension: a frozen scipy.stats distribution maps unit values
+    through its ``ppf`` and back through its ``cdf``; any other object with
+    an ``rvs`` method, through an empirical quantile table of its draws.
+
     Parameters
     ----------
     dist : object
@@ -407,6 +412,12 @@ class Distribution(Dimension):
         How unit values are mapped: through ``cdf``/``ppf`` (continuous), to
         integers through ``ppf`` (discrete), or through an empirical quantile
         table of 2048 draws (objects with only ``rvs``).
+
+    See Also
+    --------
+    Real : A range of real numbers, uniform or log-uniform.
+    Integer : A range of integers.
+    check_dimension : A distribution becomes a ``Distribution``.
 
     Notes
     -----
@@ -430,6 +441,12 @@ class Distribution(Dimension):
     >>> from skhpo.space import Distribution
     >>> Distribution(randint(1, 5)).grid()
     [1, 2, 3, 4]
+    >>> from scipy.stats import loguniform
+    >>> dim = Distribution(loguniform(1e-3, 1e3))
+    >>> dim.kind, dim.cardinality
+    ('continuous', None)
+    >>> [round(v, 6) for v in dim.from_unit([0.25, 0.5, 0.75])]
+    [0.031623, 1.0, 31.622777]
     """
 
     def __init__(self, dist: Any, name: str | None = None) -> None:

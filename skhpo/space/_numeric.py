@@ -110,10 +110,16 @@ class _Numeric(Dimension):
 class Real(_Numeric):
     """A range of real numbers, bounds included.
 
+    The names and arguments are scikit-optimize's ``Real``. Values reach the
+    estimator as plain Python ``float``; in unit space and in the model's
+    encoding, a log-uniform range is warped by the logarithm.
+
     Parameters
     ----------
-    low, high : float
-        Bounds, ``low < high``; both are reachable by :meth:`from_unit`.
+    low : float
+        Lower bound, below ``high``; reachable by :meth:`from_unit`.
+    high : float
+        Upper bound; reachable by :meth:`from_unit`.
     prior : {"uniform", "log-uniform"}, default="uniform"
         Measure of the range: uniform, or uniform in the logarithm (needs
         ``low > 0``). The log-uniform warping also applies to the model
@@ -123,17 +129,18 @@ class Real(_Numeric):
         log-uniform distribution does not depend on the base, so it is only
         validated and stored.
     transform : str or None, default=None
-        scikit-optimize's transform name; accepted and ignored (skhpo always
-        encodes into [0, 1], log-warped for log-uniform priors).
+        The name of a scikit-optimize transform; accepted and ignored (skhpo
+        always encodes into [0, 1], log-warped for log-uniform priors).
     name : str or None, default=None
         Informative name (a search space uses its dict keys).
-    dtype : float type, default=float
-        Accepted for scikit-optimize compatibility; values are always plain
-        Python ``float``.
+    dtype : type, default=float
+        A float type, accepted for scikit-optimize compatibility; values are
+        always plain Python ``float``.
 
     See Also
     --------
     Integer : A range of integers.
+    Categorical : A finite list of values of any kind.
     Distribution : Any scipy.stats distribution.
 
     Notes
@@ -147,8 +154,13 @@ class Real(_Numeric):
     --------
     >>> import numpy as np
     >>> from skhpo.space import Real
-    >>> Real(1e-3, 1e3, prior="log-uniform").from_unit(np.array([0.0, 0.5, 1.0]))
+    >>> dim = Real(1e-3, 1e3, prior="log-uniform")
+    >>> dim.from_unit(np.array([0.0, 0.5, 1.0]))
     [0.001, 1.0, 1000.0]
+    >>> dim.to_unit([0.1, 10.0]).round(3)
+    array([0.333, 0.667])
+    >>> dim.contains(1e4)
+    False
     """
 
     _integer = False
@@ -220,10 +232,18 @@ class Real(_Numeric):
 class Integer(_Numeric):
     """A range of integers, bounds included.
 
+    The names and arguments are scikit-optimize's ``Integer``. Values reach
+    the estimator as plain Python ``int``. The range is finite: it has a
+    :attr:`cardinality` and a :meth:`grid`, so that a space of finite
+    dimensions only can be evaluated whole.
+
     Parameters
     ----------
-    low, high : int
-        Bounds, ``low < high`` (a single value belongs in a one-element list).
+    low : int
+        Lower bound, below ``high`` (a single value belongs in a
+        one-element list).
+    high : int
+        Upper bound.
     prior : {"uniform", "log-uniform"}, default="uniform"
         ``"uniform"``: every integer is equally likely. ``"log-uniform"``
         (needs ``low >= 1``): integer ``v`` has probability
@@ -234,16 +254,18 @@ class Integer(_Numeric):
         Base of the logarithm, kept for scikit-optimize compatibility (it
         does not change the distribution).
     transform : str or None, default=None
-        scikit-optimize's transform name; accepted and ignored.
+        The name of a scikit-optimize transform; accepted and ignored.
     name : str or None, default=None
         Informative name (a search space uses its dict keys).
-    dtype : integer type, default=int
-        Accepted for scikit-optimize compatibility; values are always plain
-        Python ``int``.
+    dtype : type, default=int
+        An integer type, accepted for scikit-optimize compatibility; values
+        are always plain Python ``int``.
 
     See Also
     --------
     Real : A range of real numbers.
+    Categorical : A finite list of values of any kind.
+    Distribution : Any scipy.stats distribution, such as ``randint``.
 
     Notes
     -----
@@ -258,6 +280,10 @@ class Integer(_Numeric):
     >>> from skhpo.space import Integer
     >>> Integer(1, 4).from_unit(np.array([0.0, 0.3, 0.6, 1.0]))
     [1, 2, 3, 4]
+    >>> Integer(1, 4).grid()
+    [1, 2, 3, 4]
+    >>> Integer(1, 1000, prior="log-uniform").rvs(4, np.random.default_rng(0))
+    [81, 6, 1, 1]
     """
 
     _integer = True

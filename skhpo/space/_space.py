@@ -49,6 +49,11 @@ def _unit_matrix(U: ArrayLike, n_columns: int, who: str) -> np.ndarray:
 class Space:
     """One dict of dimensions: a sub-space of hyperparameters.
 
+    A candidate of a space is a dict of parameter names to values, the form
+    scikit-learn's ``ParameterSampler`` gives and ``set_params`` takes. The
+    space maps candidates to and from the unit cube, one column per dimension
+    (for quasi-random designs), and encodes them for a model.
+
     Parameters
     ----------
     dimensions : dict of str to Dimension
@@ -71,12 +76,32 @@ class Space:
     cardinality : int or None
         Number of candidates, or None if infinite.
 
+    See Also
+    --------
+    SearchSpace : Conditional sub-spaces searched jointly by one model.
+    check_space : What a search's ``param_distributions`` becomes.
+
     Examples
     --------
+    >>> import numpy as np
     >>> from skhpo.space import Integer, Space
     >>> space = Space({"n_neighbors": Integer(1, 3), "weights": ["uniform", "distance"]})
+    >>> space.names, space.cardinality
+    (['n_neighbors', 'weights'], 6)
     >>> space.grid()[:3]
     [{'n_neighbors': 1, 'weights': 'uniform'}, {'n_neighbors': 1, 'weights': 'distance'}, {'n_neighbors': 2, 'weights': 'uniform'}]
+    >>> space.rvs(2, np.random.default_rng(0))
+    [{'n_neighbors': 2, 'weights': 'uniform'}, {'n_neighbors': 1, 'weights': 'uniform'}]
+    >>> space.from_unit([[0.5, 0.9]])
+    [{'n_neighbors': 2, 'weights': 'distance'}]
+    >>> space.to_unit([{"n_neighbors": 3, "weights": "distance"}])
+    array([[0.83333333, 0.75      ]])
+    >>> space.transform([{"n_neighbors": 3, "weights": "distance"}])
+    array([[0.83333333, 1.        ]])
+    >>> space.neighbor({"n_neighbors": 2, "weights": "uniform"}, np.random.default_rng(0), 0.2)
+    {'n_neighbors': 2, 'weights': 'distance'}
+    >>> space.contains({"n_neighbors": 4, "weights": "uniform"})
+    False
     """  # noqa: E501
 
     def __init__(self, dimensions: Mapping[str, Any]) -> None:
@@ -91,27 +116,38 @@ class Space:
 
     @property
     def names(self) -> list[str]:
+        """Sorted parameter names."""
         return list(self._names)
 
     @property
     def dimensions(self) -> list[Dimension]:
+        """The dimensions, in the order of :attr:`names`."""
         return list(self._dimensions)
 
     @property
     def n_dims(self) -> int:
+        """Number of dimensions."""
         return len(self._names)
 
     @property
     def n_features(self) -> int:
+        """Width of the model encoding: the sum of the dimensions' widths."""
         return self._starts[-1]
 
     @property
     def cardinality(self) -> int | None:
+        """Number of candidates (product of the dimensions'), None if infinite."""
         sizes = [d.cardinality for d in self._dimensions]
         return None if None in sizes else math.prod(sizes)
 
     def to_dict(self) -> dict[str, Dimension]:
-        """The dimensions by name, in sorted order."""
+        """The dimensions by name, in sorted order.
+
+        Returns
+        -------
+        dimensions : dict of str to Dimension
+            A new dict, the names sorted.
+        """
         return dict(zip(self._names, self._dimensions))
 
     def __repr__(self) -> str:
@@ -137,11 +173,14 @@ class Space:
         Parameters
         ----------
         n : int
+            Number of candidates.
         rng : numpy.random.Generator
+            Source of randomness (an int seed or None is also accepted).
 
         Returns
         -------
         params : list of dict
+            ``n`` candidates, each dimension drawn independently.
         """
         n, rng = check_n(n), check_generator(rng)
         columns = [d.rvs(n, rng) for d in self._dimensions]
@@ -158,6 +197,8 @@ class Space:
         Returns
         -------
         params : list of dict
+            ``n`` candidates, each value mapped by its dimension's
+            :meth:`Dimension.from_unit`.
         """
         U = _unit_matrix(U, self.n_dims, "Space.from_unit")
         columns = [d.from_unit(U[:, j]) for j, d in enumerate(self._dimensions)]
@@ -176,10 +217,13 @@ class Space:
         Parameters
         ----------
         params : list of dict
+            Candidates with a value for every parameter of the space.
 
         Returns
         -------
         U : ndarray of shape (n, n_dims)
+            Column ``j`` holds ``names[j]``'s values mapped by its dimension's
+            :meth:`Dimension.to_unit`.
         """
         U = np.empty((len(params), self.n_dims))
         for j, (name, dim) in enumerate(zip(self._names, self._dimensions)):
@@ -192,6 +236,7 @@ class Space:
         Parameters
         ----------
         params : list of dict
+            Candidates with a value for every parameter of the space.
 
         Returns
         -------
@@ -215,7 +260,9 @@ class Space:
         Parameters
         ----------
         params : dict
+            A candidate of this space.
         rng : numpy.random.Generator
+            Source of randomness (an int seed or None is also accepted).
         scale : float
             Step size in unit space (see :meth:`Dimension.neighbor`).
 
@@ -243,19 +290,25 @@ class Space:
     def neighbors(
         self, params: Mapping[str, Any], rng: np.random.Generator, scale: float, n: int
     ) -> list[dict[str, Any]]:
-        """``n`` independent draws of :meth:`neighbor`, at once (each dimension
-        draws its moves together).
+        """``n`` independent draws of :meth:`neighbor`, at once.
+
+        Each dimension draws its moves together.
 
         Parameters
         ----------
         params : dict
+            A candidate of this space.
         rng : numpy.random.Generator
+            Source of randomness (an int seed or None is also accepted).
         scale : float
+            Step size in unit space (see :meth:`Dimension.neighbor`).
         n : int
+            Number of draws.
 
         Returns
         -------
         candidates : list of dict
+            ``n`` new dicts; keys that are not dimensions are copied unchanged.
         """
         rng, scale, n = check_generator(rng), check_scale(scale), check_n(n)
         movable = self._movable()
@@ -317,10 +370,12 @@ class Space:
         Parameters
         ----------
         params : dict
+            A candidate; keys that are not parameters of the space are ignored.
 
         Returns
         -------
-        bool
+        contained : bool
+            True if each dimension contains its parameter's value.
         """
         return all(
             name in params and dim.contains(params[name])
@@ -331,7 +386,10 @@ class Space:
 class SearchSpace:
     """The searched space: conditional sub-spaces searched jointly by one model.
 
-    Candidates are ``(k, params)`` pairs, ``k`` the index of the sub-space.
+    Candidates are ``(k, params)`` pairs, ``k`` the index of the sub-space:
+    scikit-learn's list of dicts, where each dict is a sub-space and a
+    candidate belongs to one of them. One model sees them all through one
+    encoding (see the Notes).
 
     Parameters
     ----------
@@ -341,17 +399,27 @@ class SearchSpace:
     Attributes
     ----------
     subspaces : list of Space
+        The sub-spaces, in the order given.
     n_subspaces : int
+        Number of sub-spaces.
     n_features : int
         Width of the model encoding: a one-hot of ``k`` (only when there is
         more than one sub-space), then each sub-space's block in order.
     n_unit_dims : int
         Width of the unit designs :meth:`from_unit` takes:
         ``1 + max(sub.n_dims)``.
+    n_dims : int
+        Number of searched dimensions over all sub-spaces (a name in two
+        counts twice).
     cardinality : int or None
         Sum of the sub-spaces' cardinalities, or None if any is infinite.
     param_names : list of str
         Sorted union of the parameter names.
+
+    See Also
+    --------
+    Space : One sub-space.
+    check_space : What a search's ``param_distributions`` becomes.
 
     Notes
     -----
@@ -365,10 +433,22 @@ class SearchSpace:
     >>> import numpy as np
     >>> from skhpo.space import check_space
     >>> space = check_space([{"kernel": ["linear"]}, {"kernel": ["rbf"], "gamma": [1, 2]}])
+    >>> space.n_subspaces, space.cardinality, space.param_names
+    (2, 3, ['gamma', 'kernel'])
     >>> space.grid()
     [(0, {'kernel': 'linear'}), (1, {'gamma': 1, 'kernel': 'rbf'}), (1, {'gamma': 2, 'kernel': 'rbf'})]
     >>> space.transform([(0, {"kernel": "linear"})])
     array([[1. , 0. , 0. , 0.5, 0.5]])
+    >>> space.rvs(2, np.random.default_rng(0))
+    [(1, {'gamma': 2, 'kernel': 'rbf'}), (1, {'gamma': 1, 'kernel': 'rbf'})]
+    >>> space.from_unit([[0.2, 0.9, 0.5], [0.8, 0.9, 0.5]])
+    [(0, {'kernel': 'linear'}), (1, {'gamma': 2, 'kernel': 'rbf'})]
+    >>> space.to_unit([(1, {"gamma": 2, "kernel": "rbf"})])
+    array([[0.75, 0.75, 0.5 ]])
+    >>> space.neighbor((1, {"gamma": 1, "kernel": "rbf"}), np.random.default_rng(0), 0.5)
+    (1, {'gamma': 2, 'kernel': 'rbf'})
+    >>> space.contains((0, {"kernel": "rbf"}))
+    False
     """  # noqa: E501
 
     def __init__(self, subspaces: Sequence[Space]) -> None:
@@ -392,18 +472,22 @@ class SearchSpace:
 
     @property
     def subspaces(self) -> list[Space]:
+        """The sub-spaces, in the order given."""
         return list(self._subspaces)
 
     @property
     def n_subspaces(self) -> int:
+        """Number of sub-spaces."""
         return len(self._subspaces)
 
     @property
     def n_features(self) -> int:
+        """Width of the model encoding (see the class Notes)."""
         return self._starts[-1]
 
     @property
     def n_unit_dims(self) -> int:
+        """Width of the unit designs :meth:`from_unit` takes."""
         return 1 + max(sub.n_dims for sub in self._subspaces)
 
     @property
@@ -413,11 +497,13 @@ class SearchSpace:
 
     @property
     def cardinality(self) -> int | None:
+        """Sum of the sub-spaces' cardinalities, or None if any is infinite."""
         sizes = [sub.cardinality for sub in self._subspaces]
         return None if None in sizes else sum(sizes)
 
     @property
     def param_names(self) -> list[str]:
+        """Sorted union of the sub-spaces' parameter names."""
         return sorted(set().union(*(sub.names for sub in self._subspaces)))
 
     def __repr__(self) -> str:
@@ -455,11 +541,14 @@ class SearchSpace:
         Parameters
         ----------
         n : int
+            Number of candidates.
         rng : numpy.random.Generator
+            Source of randomness (an int seed or None is also accepted).
 
         Returns
         -------
         candidates : list of (int, dict)
+            ``n`` candidates ``(k, params)``.
         """
         n, rng = check_n(n), check_generator(rng)
         m = self.n_subspaces
@@ -484,6 +573,7 @@ class SearchSpace:
         Returns
         -------
         candidates : list of (int, dict)
+            ``n`` candidates ``(k, params)``, one per row of ``U``.
         """
         U = _unit_matrix(U, self.n_unit_dims, "SearchSpace.from_unit")
         m = self.n_subspaces
@@ -503,6 +593,7 @@ class SearchSpace:
         Parameters
         ----------
         candidates : list of (int, dict)
+            Candidates ``(k, params)`` of this space.
 
         Returns
         -------
@@ -529,6 +620,7 @@ class SearchSpace:
         Parameters
         ----------
         candidates : list of (int, dict)
+            Candidates ``(k, params)`` of this space.
 
         Returns
         -------
@@ -559,12 +651,16 @@ class SearchSpace:
         Parameters
         ----------
         candidate : (int, dict)
+            A candidate ``(k, params)`` of this space.
         rng : numpy.random.Generator
+            Source of randomness (an int seed or None is also accepted).
         scale : float
+            Step size in unit space (see :meth:`Space.neighbor`).
 
         Returns
         -------
         candidate : (int, dict)
+            The new candidate, ``k`` unchanged.
         """
         (k,) = self._group([candidate])
         return (int(k), self._subspaces[k].neighbor(candidate[1], rng, scale))
@@ -581,13 +677,18 @@ class SearchSpace:
         Parameters
         ----------
         candidate : (int, dict)
+            A candidate ``(k, params)`` of this space.
         rng : numpy.random.Generator
+            Source of randomness (an int seed or None is also accepted).
         scale : float
+            Step size in unit space (see :meth:`Space.neighbor`).
         n : int
+            Number of draws.
 
         Returns
         -------
         candidates : list of (int, dict)
+            ``n`` new candidates, ``k`` unchanged.
         """
         (k,) = self._group([candidate])
         sub = self._subspaces[k]
@@ -599,6 +700,8 @@ class SearchSpace:
         Returns
         -------
         candidates : list of (int, dict)
+            Every candidate once: the first sub-space's grid (see
+            :meth:`Space.grid`), then the next one's.
 
         Raises
         ------
@@ -613,10 +716,13 @@ class SearchSpace:
         Parameters
         ----------
         candidate : (int, dict)
+            Any object.
 
         Returns
         -------
-        bool
+        contained : bool
+            True if ``candidate`` is a pair of a sub-space index and a dict that
+            sub-space contains.
         """
         try:
             (k,) = self._group([candidate])
@@ -646,6 +752,9 @@ def check_space(
     Returns
     -------
     space : SearchSpace
+        ``param_distributions`` itself if it is a :class:`SearchSpace`, else
+        its sub-spaces (one for a dict or a :class:`Space`), in order, each
+        value checked by :func:`check_dimension`.
 
     Raises
     ------

@@ -97,8 +97,31 @@ CREATE TABLE IF NOT EXISTS models (
 
 
 class JournalError(ValueError):
-    """A storage that cannot be used: unreadable, of another search, or held
-    by another live process."""
+    """A storage that cannot be used.
+
+    Raised, with what to do, when the file is not a readable skhpo journal,
+    holds another search than the one resuming from it (its fingerprint
+    differs), is held by another live process, or cannot be written. A
+    subclass of :class:`ValueError`.
+
+    See Also
+    --------
+    Journal : The journal a search writes to its ``storage``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from skhpo.storage import read_journal
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "notes.txt")
+    >>> with open(path, "w") as f:
+    ...     _ = f.write("not a journal")
+    >>> read_journal(path)
+    Traceback (most recent call last):
+        ...
+    skhpo.storage._journal.JournalError: storage='...notes.txt' is not a readable skhpo journal (...); it is left as it is. Pass another path to start a new search.
+    >>> folder.cleanup()
+    """  # noqa: E501
 
 
 def _connect(path, *, readonly=False):
@@ -194,14 +217,54 @@ def _check_file(path):
 
 
 class Journal:
-    """A journal opened by the process running a search (see the module).
+    """A journal opened by the process running a search.
+
+    One SQLite file (see the module :mod:`skhpo.storage`) holds, per *scope*
+    (a search; one per outer fold of :class:`~skhpo.NestedCV`), the events its
+    policy went through, its finished trials and the models it keeps, so that
+    a stopped search resumes. Searches open it themselves from their
+    ``storage`` parameter; :func:`read_journal` and :func:`load_results` read
+    it from outside without holding it.
 
     Parameters
     ----------
     path : str or path-like
-        The SQLite file, created if missing.
+        The SQLite file, created if missing (when opened by :meth:`acquire`).
 
-    One :class:`Journal` may serve several scopes, from several threads.
+    Attributes
+    ----------
+    path : str
+        The file's path.
+
+    See Also
+    --------
+    read_journal : Every scope of a journal, read without holding it.
+    load_results : The finished evaluations of one scope, as a DataFrame.
+
+    Notes
+    -----
+    One :class:`Journal` may serve several scopes, from several threads. The
+    process that acquired it holds the file (its process id, host and start
+    time are written in it): another process that tries to open it while that
+    one lives gets a :class:`JournalError`.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from skhpo.storage import Journal, read_journal
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "search.sqlite")
+    >>> journal = Journal.acquire(path)
+    >>> scope = journal.scope(
+    ...     "", search="BayesSearchCV", fingerprint={"n_iter": 10}, seed=42,
+    ...     planned=10, n_splits=3,
+    ... )
+    >>> scope.seed
+    42
+    >>> read_journal(path)["scopes"][""]["state"]
+    'running'
+    >>> journal.release()
+    >>> folder.cleanup()
     """
 
     # the journals this process holds, by absolute path: (journal, users)
@@ -217,8 +280,27 @@ class Journal:
     # ------------------------------------------------------------ opening
     @classmethod
     def acquire(cls, path):
-        """The journal at ``path`` for this process, opened and held (several
-        searches of one process share it); :meth:`release` when done."""
+        """Open the journal at ``path`` for this process and hold it.
+
+        Several searches of one process share one journal object: each call is
+        matched by one :meth:`release`, and the file is let go with the last.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The SQLite file, created if missing; its folder must exist.
+
+        Returns
+        -------
+        journal : Journal
+            The journal of ``path`` that this process holds.
+
+        Raises
+        ------
+        JournalError
+            If the file is not a readable skhpo journal (or is of another
+            format), cannot be written, or is held by another live process.
+        """
         path = os.path.abspath(os.fspath(path))
         with cls._held_lock:
             entry = cls._held.get(path)
@@ -230,7 +312,11 @@ class Journal:
             return entry[0]
 
     def release(self):
-        """Stop holding the journal once every search of the process did."""
+        """Stop holding the journal once every search of the process did.
+
+        Each :meth:`acquire` is matched by one call; the last one closes the file
+        and removes this process as its holder.
+        """
         path = os.path.abspath(self.path)
         with self._held_lock:
             entry = self._held.get(path)
@@ -342,10 +428,40 @@ class Journal:
 
     # ------------------------------------------------------------- scopes
     def scope(self, name, *, search, fingerprint, seed, planned, n_splits):
-        """The record of one search (a :class:`Scope`), created if new.
+        """The record of one search in the journal, created if new.
 
-        Raises :class:`JournalError` naming what differs when the journal
-        holds a search of that scope with another fingerprint.
+        Parameters
+        ----------
+        name : str
+            The scope: ``""`` for a search of its own, ``"outer<k>"`` and ``"all"``
+            for the searches of a :class:`~skhpo.NestedCV`.
+        search : str
+            The search's class name.
+        fingerprint : dict
+            What a search resuming from this scope must match: its estimator,
+            data, splits, space and parameters, summed up (see
+            :mod:`skhpo.storage._fingerprint`).
+        seed : int
+            The seed of a new search's random generators; a resumed search takes
+            the stored one.
+        planned : int or None
+            The number of trials the search plans (for progress reports), or
+            None if unknown.
+        n_splits : int
+            Number of CV folds.
+
+        Returns
+        -------
+        scope : Scope
+            What the search writes to and reads from its scope; its ``seed`` and
+            ``created`` (when the search first began) are the stored ones when it
+            resumes.
+
+        Raises
+        ------
+        JournalError
+            If the scope holds another search: another class, or another
+            fingerprint (the message names what differs).
         """
         with self._lock:
             row = self._connection.execute(
@@ -589,12 +705,58 @@ class Scope:
 
 
 def read_journal(path):
-    """Every scope of the journal at ``path``, read without holding it:
-    ``{scope: {"search", "planned", "n_splits", "state", "created",
-    "updated", "trials": [dict, ...]}}``, trials in the order they were
-    asked, each with ``id``, ``params`` (JSON text), ``extra`` (JSON text or
-    None), ``folds`` (list or None while running), ``ask_time``, ``asked``
-    and ``finished``. Also ``holder``: the process running it, or None."""
+    """Every scope of the journal at ``path``, read without holding it.
+
+    Readable from any process while the search runs, and after it stopped;
+    nothing is unpickled.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``storage`` file of a search.
+
+    Returns
+    -------
+    journal : dict
+        ``"scopes"``: ``{scope: {"search", "planned", "n_splits", "state",
+        "created", "updated", "trials"}}``, in the order the scopes were
+        created, with ``"trials"`` a list of dicts in the order they were
+        asked, each with ``id``, ``trial`` (JSON text of what the policy
+        decided), ``params`` (JSON text, None while running), ``extra`` (JSON
+        text or None), ``folds`` (list, None while running), ``ask_time``,
+        ``asked`` and ``finished`` (POSIX times). ``"holder"``: the live
+        process running a search in it (``pid``, ``host``, ``since``), or None.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no file at ``path``.
+    JournalError
+        If the file is not a readable skhpo journal.
+
+    See Also
+    --------
+    load_results : The finished evaluations of one scope, as a DataFrame.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from skhpo import BayesSearchCV
+    >>> from skhpo.storage import read_journal
+    >>> X, y = load_iris(return_X_y=True)
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "search.sqlite")
+    >>> search = BayesSearchCV(SVC(), {"C": [0.1, 1.0]}, n_iter=2, cv=3, storage=path)
+    >>> search = search.fit(X, y)
+    >>> scope = read_journal(path)["scopes"][""]
+    >>> scope["search"], scope["state"], len(scope["trials"]), scope["n_splits"]
+    ('BayesSearchCV', 'done', 2, 3)
+    >>> scope["trials"][0]["params"]
+    '{"C": 0.1}'
+    >>> folder.cleanup()
+    """
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"No skhpo journal at {path!r}.")

@@ -87,6 +87,21 @@ def load_results(path, *, scope=None):
         that is not a number, a string, a boolean or None (an estimator
         listed in the space) is its ``repr``.
 
+    Raises
+    ------
+    FileNotFoundError
+        If there is no file at ``path``.
+    JournalError
+        If the file is not a readable skhpo journal.
+    ValueError
+        If the journal holds no search yet, or several and ``scope`` is None
+        or not one of them.
+
+    See Also
+    --------
+    read_journal : Every scope of a journal, as written.
+    skhpo.BayesSearchCV : Its ``prior_results`` may be a storage path.
+
     Examples
     --------
     >>> from sklearn.datasets import load_iris
@@ -94,7 +109,8 @@ def load_results(path, *, scope=None):
     >>> from skhpo import BayesSearchCV, load_results
     >>> import tempfile, os
     >>> X, y = load_iris(return_X_y=True)
-    >>> path = os.path.join(tempfile.mkdtemp(), "search.sqlite")
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "search.sqlite")
     >>> space = {"C": [0.1, 1.0, 10.0]}
     >>> search = BayesSearchCV(SVC(), space, n_iter=3, storage=path)
     >>> search = search.fit(X, y)
@@ -103,6 +119,7 @@ def load_results(path, *, scope=None):
     0      0.1         0.920000
     1      1.0         0.966667
     2     10.0         0.980000
+    >>> folder.cleanup()
     """
     import pandas as pd
 

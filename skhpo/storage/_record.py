@@ -15,14 +15,57 @@ __all__ = ["Record"]
 
 
 class Record:
-    """One search's scope of a journal, for :class:`skhpo._engine.Evaluator`.
+    """One search's scope of a journal, as the engine writes and reads it.
+
+    The engine (:class:`skhpo._engine.Evaluator`) tells it what the policy
+    asked, what finished and which kept models were released; a resumed search
+    reads the events back to replay its policy. Parameter values are written
+    as JSON (:mod:`skhpo.storage._codec`): plain values as themselves, other
+    values by their index in the space's categories.
 
     Parameters
     ----------
-    scope : skhpo.storage._journal.Scope
+    scope : Scope
+        The search's scope of the journal, from :meth:`Journal.scope`.
     choices : dict of str to list
         Per parameter name, the values the search space lists (categories), by
         which values that are not plain numbers or strings are written.
+
+    Attributes
+    ----------
+    scope : Scope
+        The scope written to.
+    choices : dict of str to list
+        The categories of each parameter.
+
+    See Also
+    --------
+    Journal : The journal the scope belongs to.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from skhpo.schedulers import Trial
+    >>> from skhpo.storage import Journal, Record
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> journal = Journal.acquire(os.path.join(folder.name, "search.sqlite"))
+    >>> scope = journal.scope(
+    ...     "", search="BayesSearchCV", fingerprint={}, seed=0, planned=2, n_splits=3
+    ... )
+    >>> record = Record(scope, {"kernel": ["rbf", "linear"]})
+    >>> record.setting("batch_size", 2), record.setting("batch_size", 4)
+    (2, 2)
+    >>> trial = Trial(0, {"C": 1.0, "kernel": "rbf"})
+    >>> print(record.identity(trial))
+    {"extra": {}, "params": {"C": 1.0, "kernel": "rbf"}, "parent": null,
+     "start": 0, "stop": null}
+    >>> record.asked(trial)
+    >>> record.commit()
+    >>> record.events()
+    [('ask', 0)]
+    >>> record.finish("stopped")
+    >>> journal.release()
+    >>> folder.cleanup()
     """
 
     def __init__(self, scope, choices):
@@ -32,7 +75,19 @@ class Record:
 
     # ------------------------------------------------------------ writing
     def identity(self, trial):
-        """The JSON text that identifies a trial: what the policy decided."""
+        """The JSON text that identifies a trial: what the policy decided.
+
+        Parameters
+        ----------
+        trial : skhpo.schedulers.Trial
+            A trial of the search's policy.
+
+        Returns
+        -------
+        text : str
+            JSON of the trial's ``params`` (encoded against :attr:`choices`),
+            ``extra``, ``parent``, ``start`` and ``stop``, keys sorted.
+        """
         return dumps(
             {
                 "params": encode_mapping(trial.params, self.choices),
@@ -47,16 +102,53 @@ class Record:
         return dumps(encode_mapping(extra or {}))
 
     def asked(self, trial):
+        """Record that the policy asked for ``trial`` (written with the next commit).
+
+        Parameters
+        ----------
+        trial : skhpo.schedulers.Trial
+            The trial asked for.
+        """
         self.scope.asked(trial.id, self.identity(trial))
 
     def stalled(self, trial):
+        """Record that the policy was told ``trial`` stalls.
+
+        Written with the next commit.
+
+        Parameters
+        ----------
+        trial : skhpo.schedulers.Trial
+            The trial that runs far longer than the others.
+        """
         self.scope.stalled(trial.id)
 
     def released(self, trial_ids):
+        """Record that the policy released these trials' kept models.
+
+        The models are deleted from the journal with the next commit.
+
+        Parameters
+        ----------
+        trial_ids : iterable of int
+            The ids of the trials whose models no trial will continue.
+        """
         self.scope.released(trial_ids)
 
     def told(self, trial, result, models=None):
-        """``models``: one pickle (``bytes``) per fold, or None."""
+        """Record that ``trial`` finished, at once, with everything pending.
+
+        Parameters
+        ----------
+        trial : skhpo.schedulers.Trial
+            The finished trial.
+        result : CandidateResult
+            Its evaluation: ``params``, the folds' outputs ``out`` (written
+            without the fitted models), ``extra`` and ``ask_time``.
+        models : list of bytes, default=None
+            The models the policy keeps for a later trial to continue, one pickle
+            per fold, or None.
+        """
         folds = [{k: v for k, v in out.items() if k != "state"} for out in result.out]
         self.scope.told(
             trial.id,
@@ -68,23 +160,67 @@ class Record:
         )
 
     def setting(self, name, value):
-        """``value``, or the one stored when the search began (see
-        :meth:`~._journal.Scope.setting`)."""
+        """A setting the search resolved when it began, as first stored.
+
+        Such as a default that depends on the number of workers: a resumed search
+        keeps the value it began with.
+
+        Parameters
+        ----------
+        name : str
+            The setting's name, such as ``"batch_size"``.
+        value : object
+            Its value in this run (JSON-serialisable).
+
+        Returns
+        -------
+        value : object
+            ``value`` the first time, the stored one when resuming.
+        """
         return self.scope.setting(name, value)
 
     def commit(self):
+        """Write what is pending (asks, stalls, releases), in one transaction."""
         self.scope.commit()
 
     def finish(self, state):
+        """Record how the search ended, after writing what is pending.
+
+        Parameters
+        ----------
+        state : {"done", "stopped", "max_time"}
+            ``"done"`` deletes the kept models; ``"stopped"`` (an interrupt or a
+            callback) and ``"max_time"`` keep them, to resume.
+        """
         self.scope.finish(state)
 
     # ------------------------------------------------------------ reading
     def events(self):
+        """The committed events, in order.
+
+        Returns
+        -------
+        events : list of (str, int)
+            ``(kind, trial id)`` pairs, ``kind`` one of ``"ask"``, ``"tell"`` and
+            ``"stall"``.
+        """
         return self.scope.events()
 
     def check(self, trial):
-        """Raise if the policy now asks, as trial ``trial.id``, another trial
-        than the journal recorded."""
+        """Raise if the policy now asks for another trial than the journal recorded.
+
+        Parameters
+        ----------
+        trial : skhpo.schedulers.Trial
+            The trial the policy asks for, as ``trial.id``, while the search
+            replays the journal.
+
+        Raises
+        ------
+        JournalError
+            If its :meth:`identity` differs from the recorded one: the search
+            does not repeat its own decisions.
+        """
         stored = self._stored()[trial.id]["trial"]
         now = self.identity(trial)
         if stored != now:
@@ -98,8 +234,21 @@ class Record:
             )
 
     def mismatch(self, trial_id, got):
-        """The error when the policy asks for ``got`` (a trial id, or
-        "nothing") where the journal's next trial is ``trial_id``."""
+        """The error for a policy that asks for another trial than the journal's next.
+
+        Parameters
+        ----------
+        trial_id : int
+            The id of the journal's next trial.
+        got : int or str
+            What the policy asks for instead: a trial id, or ``"nothing"``.
+
+        Returns
+        -------
+        error : JournalError
+            The error to raise, which says that the search does not repeat its
+            own decisions.
+        """
         return JournalError(
             f"storage={self.scope.journal.path!r}: the search does not repeat "
             f"its own decisions: the journal's next trial is {trial_id}, the "
@@ -109,7 +258,25 @@ class Record:
         )
 
     def result(self, trial_id):
-        """``(params, out, extra, ask_time)`` of a finished trial."""
+        """What a finished trial produced, as the journal holds it.
+
+        Parameters
+        ----------
+        trial_id : int
+            The id of a finished trial.
+
+        Returns
+        -------
+        params : dict
+            Its parameters, decoded against :attr:`choices` (the very categories
+            listed in the space).
+        out : list of dict
+            Each fold's output: scores, times, error and status.
+        extra : dict or None
+            Its extra columns of ``cv_results_``.
+        ask_time : float
+            Seconds the policy took to choose it.
+        """
         stored = self._stored()[trial_id]
         params = decode_params(stored["params"], self.choices)
         extra = decode_params(stored["extra"]) if stored["extra"] else None
@@ -117,6 +284,18 @@ class Record:
         return params, out, extra, stored["ask_time"]
 
     def models(self, trial_id):
+        """The kept models of a trial.
+
+        Parameters
+        ----------
+        trial_id : int
+            The id of a trial whose models the policy keeps.
+
+        Returns
+        -------
+        models : list of bytes
+            One pickle per fold, in fold order.
+        """
         return self.scope.models(trial_id)
 
     def _stored(self):

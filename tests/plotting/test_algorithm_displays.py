@@ -6,8 +6,6 @@ winner, the exploits, against ``cv_results_``, ``best_index_``,
 ``best_schedule_`` and ``lineage_``.
 """
 
-import doctest
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -31,9 +29,6 @@ from skhpo.plotting import (
     NestedCVDisplay,
     ResourceCurveDisplay,
     ScheduleDisplay,
-    _curves,
-    _nested,
-    _pbt,
     population_schedules,
     resource_curves,
 )
@@ -540,15 +535,3 @@ def test_the_displays_draw_on_given_axes(hyperband_searches, nested):
     assert disp.legend_.axes is axes[0]
     _, ax = plt.subplots()
     assert NestedCVDisplay.from_nested_cv(nested, ax=ax).ax_ is ax
-
-
-# -------------------------------------------------------------- doctests
-@pytest.mark.parametrize("module", [_curves, _pbt, _nested])
-def test_docstring_examples_run(module):
-    finder = doctest.DocTestFinder()
-    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-    tests = [t for t in finder.find(module, module.__name__) if t.examples]
-    assert tests
-    for test in tests:
-        runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0

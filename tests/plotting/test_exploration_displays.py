@@ -6,7 +6,6 @@ columns of ``cv_results_``, points and lines against the candidates' values
 and scores, the contour's peak against an analytic optimum.
 """
 
-import doctest
 import math
 
 import numpy as np
@@ -31,13 +30,6 @@ from skhpo.plotting import (
     SliceDisplay,
     TimelineDisplay,
     _base,
-    _candidates,
-    _contour,
-    _history,
-    _importance,
-    _parallel,
-    _slice,
-    _timeline,
     search_candidates,
     search_history,
     search_timeline,
@@ -583,18 +575,3 @@ def test_short_names_stay_distinct():
     assert len(set(labels.values())) == 3
     assert labels["pre__scale__with_mean"] == "…with_mean"
     assert labels["a__svc__C"] == "a__svc__C"  # "…svc__C" would be ambiguous
-
-
-# ------------------------------------------------------------------ doctests
-@pytest.mark.parametrize(
-    "module",
-    [_base, _candidates, _contour, _history, _importance, _parallel, _slice, _timeline],
-)
-def test_docstring_examples_run(module):
-    finder = doctest.DocTestFinder()
-    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-    tests = [t for t in finder.find(module, module.__name__) if t.examples]
-    assert tests
-    for test in tests:
-        runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0

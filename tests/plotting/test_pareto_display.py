@@ -1,13 +1,11 @@
 """ParetoFrontDisplay draws what pareto_points and the search hold."""
 
-import doctest
-
 import numpy as np
 import pytest
 from sklearn.model_selection import RandomizedSearchCV
 
 from skhpo import knee_point
-from skhpo.plotting import ParetoFrontDisplay, _pareto, pareto_points
+from skhpo.plotting import ParetoFrontDisplay, pareto_points
 from tests.search.test_objectives import SCORING, X_TOY, Y_TOY, ZDT1, _zdt1
 
 
@@ -57,11 +55,3 @@ def test_any_results_with_objectives_given(pyplot):
         pareto_points(search)
     with pytest.raises(ValueError, match="has no"):
         pareto_points(search, objectives=["-f1", "-f3"])
-
-
-def test_docstring_examples_run(pyplot):
-    finder = doctest.DocTestFinder()
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    for test in finder.find(_pareto):
-        runner.run(test)
-    assert runner.failures == 0 and runner.tries > 0
