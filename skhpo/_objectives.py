@@ -67,28 +67,34 @@ def parse_objectives(objective, metrics, *, param="objective"):
             f"{param}={objective!r}: a list names two objectives or more; for "
             "one, pass its name."
         )
-    parsed = []
-    for item in items:
-        if not isinstance(item, str) or item in ("", "-"):
-            raise ValueError(
-                f"{param}={objective!r}: each objective is the name of a metric "
-                f"of `scoring` or one of {list(TIMES)}, with a leading '-' to "
-                f"minimise it; got {item!r}."
-            )
-        name = item.lstrip("-")
-        if item.startswith("--"):
-            raise ValueError(f"{param}: {item!r} has more than one leading '-'.")
-        known = name in TIMES or metrics is None or name in metrics
-        if not known:
-            raise ValueError(
-                f"{param}: {name!r} is not a metric of `scoring` "
-                f"({sorted(metrics)!r}) nor one of {list(TIMES)}."
-            )
-        parsed.append(Objective(name, maximise=not item.startswith("-")))
+    parsed = [
+        parse_objective(item, metrics, param=param, given=objective) for item in items
+    ]
     names = [o.name for o in parsed]
     if len(set(names)) < len(names):
         raise ValueError(f"{param}={objective!r} names an objective twice.")
     return parsed
+
+
+def parse_objective(item, metrics, *, param="objective", given=None):
+    """One objective: a metric of ``metrics`` or a time, ``-`` to minimise."""
+    given = item if given is None else given
+    if not isinstance(item, str) or item in ("", "-"):
+        raise ValueError(
+            f"{param}={given!r}: each objective is the name of a metric "
+            f"of `scoring` or one of {list(TIMES)}, with a leading '-' to "
+            f"minimise it; got {item!r}."
+        )
+    name = item.lstrip("-")
+    if item.startswith("--"):
+        raise ValueError(f"{param}: {item!r} has more than one leading '-'.")
+    known = name in TIMES or metrics is None or name in metrics
+    if not known:
+        raise ValueError(
+            f"{param}: {name!r} is not a metric of `scoring` "
+            f"({sorted(metrics)!r}) nor one of {list(TIMES)}."
+        )
+    return Objective(name, maximise=not item.startswith("-"))
 
 
 def objective_matrix(cv_results, objectives) -> np.ndarray:
@@ -168,7 +174,7 @@ def best_under(metric, **limits):
     >>> rule(results)
     1
     """
-    goal = _objectives_of([metric, "fit_time"], "best_under")[0]
+    goal = parse_objective(metric, None, param="best_under")
     bounds = []
     for key, value in limits.items():
         side, _, name = key.partition("_")

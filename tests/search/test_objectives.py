@@ -206,6 +206,10 @@ def test_refit_rules_choose_a_point_of_the_front():
     z = (z - z.min(axis=0)) / (z.max(axis=0) - z.min(axis=0))
     assert knee == front[np.argmin(np.linalg.norm(1 - z, axis=1))]
     assert knee in front
+    # the fastest to fit among those with f2 at most its median
+    fastest = best_under("-fit_time", max_f2=np.median(f2))(results)
+    within = np.flatnonzero(f2 <= np.median(f2))
+    assert fastest == within[np.argmin(results["mean_fit_time"][within])]
     # weights: all on f1 is the smallest f1
     assert weighted({"-f1": 1.0, "-f2": 0.0})(results) == np.argmin(f1)
     # as the search's refit
