@@ -95,7 +95,7 @@ scoring : str, callable, list, tuple or dict, default=None
     "n_jobs": """\
 n_jobs : int, default=None
         Number of fits (one candidate on one fold each) run in parallel on
-        joblib's active backend (see :func:`joblib.parallel_config`; with the
+        joblib's active backend (see :class:`joblib.parallel_config`; with the
         ``"dask"`` backend, on a cluster). None means 1 unless a joblib
         context sets it; -1 means all processors.""",
     "refit": """\

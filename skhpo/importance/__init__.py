@@ -8,11 +8,11 @@ as for skhpo's.
   hyperparameter was sampled in.
 - :func:`compare_candidates`: the corrected resampled t-test of the best
   candidate against the runners-up, with the naive test beside it.
-- :func:`diagnose`: the red flags of a finished search (a best value at the
+- :func:`skhpo.diagnose`: the red flags of a finished search (a best value at the
   edge of its range, untried categories, failures, candidates within noise,
   defaults not beaten, an unstable winner, rungs that disagree, a collapsed
   population), each with its advice.
-- :func:`reevaluate`: the best candidates cross-validated again with new
+- :func:`skhpo.reevaluate`: the best candidates cross-validated again with new
   seeds and splits, and tested against the best, so that the final choice
   is not one lucky run.
 """

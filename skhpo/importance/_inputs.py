@@ -47,12 +47,12 @@ class SearchRangeEdgeWarning(UserWarning):
     The optimum may lie outside the searched range: widen it and search again.
     Warned by :func:`importance_report` and :func:`compare_candidates` (at
     most 5 % from the edge in the measure the hyperparameter was sampled in,
-    or the first or last value of a list); :func:`diagnose` reports it as
+    or the first or last value of a list); :func:`skhpo.diagnose` reports it as
     its ``edge`` check instead.
 
     See Also
     --------
-    diagnose : The red flags of a finished search, this one included.
+    skhpo.diagnose : The red flags of a finished search, this one included.
 
     Examples
     --------

@@ -233,7 +233,7 @@ class HyperbandSearchCV(BaseSearch):
     Notes
     -----
     The brackets are Algorithm 1 of the paper in exact integers (see
-    :func:`skhpo.schedulers.hyperband_brackets`): with ``R = max_resources``,
+    ``skhpo.schedulers.hyperband_brackets``): with ``R = max_resources``,
     bracket ``s`` starts ``ceil((s_max + 1) * factor**s / (s + 1))`` candidates
     and its rung ``i`` trains ``floor(n / factor**i)`` of them on
     ``floor(R / factor**(s - i))`` units. When ``R / min_resources`` is not a

@@ -137,7 +137,7 @@ class Categorical(Dimension):
         return False
 
     def index(self, value: Any) -> int:
-        """Index of ``value`` in :attr:`categories`.
+        """Index of ``value`` in ``categories``.
 
         Parameters
         ----------
@@ -147,7 +147,7 @@ class Categorical(Dimension):
         Returns
         -------
         index : int
-            Its position in :attr:`categories` (the first equal one when it
+            Its position in ``categories`` (the first equal one when it
             is not the listed object itself).
 
         Raises

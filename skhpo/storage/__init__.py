@@ -1,5 +1,5 @@
 """Durable searches: the journal a search writes to its ``storage`` (an
-SQLite file), from which it resumes and which :func:`load_results` reads."""
+SQLite file), from which it resumes and which :func:`skhpo.load_results` reads."""
 
 from ._journal import Journal, JournalError, read_journal
 from ._load import load_results

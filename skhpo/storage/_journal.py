@@ -223,7 +223,7 @@ class Journal:
     (a search; one per outer fold of :class:`~skhpo.NestedCV`), the events its
     policy went through, its finished trials and the models it keeps, so that
     a stopped search resumes. Searches open it themselves from their
-    ``storage`` parameter; :func:`read_journal` and :func:`load_results` read
+    ``storage`` parameter; :func:`read_journal` and :func:`skhpo.load_results` read
     it from outside without holding it.
 
     Parameters
@@ -239,7 +239,7 @@ class Journal:
     See Also
     --------
     read_journal : Every scope of a journal, read without holding it.
-    load_results : The finished evaluations of one scope, as a DataFrame.
+    skhpo.load_results : The finished evaluations of one scope, as a DataFrame.
 
     Notes
     -----
@@ -440,7 +440,7 @@ class Journal:
         fingerprint : dict
             What a search resuming from this scope must match: its estimator,
             data, splits, space and parameters, summed up (see
-            :mod:`skhpo.storage._fingerprint`).
+            ``skhpo.storage._fingerprint``).
         seed : int
             The seed of a new search's random generators; a resumed search takes
             the stored one.
@@ -736,7 +736,7 @@ def read_journal(path):
 
     See Also
     --------
-    load_results : The finished evaluations of one scope, as a DataFrame.
+    skhpo.load_results : The finished evaluations of one scope, as a DataFrame.
 
     Examples
     --------

@@ -99,7 +99,7 @@ def load_results(path, *, scope=None):
 
     See Also
     --------
-    read_journal : Every scope of a journal, as written.
+    skhpo.storage.read_journal : Every scope of a journal, as written.
     skhpo.BayesSearchCV : Its ``prior_results`` may be a storage path.
 
     Examples

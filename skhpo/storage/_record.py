@@ -17,10 +17,10 @@ __all__ = ["Record"]
 class Record:
     """One search's scope of a journal, as the engine writes and reads it.
 
-    The engine (:class:`skhpo._engine.Evaluator`) tells it what the policy
+    The engine (``skhpo._engine.Evaluator``) tells it what the policy
     asked, what finished and which kept models were released; a resumed search
     reads the events back to replay its policy. Parameter values are written
-    as JSON (:mod:`skhpo.storage._codec`): plain values as themselves, other
+    as JSON (``skhpo.storage._codec``): plain values as themselves, other
     values by their index in the space's categories.
 
     Parameters
@@ -85,7 +85,7 @@ class Record:
         Returns
         -------
         text : str
-            JSON of the trial's ``params`` (encoded against :attr:`choices`),
+            JSON of the trial's ``params`` (encoded against ``choices``),
             ``extra``, ``parent``, ``start`` and ``stop``, keys sorted.
         """
         return dumps(
@@ -268,7 +268,7 @@ class Record:
         Returns
         -------
         params : dict
-            Its parameters, decoded against :attr:`choices` (the very categories
+            Its parameters, decoded against ``choices`` (the very categories
             listed in the space).
         out : list of dict
             Each fold's output: scores, times, error and status.
