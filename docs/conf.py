@@ -33,6 +33,9 @@ root_doc = "index"
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
 nitpicky = True
+# a page's contents name methods without their class: "fit()", not
+# "BayesSearchCV.fit()"
+toc_object_entries_show_parents = "hide"
 default_role = "literal"
 
 # the API reference: one page per public object (docs/api.rst)
