@@ -8,7 +8,18 @@ folds, side by side in one run:
   10 initial points, ``n_points=1``);
 - ``optuna``: optuna-integration's ``OptunaSearchCV`` with a seeded
   ``TPESampler`` (optuna's default sampler and settings);
+- ``optuna-gp``: the same with a seeded ``GPSampler`` (its defaults: 10
+  initial points; needs torch);
+- ``smac``: SMAC3's hyperparameter-optimisation facade (random forest,
+  log-EI), driven by ask/tell (see ``_peers.run_smac`` for its two settings);
+- ``hebo``: HEBO (GP with input/output warping, MACE acquisition portfolio),
+  driven by ask/tell (``_peers.run_hebo``);
 - ``skhpo``: ``skhpo.BayesSearchCV`` (its defaults).
+
+``smac``, ``hebo`` and ``optuna-gp`` are optional: a method whose packages do
+not import is skipped with the reason printed (``benchmarks/README.md`` says
+how to install them). The ask/tell peers evaluate a candidate exactly as the
+search classes do: ``cross_validate`` on the task's folds, mean test score.
 
 A *problem* is a model x data set x metric triple built from scikit-learn's
 bundled data sets, in the style of the bayesmark suite
@@ -16,17 +27,28 @@ bundled data sets, in the style of the bayesmark suite
 tree, random forest, MLP, AdaBoost, lasso/linear), its metrics (accuracy,
 negative log loss, MSE, MAE) and its search spaces (log-uniform where bayesmark
 uses ``log``; bayesmark's ``logit`` ranges are searched uniformly here, since
-no library compared has that warping). Deviations from bayesmark, to keep a
-run cheap or meaningful on current scikit-learn, are noted in ``PROBLEMS``.
-Features are standardised once on the whole data set, as bayesmark does.
+no library compared has that warping), plus a conditional space (an SVC whose
+``gamma`` exists for the rbf and poly kernels and ``degree`` for poly only)
+and a 10-dimensional one (histogram gradient boosting). Deviations from
+bayesmark, to keep a run cheap or meaningful on current scikit-learn, are
+noted in ``PROBLEMS``. Features are standardised once on the whole data set,
+as bayesmark does.
 
-A *run* is one (problem, seed, method): ``n_evals`` candidates (default 30),
+A conditional space is a list of dicts, told apart by one categorical (the
+*switch*, here ``kernel``). scikit-learn's random search and skhpo take the
+list as it is; SMAC3 gets ConfigSpace conditions; scikit-optimize's
+``BayesSearchCV`` (whose list form splits the budget between sub-spaces run one
+after the other), ``OptunaSearchCV`` (a flat dict only) and HEBO (no
+conditions) search the flat union: every dimension is always drawn and the
+estimator ignores the inactive ones.
+
+A *run* is one (problem, seed, method): ``n_evals`` candidates (default 100),
 each scored by ``n_folds``-fold CV (default 5; stratified and shuffled for
 classifiers, shuffled otherwise, with the seed as ``random_state``, so every
 method sees the same folds for a given seed). Searches use ``n_jobs=1``; the
 (problem, seed) tasks run in ``--n-procs`` processes (default 2), each with
-BLAS/OpenMP at one thread. The four methods of a task run one after the other
-in the same process, so they are measured under the same load.
+BLAS/OpenMP at one thread. The methods of a task run one after the other in
+the same process, so they are measured under the same load.
 
 Score (bayesmark's normalised score, lower is better). With losses (minus the
 score, so lower is better) and per problem:
@@ -40,20 +62,35 @@ score, so lower is better) and per problem:
   budget. Candidates whose score is NaN (failed fits) never improve a run;
   before a run's first finite score its loss counts as the problem's worst.
 
-The report prints the mean normalised score per method at 10, 20 and
-``n_evals`` candidates, a per-problem table, and for each Bayesian method the
-number of candidates needed to reach ``rand`` (median over seeds; ">N" when the
-median run does not get there within the budget). skhpo's target is <= 15 on
-the median problem. Raw traces (mean CV score of every candidate, in
-evaluation order, per problem, method and seed) are written to JSON under
-``benchmarks/results/`` and can be re-analysed with ``--analyse FILE``.
+The report prints the mean normalised score per method at 10, 30 and
+``n_evals`` candidates (each run is one search of ``n_evals`` candidates read
+at those points, so every method plans for the full budget), a per-problem
+table, the optimiser's overhead, and for each Bayesian method the number of
+candidates needed to reach random search's median best after 30 (median over
+seeds; ">N" when the median run does not get there within the budget).
+
+*Overhead* per evaluation is a run's wall time minus the time its fits and
+scoring took (as each library reports them: ``cv_results_``'s fit and score
+times, OptunaSearchCV's trial attributes, ``cross_validate``'s times for the
+ask/tell peers), divided by ``n_evals``: what the search adds around the
+model, its proposals and its own bookkeeping. Where a library times its
+proposals apart (skhpo's ``propose_time``; ask + tell for SMAC3 and HEBO)
+that time is printed too.
+
+skhpo's targets: mean normalised score at 30 at most 0.80 x the best peer's,
+below every peer's at 10 and at ``n_evals``; random search's 30-candidate
+median best reached within 12 candidates on the median problem; overhead per
+evaluation at most 2 x Optuna TPE's. Raw traces (mean CV score of every
+candidate, in evaluation order, and the run's timings, per problem, method and
+seed) are written to JSON under ``benchmarks/results/`` and can be re-analysed
+with ``--analyse FILE``.
 
 Usage::
 
-    python benchmarks/bench_sample_efficiency.py            # full run
-    python benchmarks/bench_sample_efficiency.py --list     # the problems
+    python benchmarks/bench_sample_efficiency.py --n-procs 1  # full run
+    python benchmarks/bench_sample_efficiency.py --list       # the problems
     python benchmarks/bench_sample_efficiency.py \
-        --problems SVM-wine-nll kNN-digits-nll --seeds 2   # a quick check
+        --problems SVM-wine-nll kNN-digits-nll --seeds 2 --n-evals 30  # check
     python benchmarks/bench_sample_efficiency.py \
         --analyse benchmarks/results/sample_efficiency.json
 """
@@ -74,11 +111,28 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 
 import _common
+import _peers
 import numpy as np
 
-METHODS = ("random", "skopt", "optuna", "skhpo")
-BAYES_METHODS = ("skopt", "optuna", "skhpo")
-TARGET_EVALS = 15  # skhpo should reach random search's final median by then
+METHODS = ("random", "skopt", "optuna", "optuna-gp", "smac", "hebo", "skhpo")
+BAYES_METHODS = METHODS[1:]
+OPTIONAL_METHODS = ("optuna-gp", "smac", "hebo")  # skipped with the reason if missing
+DISTS = (
+    *_common.PEERS,
+    "smac",
+    "ConfigSpace",
+    "pyrfr",
+    "HEBO",
+    "gpytorch",
+    "pymoo",
+    "torch",
+)
+CHECKPOINTS = (10, 30)  # and n_evals
+# skhpo's targets
+REFERENCE_EVALS = 30  # random search's median best after this many ...
+TARGET_EVALS = 12  # ... reached within this many candidates (median problem)
+TARGET_RATIO_AT_30 = 0.80  # mean normalised score at 30 / the best peer's
+TARGET_OVERHEAD_RATIO = 2.0  # overhead per evaluation / Optuna TPE's
 
 
 # --------------------------------------------------------------------- spaces
@@ -112,8 +166,11 @@ class _IntLogUniform:
 
 
 def to_sklearn(spec):
+    """scipy.stats distributions and lists; a list of dicts stays a list."""
     from scipy.stats import loguniform, randint, uniform
 
+    if isinstance(spec, list):
+        return [to_sklearn(sub) for sub in spec]
     out = {}
     for name, (kind, *args) in spec.items():
         if kind == "cat":
@@ -145,18 +202,23 @@ def _to_skopt_like(spec, module):
 
 
 def to_skopt(spec):
+    """Flat: skopt's list form runs the sub-spaces one after the other."""
     import skopt.space
 
-    return _to_skopt_like(spec, skopt.space)
+    return _to_skopt_like(_peers.flatten(spec), skopt.space)
 
 
 def to_skhpo(spec):
+    """A list of dicts stays a list: skhpo's conditional sub-spaces."""
     import skhpo.space
 
+    if isinstance(spec, list):
+        return [_to_skopt_like(sub, skhpo.space) for sub in spec]
     return _to_skopt_like(spec, skhpo.space)
 
 
 def to_optuna(spec):
+    """Flat: ``OptunaSearchCV`` takes one dict of distributions."""
     from optuna.distributions import (
         CategoricalDistribution,
         FloatDistribution,
@@ -164,7 +226,7 @@ def to_optuna(spec):
     )
 
     out = {}
-    for name, (kind, *args) in spec.items():
+    for name, (kind, *args) in _peers.flatten(spec).items():
         if kind == "cat":
             out[name] = CategoricalDistribution(args[0])
         else:
@@ -181,7 +243,7 @@ class Problem:
     model: str  # a key of _MODELS
     data: str  # a key of _DATA
     scoring: str
-    space: dict
+    space: dict | list  # a list of dicts: conditional sub-spaces
     note: str = ""
 
 
@@ -310,12 +372,57 @@ PROBLEMS = [
         },
         note="ranges widened for the unscaled target",
     ),
+    Problem(
+        "SVC-kernel-digits-nll",
+        "SVC",
+        "digits",
+        "neg_log_loss",
+        [
+            {"kernel": cat("linear"), "C": real(1e-2, 1e3, log=True)},
+            {
+                "kernel": cat("rbf"),
+                "C": real(1e-2, 1e3, log=True),
+                "gamma": real(1e-5, 1e0, log=True),
+            },
+            {
+                "kernel": cat("poly"),
+                "C": real(1e-2, 1e3, log=True),
+                "gamma": real(1e-5, 1e0, log=True),
+                "degree": integer(2, 5),
+            },
+        ],
+        note="conditional: gamma for rbf and poly only, degree for poly only "
+        "(not in bayesmark)",
+    ),
+    Problem(
+        "HGB-breast-nll",
+        "HGB",
+        "breast",
+        "neg_log_loss",
+        {
+            "learning_rate": real(1e-3, 1.0, log=True),
+            "max_iter": integer(10, 300, log=True),
+            "max_leaf_nodes": integer(2, 64, log=True),
+            "max_depth": integer(2, 12),
+            "min_samples_leaf": integer(1, 100, log=True),
+            "l2_regularization": real(1e-6, 1e1, log=True),
+            "max_features": real(0.1, 1.0),
+            "max_bins": integer(16, 255),
+            "interaction_cst": cat("pairwise", "no_interactions"),
+            "early_stopping": cat(True, False),
+        },
+        note="10-dimensional (not in bayesmark)",
+    ),
 ]
 PROBLEM_NAMES = [p.name for p in PROBLEMS]
 
 
 def _make_model(name):
-    from sklearn.ensemble import AdaBoostClassifier, RandomForestClassifier
+    from sklearn.ensemble import (
+        AdaBoostClassifier,
+        HistGradientBoostingClassifier,
+        RandomForestClassifier,
+    )
     from sklearn.linear_model import ElasticNet, Lasso, LogisticRegression
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.neural_network import MLPClassifier
@@ -333,6 +440,7 @@ def _make_model(name):
         "lasso-reg": lambda: Lasso(random_state=0),
         "enet": lambda: ElasticNet(random_state=0),
         "SVR": lambda: SVR(),
+        "HGB": lambda: HistGradientBoostingClassifier(random_state=0),
     }[name]()
 
 
@@ -389,14 +497,17 @@ def _search(method, problem, n_evals, cv, seed):
             random_state=seed,
             **common,
         )
-    if method == "optuna":
+    if method in ("optuna", "optuna-gp"):
         import optuna
         from optuna_integration import OptunaSearchCV
 
         optuna.logging.set_verbosity(optuna.logging.WARNING)
-        study = optuna.create_study(
-            direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed)
+        sampler = (
+            optuna.samplers.TPESampler(seed=seed)
+            if method == "optuna"
+            else optuna.samplers.GPSampler(seed=seed)
         )
+        study = optuna.create_study(direction="maximize", sampler=sampler)
         return OptunaSearchCV(
             estimator,
             to_optuna(problem.space),
@@ -418,12 +529,38 @@ def _search(method, problem, n_evals, cv, seed):
     raise ValueError(method)
 
 
-def _trace(method, search):
-    """Mean CV score of each candidate, in evaluation order (NaN if failed)."""
-    if method == "optuna":
+def _search_record(method, search, n_folds):
+    """Trace (mean CV score of each candidate in evaluation order, NaN if
+    failed), seconds in fits and scoring, seconds in proposals (or None)."""
+    if method in ("optuna", "optuna-gp"):
         trials = sorted(search.trials_, key=lambda t: t.number)
-        return [np.nan if t.value is None else float(t.value) for t in trials]
-    return [float(v) for v in search.cv_results_["mean_test_score"]]
+        trace = [np.nan if t.value is None else float(t.value) for t in trials]
+        fit_s = n_folds * sum(
+            t.user_attrs.get("mean_fit_time", 0.0)
+            + t.user_attrs.get("mean_score_time", 0.0)
+            for t in trials
+        )
+        return {"trace": trace, "fit_s": float(fit_s), "ask_s": None, "notes": {}}
+    res = search.cv_results_
+    trace = [float(v) for v in res["mean_test_score"]]
+    fit_s = n_folds * float(
+        np.sum(res["mean_fit_time"]) + np.sum(res["mean_score_time"])
+    )
+    ask_s = float(np.sum(res["propose_time"])) if "propose_time" in res else None
+    return {"trace": trace, "fit_s": fit_s, "ask_s": ask_s, "notes": {}}
+
+
+def _run(method, problem, n_evals, cv, seed, X, y):
+    """One run: a search class fitted, or an ask/tell peer driven."""
+    if method in ("smac", "hebo"):
+        objective = _peers.CVObjective(
+            _make_model(problem.model), X, y, cv, problem.scoring
+        )
+        driver = _peers.run_smac if method == "smac" else _peers.run_hebo
+        return driver(objective, problem.space, n_evals, seed)
+    search = _search(method, problem, n_evals, cv, seed)
+    search.fit(X, y)
+    return _search_record(method, search, cv.get_n_splits())
 
 
 def run_task(problem_name, seed, n_evals, n_folds, methods):
@@ -435,13 +572,16 @@ def run_task(problem_name, seed, n_evals, n_folds, methods):
     cv = _cv(problem, n_folds, seed)
     out = {}
     for method in methods:
-        search = _search(method, problem, n_evals, cv, seed)
         start = time.perf_counter()
         try:
-            search.fit(X, y)
-            trace = _trace(method, search)
-            if len(trace) != n_evals:
-                raise RuntimeError(f"{len(trace)} candidates instead of {n_evals}")
+            record = _run(method, problem, n_evals, cv, seed, X, y)
+            seconds = time.perf_counter() - start
+            if len(record["trace"]) != n_evals:
+                raise RuntimeError(
+                    f"{len(record['trace'])} candidates instead of {n_evals}"
+                )
+            # Torch, loaded by a peer, may have widened a thread pool.
+            _common.check_single_threaded()
         except Exception as exc:
             # A crashing method is a result too: record it, keep the run going.
             lines = traceback.format_exc()
@@ -461,10 +601,14 @@ def run_task(problem_name, seed, n_evals, n_folds, methods):
                 ][-3:],
             }
             continue
-        seconds = time.perf_counter() - start
         out[method] = {
-            "scores": [_round(v) for v in trace],
+            "scores": [_round(v) for v in record["trace"]],
             "seconds": round(seconds, 2),
+            "fit_seconds": round(record["fit_s"], 3),
+            "ask_seconds": (
+                None if record["ask_s"] is None else round(record["ask_s"], 3)
+            ),
+            **({"notes": record["notes"]} if record["notes"] else {}),
         }
     return problem_name, seed, out
 
@@ -483,9 +627,35 @@ def _best_so_far(scores, worst):
     return np.where(np.isnan(best), worst, best)
 
 
+def _per_eval(runs, key, n_evals):
+    """Mean over runs of a per-evaluation time: ``seconds - fit_seconds``
+    for the overhead (``key=None``), else the run's ``key`` (NaN where a run
+    lacks it: older result files, or a library that does not time it)."""
+    vals = []
+    for r in runs:
+        if key is None:
+            fit = r.get("fit_seconds")
+            v = None if fit is None else r["seconds"] - fit
+        else:
+            v = r.get(key)
+        vals.append(np.nan if v is None else v / n_evals)
+    return float(np.mean(vals)) if vals else math.nan
+
+
+def _evals_to(curves, target):
+    """Median over runs of the first count of candidates at or below target."""
+    reached = [
+        int(np.argmax(row <= target)) + 1 if (row <= target).any() else math.inf
+        for row in curves
+    ]
+    return float(np.median(reached))
+
+
 def analyse(results):
-    """Normalised scores and evaluations-to-random, per problem and method."""
+    """Normalised scores, candidates to reach random search and timings,
+    per problem and method."""
     n_evals = results["settings"]["n_evals"]
+    ref = min(REFERENCE_EVALS, n_evals)
     report = {}
     for pname, by_method in results["problems"].items():
         by_method = {
@@ -512,23 +682,32 @@ def analyse(results):
             for m in methods
         }
         rand = float(np.median(curves["random"][:, n_evals - 1]))
+        rand_ref = float(np.median(curves["random"][:, ref - 1]))
         span = rand - opt
         degenerate = span <= 1e-12 * max(1.0, abs(opt))
-        entry = {"opt": opt, "rand": rand, "degenerate": degenerate, "methods": {}}
+        entry = {
+            "opt": opt,
+            "rand": rand,
+            "rand_ref": rand_ref,
+            "degenerate": degenerate,
+            "methods": {},
+        }
         for m in methods:
             c = curves[m]
-            normed = (c - opt) / span if not degenerate else np.zeros_like(c)
-            reached = [
-                int(np.argmax(row <= rand)) + 1 if (row <= rand).any() else math.inf
-                for row in c
-            ]
+            runs = list(by_method[m].values())
+            notes = {}
+            for r in runs:
+                for k, v in r.get("notes", {}).items():
+                    notes[k] = notes.get(k, 0) + v
             entry["methods"][m] = {
-                "normed": normed,  # runs x n_evals
-                "evals_to_rand": float(np.median(reached)),
+                "normed": (c - opt) / span if not degenerate else np.zeros_like(c),
+                "evals_to_rand": _evals_to(c, rand),
+                "evals_to_ref": _evals_to(c, rand_ref),
                 "n_runs": len(c),
-                "seconds": float(
-                    np.mean([r["seconds"] for r in by_method[m].values()])
-                ),
+                "seconds": float(np.mean([r["seconds"] for r in runs])),
+                "overhead": _per_eval(runs, None, n_evals),
+                "ask": _per_eval(runs, "ask_seconds", n_evals),
+                "notes": notes,
             }
         report[pname] = entry
     return report
@@ -538,9 +717,20 @@ def _fmt_evals(value, n_evals):
     return f">{n_evals}" if not math.isfinite(value) else f"{value:g}"
 
 
+def _mean_normed(usable, method, k):
+    """Mean over problems of the mean over seeds, after k candidates."""
+    vals = [
+        float(e["methods"][method]["normed"][:, k - 1].mean())
+        for e in usable.values()
+        if method in e["methods"]
+    ]
+    return float(np.mean(vals)) if vals else math.nan
+
+
 def print_report(results, file=sys.stdout):
     settings = results["settings"]
     n_evals = settings["n_evals"]
+    ref = min(REFERENCE_EVALS, n_evals)
     report = analyse(results)
     methods = [m for m in METHODS if any(m in e["methods"] for e in report.values())]
     usable = {p: e for p, e in report.items() if not e["degenerate"]}
@@ -553,6 +743,8 @@ def print_report(results, file=sys.stdout):
         f"\n{len(report)} problems, seeds {settings['seeds']}, {n_evals} candidates, "
         f"{settings['n_folds']}-fold CV"
     )
+    for m, reason in settings.get("skipped_methods", {}).items():
+        say(f"skipped method {m}: {reason}")
     failed = [
         f"{m} on {p} seed {seed}: {run['error']}"
         for p, runs in results["problems"].items()
@@ -570,92 +762,135 @@ def print_report(results, file=sys.stdout):
             f"value seen, normalisation undefined): {', '.join(skipped)}"
         )
 
-    checkpoints = sorted({k for k in (10, 20, n_evals) if k <= n_evals})
+    checkpoints = sorted({k for k in (*CHECKPOINTS, n_evals) if k <= n_evals})
     say(
         "\nMean normalised score (0 = best seen, 1 = random search's median final "
-        "best; lower is better), mean over problems of the mean over seeds:"
+        "best; lower is better), mean over problems of the mean over seeds; "
+        "overhead = (wall - fits and scoring) / candidates, propose = time in "
+        "the library's own proposal step where it is timed apart; both means "
+        "over problems:"
     )
+    means = {m: {k: _mean_normed(usable, m, k) for k in checkpoints} for m in methods}
+    overhead, propose = {}, {}
     rows = []
     for m in methods:
-        row = [m]
-        for k in checkpoints:
-            vals = [
-                float(e["methods"][m]["normed"][:, k - 1].mean())
-                for e in usable.values()
-                if m in e["methods"]
-            ]
-            row.append(float(np.mean(vals)) if vals else math.nan)
-        vals = [
+        final = [
             float(e["methods"][m]["normed"][:, n_evals - 1].mean())
             for e in usable.values()
             if m in e["methods"]
         ]
-        row.append(float(np.median(vals)) if vals else math.nan)
-        secs = [
-            e["methods"][m]["seconds"] for e in report.values() if m in e["methods"]
-        ]
-        row.append(float(np.mean(secs)))
-        rows.append(row)
+        entries = [e["methods"][m] for e in report.values() if m in e["methods"]]
+        overhead[m] = float(np.mean([x["overhead"] for x in entries]))
+        propose[m] = float(np.mean([x["ask"] for x in entries]))
+        rows.append(
+            [
+                m,
+                *[means[m][k] for k in checkpoints],
+                float(np.median(final)) if final else math.nan,
+                float(np.mean([x["seconds"] for x in entries])),
+                1e3 * overhead[m],
+                1e3 * propose[m],
+            ]
+        )
     say(
         _common.format_table(
             rows,
-            ["method", *[f"@{k}" for k in checkpoints], f"median@{n_evals}", "s/run"],
+            [
+                "method",
+                *[f"@{k}" for k in checkpoints],
+                f"median@{n_evals}",
+                "s/run",
+                "overhead ms/cand",
+                "propose ms/cand",
+            ],
         )
     )
     say(
         f"(median@{n_evals}: median over problems, less sensitive to the problems "
-        "where rand - opt is tiny)"
+        "where rand - opt is tiny; nan: not measured)"
     )
-    final = {r[0]: r[len(checkpoints)] for r in rows}  # mean normalised at n_evals
-    if "skhpo" in final:
-        ratios = [
-            f"skhpo / {m}: {final['skhpo'] / v:.3f}"
-            for m, v in final.items()
-            if m != "skhpo" and v > 0
-        ]
-        say(f"ratios of the mean normalised score at {n_evals}: " + ", ".join(ratios))
 
-    say(
-        f"\nPer problem: mean normalised score at {n_evals} candidates "
-        "(opt and rand are losses = -score):"
-    )
-    rows = []
-    for p, e in report.items():
-        row = [p + (" *" if e["degenerate"] else ""), e["opt"], e["rand"]]
-        row += [
-            float(e["methods"][m]["normed"][:, n_evals - 1].mean())
-            if m in e["methods"]
-            else math.nan
-            for m in methods
-        ]
-        rows.append(row)
-    say(_common.format_table(rows, ["problem", "opt", "rand", *methods], ".4g"))
+    for k in sorted({ref, n_evals}):
+        say(
+            f"\nPer problem: mean normalised score at {k} candidates "
+            "(opt and rand are losses = -score):"
+        )
+        rows = []
+        for p, e in report.items():
+            row = [p + (" *" if e["degenerate"] else ""), e["opt"], e["rand"]]
+            row += [
+                float(e["methods"][m]["normed"][:, k - 1].mean())
+                if m in e["methods"]
+                else math.nan
+                for m in methods
+            ]
+            rows.append(row)
+        say(_common.format_table(rows, ["problem", "opt", "rand", *methods], ".4g"))
 
     bayes = [m for m in BAYES_METHODS if m in methods]
     say(
-        f"\nCandidates needed to reach random search's median best after {n_evals} "
+        f"\nCandidates needed to reach random search's median best after {ref} "
         "(median over seeds):"
     )
     rows, per_method = [], {m: [] for m in bayes}
     for p, e in report.items():
         row = [p]
         for m in bayes:
-            v = e["methods"][m]["evals_to_rand"] if m in e["methods"] else math.nan
+            v = e["methods"][m]["evals_to_ref"] if m in e["methods"] else math.nan
             per_method[m].append(v)
             row.append(_fmt_evals(v, n_evals))
         rows.append(row)
-    row = ["median problem"]
-    for m in bayes:
-        v = float(np.median(per_method[m])) if per_method[m] else math.nan
-        row.append(_fmt_evals(v, n_evals))
-    rows.append(row)
+    to_ref = {m: float(np.median(v)) if v else math.nan for m, v in per_method.items()}
+    rows.append(["median problem", *[_fmt_evals(to_ref[m], n_evals) for m in bayes]])
     say(_common.format_table(rows, ["problem", *bayes]))
-    if "skhpo" in bayes:
-        med = float(np.median(per_method["skhpo"]))
-        verdict = "met" if med <= TARGET_EVALS else "NOT met"
+
+    notes = {}
+    for e in report.values():
+        for m, x in e["methods"].items():
+            for key, v in x["notes"].items():
+                notes[m, key] = notes.get((m, key), 0) + v
+    if notes:
+        say("\nNotes counted over all runs:")
+        for (m, key), v in sorted(notes.items()):
+            say(f"  {m}: {key} = {v}")
+
+    if "skhpo" not in methods:
+        return
+    say("\nskhpo's targets:")
+    peers = [m for m in methods if m != "skhpo"]
+
+    def verdict(ok):
+        return "met" if ok else "NOT met"
+
+    if ref in means["skhpo"] and peers:
+        best = min(peers, key=lambda m: means[m][ref])
+        ratio = (
+            means["skhpo"][ref] / means[best][ref] if means[best][ref] > 0 else math.inf
+        )
         say(
-            f"skhpo on the median problem: {_fmt_evals(med, n_evals)} candidates "
-            f"(target <= {TARGET_EVALS}: {verdict})"
+            f"  mean normalised score at {ref} <= {TARGET_RATIO_AT_30:.2f} x the best "
+            f"peer's ({best} {means[best][ref]:.3f}): skhpo {means['skhpo'][ref]:.3f}, "
+            f"ratio {ratio:.3f}: {verdict(ratio <= TARGET_RATIO_AT_30)}"
+        )
+    for k in sorted({min(CHECKPOINTS), n_evals}):
+        behind = [m for m in peers if means[m][k] <= means["skhpo"][k]]
+        say(
+            f"  ahead of every peer at {k}: skhpo {means['skhpo'][k]:.3f}"
+            + (f", not ahead of {', '.join(behind)}" if behind else "")
+            + f": {verdict(not behind)}"
+        )
+    say(
+        f"  random search's {ref}-candidate median best within {TARGET_EVALS} "
+        f"candidates on the median problem: {_fmt_evals(to_ref['skhpo'], n_evals)}: "
+        f"{verdict(to_ref['skhpo'] <= TARGET_EVALS)}"
+    )
+    if "optuna" in methods and np.isfinite(overhead["skhpo"]):
+        ratio = overhead["skhpo"] / overhead["optuna"]
+        say(
+            f"  overhead per candidate <= {TARGET_OVERHEAD_RATIO:g} x Optuna TPE's: "
+            f"skhpo {1e3 * overhead['skhpo']:.1f} ms, optuna "
+            f"{1e3 * overhead['optuna']:.1f} ms, ratio {ratio:.2f}: "
+            f"{verdict(ratio <= TARGET_OVERHEAD_RATIO)}"
         )
 
 
@@ -678,14 +913,21 @@ def main(argv=None):
         metavar="NAME",
         help="problems to run (default: all; see --list)",
     )
-    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     parser.add_argument(
-        "--seeds",
-        type=int,
-        default=7,
-        help="seeds 0 .. N-1 (odd: random's median is one run)",
+        "--methods",
+        nargs="+",
+        default=list(METHODS),
+        choices=METHODS,
+        help="methods to run (default: all; "
+        f"{', '.join(OPTIONAL_METHODS)} skipped with the reason if missing)",
     )
-    parser.add_argument("--n-evals", type=int, default=30)
+    parser.add_argument("--seeds", type=int, default=10, help="seeds 0 .. N-1")
+    parser.add_argument(
+        "--n-evals",
+        type=int,
+        default=100,
+        help="candidates per run; the report reads each run at 10, 30 and N",
+    )
     parser.add_argument("--n-folds", type=int, default=5)
     parser.add_argument(
         "--n-procs", type=int, default=2, help="processes running (problem, seed) tasks"
@@ -701,10 +943,16 @@ def main(argv=None):
 
     if args.list:
         for p in PROBLEMS:
-            dims = ", ".join(f"{k}: {v[0]}" for k, v in p.space.items())
+            flat = _peers.flatten(p.space)
+            dims = ", ".join(f"{k}: {v[0]}" for k, v in flat.items())
+            switch, active = _peers.conditions(p.space)
+            cond = "".join(
+                f"\n{'':24s} {k} only if {switch} in {v}" for k, v in active.items()
+            )
             print(
-                f"{p.name:22s} {len(p.space)}-d ({dims})"
-                + (f"\n{'':22s} note: {p.note}" if p.note else "")
+                f"{p.name:24s} {len(flat)}-d ({dims})"
+                + cond
+                + (f"\n{'':24s} note: {p.note}" if p.note else "")
             )
         return
     if args.analyse:
@@ -716,28 +964,39 @@ def main(argv=None):
     if "random" not in args.methods:
         parser.error("--methods must include random (the normalisation needs it)")
 
-    head = _common.header("skhpo sample-efficiency benchmark")
+    head = _common.header("skhpo sample-efficiency benchmark", dists=DISTS)
     print(head, flush=True)
+    skipped = {m: _peers.missing(m) for m in args.methods}
+    skipped = {m: reason for m, reason in skipped.items() if reason}
+    for m, reason in skipped.items():
+        print(f"skipped method {m}: {reason}", flush=True)
+    methods = [m for m in args.methods if m not in skipped]
     results = {
         "header": head,
         "settings": {
             "n_evals": args.n_evals,
             "n_folds": args.n_folds,
             "seeds": list(range(args.seeds)),
-            "methods": args.methods,
+            "methods": methods,
+            "skipped_methods": skipped,
             "n_procs": args.n_procs,
         },
-        "problems": {p: {m: {} for m in args.methods} for p in args.problems},
+        "problems": {p: {m: {} for m in methods} for p in args.problems},
     }
     # costliest problems first, so the two processes finish together
     tasks = [(p, s) for p in args.problems for s in range(args.seeds)]
-    order = {"MLP-adam-iris-nll": 0, "ada-breast-acc": 1, "RF-wine-nll": 2}
+    order = {
+        "HGB-breast-nll": 0,
+        "MLP-adam-iris-nll": 1,
+        "ada-breast-acc": 2,
+        "RF-wine-nll": 3,
+    }
     tasks.sort(key=lambda t: (order.get(t[0], 9), t[1]))
     start = time.perf_counter()
     done = 0
     with ProcessPoolExecutor(args.n_procs, mp_context=get_context("spawn")) as pool:
         futures = [
-            pool.submit(run_task, p, s, args.n_evals, args.n_folds, args.methods)
+            pool.submit(run_task, p, s, args.n_evals, args.n_folds, methods)
             for p, s in tasks
         ]
         for future in as_completed(futures):
