@@ -360,6 +360,17 @@ def test_show_reads_a_search_running_in_another_process(tmp_path):
     assert f"run by process {child.pid}" in shown
     assert "BayesSearchCV: running; " in shown and " running, 12 planned" in shown
     assert 2 <= len(frame) < 12
+    # killed: the journal still says running, show says what happened
+    child.wait(timeout=30)
+    after = subprocess.run(
+        [sys.executable, "-m", "skhpo", "show", storage],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "no process runs it" in after
+    assert "BayesSearchCV: stopped unfinished, its process gone; " in after
+    assert " unfinished, 12 planned" in after
 
 
 def test_categories_that_print_alike_are_told_apart():

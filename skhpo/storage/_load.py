@@ -162,9 +162,12 @@ def show(path, *, top=10, file=None):
         planned = record["planned"]
         elapsed = record["updated"] - record["created"]
         title = f"{record['search']}" + (f" [{name}]" if name else "")
+        state = record["state"]
+        if state == "running" and holder is None:  # its process was killed
+            state = "stopped unfinished, its process gone"
         say()
         say(
-            f"{title}: {record['state']}; {len(trials)} finished, {running} "
+            f"{title}: {state}; {len(trials)} finished, {running} "
             + ("running" if holder is not None else "unfinished")
             + (f", {planned} planned" if planned else "")
             + f"; {record['n_splits']} folds each; "
