@@ -220,6 +220,16 @@ def test_another_search_in_the_same_storage_names_what_differs(tmp_path):
     with pytest.raises(JournalError, match=r"differs in estimator\.") as info:
         _bayes(path).set_params(estimator=SVC(C=2.0)).fit(X, Y)
     assert "pass another path" in str(info.value)
+    # the parameter that changed, not the two estimators whole
+    assert "estimator.params.C: stored 1.0, now 2.0" in str(info.value)
+    assert "kernel" not in str(info.value)
+    with pytest.raises(
+        JournalError, match=r"param_distributions\.gamma: stored absent"
+    ):
+        space = {"C": Real(1e-2, 1e2, "log-uniform"), "kernel": ["rbf", "linear"]}
+        _bayes(path).set_params(param_distributions={**space, "gamma": [1.0, 2.0]}).fit(
+            X, Y
+        )
     with pytest.raises(JournalError, match="differs in cv, data"):
         _bayes(path).fit(X[:100], Y[:100])
     with pytest.raises(JournalError, match="differs in n_iter"):

@@ -526,8 +526,8 @@ def _check_fingerprint(path, scope, search, stored, new_search, new):
     )
     if differ:
         lines = "".join(
-            f"\n  {key}: stored {stored.get(key)!r}, now {new.get(key)!r}"
-            for key in differ
+            f"\n  {key}: stored {a!r}, now {b!r}"
+            for key, a, b in _differences(stored, new)
         )
         where = f" (scope {scope!r})" if scope else ""
         raise JournalError(
@@ -536,6 +536,31 @@ def _check_fingerprint(path, scope, search, stored, new_search, new):
             "data, space and search parameters, or pass another path to start "
             "a new search."
         )
+
+
+class _Absent:
+    def __repr__(self):
+        return "absent"
+
+
+_MISSING = _Absent()
+
+
+def _differences(stored, new, prefix=""):
+    """``(path, stored, new)`` of each value that differs, descending into
+    dictionaries so that a changed estimator names its changed parameter
+    (``estimator.params.kernel``) rather than printing both whole."""
+    found = []
+    for key in sorted(set(stored) | set(new), key=str):
+        a, b = stored.get(key, _MISSING), new.get(key, _MISSING)
+        if a == b:
+            continue
+        path = f"{prefix}{key}"
+        if isinstance(a, dict) and isinstance(b, dict):
+            found += _differences(a, b, f"{path}.")
+        else:
+            found.append((path, a, b))
+    return found
 
 
 class Scope:
