@@ -23,7 +23,10 @@ Objectives (the score is a deterministic function of the hyperparameters):
   ``n`` on 1..50, a 4-way categorical ``kind``, ``a`` and ``b`` uniform on
   [0, 1] with a planted ``a:b`` interaction, and two inert ones ``p``, ``q``;
 - ``log-C``: 3 hyperparameters, ``C`` log-uniform on [1e-3, 1e3] carrying
-  99.5 % of the variance, ``a`` and ``b`` uniform sharing the rest.
+  99.5 % of the variance, ``a`` and ``b`` uniform sharing the rest;
+- ``kink``: as ``three``, with the integer ``n`` on 1..50 acting through a
+  V shape ``|n - 20|`` (a kink, not a line), shares 0.5, 0.3 and 0.2: the
+  case where a tree surrogate's smoothing biases small searches.
 
 Reported per objective and size (``--sizes``, default 200 and 1000), as the
 mean over ``--seeds`` draws of the candidates: the largest absolute error of
@@ -95,6 +98,20 @@ THREE_GAMMA = math.sqrt(1.2 / _kind_var(1.0))
 THREE_VARS = {"C": 3.0, "n": 1.8, "kind": 1.2}
 
 
+# A V-shaped integer effect: |n - 20| on 1..50 (variance over the 50 values).
+KINK_VAR = float(np.var(np.abs(np.arange(1, 51) - 20)))
+KINK_BETA = math.sqrt(1.8 / KINK_VAR)
+KINK_VARS = {"C": 3.0, "n": 1.8, "kind": 1.2}
+
+
+def kink_function(p):
+    return (
+        math.log10(p["C"])
+        + KINK_BETA * abs(p["n"] - 20)
+        + THREE_GAMMA * KINDS[p["kind"]]
+    )
+
+
 def log_c_function(p):
     return math.log10(p["C"]) + 0.2 * p["a"] + 0.2 * p["b"]
 
@@ -122,10 +139,10 @@ def skhpo_space(name):
             "p": Real(0.0, 1.0),
             "q": Real(0.0, 1.0),
         }
-    if name == "three":
+    if name in ("three", "kink"):
         return {
             "C": Real(1e-3, 1e3, prior="log-uniform"),
-            "n": Integer(1, 9),
+            "n": Integer(1, 9 if name == "three" else 50),
             "kind": list(KINDS),
         }
     return {
@@ -153,10 +170,10 @@ def optuna_distributions(name):
             "p": FloatDistribution(0.0, 1.0),
             "q": FloatDistribution(0.0, 1.0),
         }
-    if name == "three":
+    if name in ("three", "kink"):
         return {
             "C": FloatDistribution(1e-3, 1e3, log=True),
-            "n": IntDistribution(1, 9),
+            "n": IntDistribution(1, 9 if name == "three" else 50),
             "kind": CategoricalDistribution(list(KINDS)),
         }
     return {
@@ -170,6 +187,7 @@ OBJECTIVES = {
     "three": (three_function, THREE_VARS),
     "eight": (eight_function, EIGHT_VARS),
     "log-C": (log_c_function, LOG_C_VARS),
+    "kink": (kink_function, KINK_VARS),
 }
 
 
