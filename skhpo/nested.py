@@ -108,7 +108,8 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
         search on all the data under ``"all"``, so that ``fit`` called again
         with the same arguments resumes every one of them where it stopped
         (see ``storage`` of the skhpo searches). Needs one of skhpo's
-        searches as ``estimator``. :func:`skhpo.load_results` reads a scope
+        searches as ``estimator``, without a ``storage`` of its own.
+        :func:`skhpo.load_results` reads a scope
         (``scope="outer0"``).
 
     Attributes
@@ -256,11 +257,19 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
                 "model to score on the outer test folds. Set refit=True (or a "
                 "metric name, or a callable)."
             )
-        if self.storage is None and getattr(search, "storage", None) is not None:
+        own = getattr(search, "storage", None)
+        if own is not None and self.storage is None:
             raise ValueError(
-                f"The search has storage={search.storage!r}: each outer fold "
+                f"The search has storage={own!r}: each outer fold "
                 "would write to that one journal with other data. Set "
                 "NestedCV(storage=...) instead: it gives every fold its own "
+                "scope in one file."
+            )
+        if own is not None:
+            raise ValueError(
+                f"Both NestedCV (storage={self.storage!r}) and its search "
+                f"(storage={own!r}) have a storage; NestedCV's would replace the "
+                "search's. Set it on NestedCV only: it gives every fold its own "
                 "scope in one file."
             )
         if self.storage is not None and not isinstance(search, BaseSearch):

@@ -429,6 +429,11 @@ def test_a_search_with_its_own_storage_is_refused_inside_nested_cv(tmp_path):
     inner = _bayes(str(tmp_path / "search.sqlite"))
     with pytest.raises(ValueError, match=r"Set NestedCV\(storage=\.\.\.\)"):
         NestedCV(inner, cv=2).fit(X, Y)
+    # not replaced without a word either
+    nested = NestedCV(inner, cv=2, storage=str(tmp_path / "nested.sqlite"))
+    with pytest.raises(ValueError, match="Set it on NestedCV only"):
+        nested.fit(X, Y)
+    assert not os.path.exists(tmp_path / "nested.sqlite")
 
 
 def test_a_multi_fidelity_journal_ranks_as_its_search(tmp_path):
