@@ -280,7 +280,9 @@ class TimelineDisplay:
         ax.set_ylim(-0.6, len(rows) - 0.4)
         ax.set_xlim(left=0)
         ax.set_xlabel("seconds since the search started")
-        ax.set_ylabel("worker" + (f" on {host}" if host else ""))
+        # one host is not named: on a single machine its name says nothing
+        # the reader needs (and a built page would show the build machine's)
+        ax.set_ylabel("worker process" if host else "worker")
         self.utilisation_ = float(t.attrs.get("utilisation", np.nan))
         busy = (
             f"busy {self.utilisation_:.0%} of {t.attrs['span']:.3g} s"

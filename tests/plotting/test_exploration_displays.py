@@ -182,13 +182,13 @@ def test_timeline_of_handmade_results():
     legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
     assert legend == ["ok (3)", "failed (1)", "timed out (1)", "lost (1)"]
     assert display.ax_.get_title() == "3 workers, busy 22% of 6 s"
-    # the first worker at the top; one host, named once
+    # the first worker at the top; one host, not named
     ticks = {
         t.get_text(): y
         for t, y in zip(display.ax_.get_yticklabels(), display.ax_.get_yticks())
     }
     assert sorted(ticks, key=ticks.get, reverse=True) == ["1", "2", "1/T-1", NO_WORKER]
-    assert display.ax_.get_ylabel() == "worker on h"
+    assert display.ax_.get_ylabel() == "worker process"
 
 
 @pytest.mark.parametrize("kind", ["bayes", "hyperband", "pbt"])
