@@ -187,17 +187,14 @@ def propose(
         else:
             n_dims = max(len(sub.names) for sub in space.subspaces)
             n_samples = n_samples or _pool_size(n_dims, len(y_model) + len(pending))
-            seeds = [X_obs_cands[i] for i in np.argsort(-y_obs)[:_N_TOP_OBSERVED]]
-            pool.add(space.rvs(n_samples, rng))
-            pool.add(
-                [
-                    neighbour
-                    for c in seeds
-                    for s in _OBS_SCALES
-                    for neighbour in space.neighbors(c, rng, s, _N_OBS_NEIGHBOURS)
-                ]
-            )
-            pool.add([b for c in seeds for b in _at_bounds(space, c)])
+            seeds = [
+                _start(space, X_obs_cands[i])
+                for i in np.argsort(-y_obs)[:_N_TOP_OBSERVED]
+            ]
+            pool.add_parts(space._rvs_codes(n_samples, rng), n_samples)
+            for s in _OBS_SCALES:
+                pool.add_parts(*_neighbours(space, seeds, rng, s, _N_OBS_NEIGHBOURS))
+            pool.add_parts(*_batches(_at_bounds(space, k, st) for k, st in seeds))
             finite = False
 
         proposals: list[Candidate] = []
@@ -207,7 +204,7 @@ def propose(
                 if not len(free):
                     break
                 i = free[np.argmax(score(gp, pool.X[free], best))]
-                cand, x = pool.cands[i], pool.X[i]
+                cand, x = pool.candidate(i), pool.X[i]
             else:
                 scores = score(gp, pool.X, best)
                 scores[pool.taken] = -np.inf
@@ -315,28 +312,103 @@ def _row_keys(X: np.ndarray) -> list[bytes]:
     return [row.tobytes() for row in X]
 
 
+Start = tuple[int, list[np.ndarray]]  # a sub-space and one-element code arrays
+
+
+def _start(space: Any, cand: Candidate) -> Start:
+    """A candidate as the codes its neighbours are drawn from."""
+    k, params = cand
+    return k, space.subspaces[k]._codes([params])
+
+
+def _batches(
+    batches: Any,
+) -> tuple[list[tuple[int, np.ndarray, list[np.ndarray]]], int]:
+    """``(k, codes)`` batches laid one after another, as ``_Pool.add_parts``
+    takes them."""
+    parts, n = [], 0
+    for k, columns in batches:
+        size = len(columns[0]) if columns else 1
+        if columns and not size:
+            continue
+        parts.append((k, np.arange(n, n + size), columns))
+        n += size
+    return parts, n
+
+
+def _neighbours(
+    space: Any, starts: list[Start], rng: np.random.Generator, scale: float, m: int
+) -> tuple[list[tuple[int, np.ndarray, list[np.ndarray]]], int]:
+    """``m`` neighbours of each start, rows ``i * m`` to ``(i + 1) * m - 1``
+    for start ``i``, drawn together for the starts of one sub-space."""
+    ks = np.array([k for k, _ in starts], dtype=np.intp)
+    parts = []
+    for k in np.unique(ks):
+        idx = np.flatnonzero(ks == k)
+        columns = [np.concatenate(c) for c in zip(*(starts[i][1] for i in idx))]
+        neighbours = space.subspaces[k]._neighbors_codes(columns, rng, scale, m)
+        positions = (idx[:, None] * m + np.arange(m)).ravel()
+        parts.append((int(k), positions, neighbours))
+    return parts, len(starts) * m
+
+
 class _Pool:
-    """Candidates, their encoded rows and which ones may not be proposed."""
+    """Candidates (held as codes, see ``Dimension``), their encoded rows and
+    which ones may not be proposed."""
 
     def __init__(self, space: Any, excluded: set[bytes]) -> None:
         self.space, self.excluded = space, excluded
-        self.cands: list[Candidate] = []
+        self.batches: list[tuple[int, list[np.ndarray]]] = []
+        self.batch = np.empty(0, dtype=np.intp)  # of each pool row
+        self.row = np.empty(0, dtype=np.intp)  # in its batch
         self.keys: list[bytes] = []
         self.X = np.empty((0, space.n_features))
         self.taken = np.zeros(0, dtype=bool)
 
-    def encode(self, cands: list[Candidate]) -> tuple[np.ndarray, list, np.ndarray]:
-        """Encoded rows, their keys and whether each one is excluded."""
-        X = self.space.transform(cands)
+    def encode(
+        self, parts: list[tuple[int, np.ndarray, list[np.ndarray]]], n: int
+    ) -> tuple[np.ndarray, list, np.ndarray]:
+        """Encoded rows of ``n`` candidates given as ``(k, positions, codes)``
+        parts, their keys and whether each one is excluded."""
+        X = np.empty((n, self.space.n_features))
+        for k, positions, columns in parts:
+            X[positions] = self.space._encode_codes(k, columns, len(positions))
         keys = _row_keys(X)
         return X, keys, np.array([k in self.excluded for k in keys], dtype=bool)
 
-    def add(self, cands: list[Candidate]) -> None:
-        X, keys, taken = self.encode(cands)
-        self.cands.extend(cands)
+    def add_parts(
+        self, parts: list[tuple[int, np.ndarray, list[np.ndarray]]], n: int
+    ) -> None:
+        X, keys, taken = self.encode(parts, n)
+        batch, row = np.empty(n, dtype=np.intp), np.empty(n, dtype=np.intp)
+        for k, positions, columns in parts:
+            batch[positions] = len(self.batches)
+            row[positions] = np.arange(len(positions))
+            self.batches.append((k, columns))
+        self.batch = np.concatenate([self.batch, batch])
+        self.row = np.concatenate([self.row, row])
         self.keys.extend(keys)
         self.X = np.vstack([self.X, X])
         self.taken = np.concatenate([self.taken, taken])
+
+    def add(self, cands: list[Candidate]) -> None:
+        ks = np.array([k for k, _ in cands], dtype=np.intp)
+        parts = []
+        for k, sub in enumerate(self.space.subspaces):
+            positions = np.flatnonzero(ks == k)
+            if len(positions):
+                params = [cands[i][1] for i in positions]
+                parts.append((k, positions, sub._codes(params)))
+        self.add_parts(parts, len(cands))
+
+    def start(self, i: int) -> Start:
+        k, columns = self.batches[self.batch[i]]
+        r = self.row[i]
+        return k, [c[r : r + 1] for c in columns]
+
+    def candidate(self, i: int) -> Candidate:
+        k, columns = self.batches[self.batch[i]]
+        return k, self.space.subspaces[k]._params_of(columns, [self.row[i]])[0]
 
     def take(self, x: np.ndarray) -> None:
         """Exclude the encoded row ``x`` (and its copies in the pool)."""
@@ -360,52 +432,63 @@ def _local_search(
     n_starts, m = _SHORT_SEARCH if short else (_N_STARTS, _N_LOCAL_NEIGHBOURS)
     order = np.argsort(-scores, kind="stable")[:n_starts]
     order = order[np.isfinite(scores[order])]
-    cur = [pool.cands[i] for i in order]
+    cur = [pool.start(i) for i in order]
     cur_X = pool.X[order]
     cur_s = scores[order]
     for scale in _LOCAL_SCALES if len(cur) else ():
-        nbrs = [n for c in cur for n in space.neighbors(c, rng, scale, m)]
-        X, _, taken = pool.encode(nbrs)
+        parts, n = _neighbours(space, cur, rng, scale, m)
+        X, _, taken = pool.encode(parts, n)
         s = score(gp, X, best)
         s[taken] = -np.inf
         s = s.reshape(len(cur), m)
         j = np.argmax(s, axis=1)
         for i in np.flatnonzero(s[np.arange(len(cur)), j] > cur_s):
-            cur[i], cur_X[i], cur_s[i] = nbrs[i * m + j[i]], X[i * m + j[i]], s[i, j[i]]
+            row = i * m + j[i]
+            for k, positions, columns in parts:
+                if cur[i][0] == k:
+                    r = int(np.searchsorted(positions, row))
+                    cur[i] = k, [c[r : r + 1] for c in columns]
+            cur_X[i], cur_s[i] = X[row], s[i, j[i]]
     if not len(cur) or not np.isfinite(cur_s.max()):
         return None, None
     # optima of hyperparameters often lie on a bound, which steps that are
     # reflected at the bounds never reach exactly: try moving one dimension to
     # one of its bounds (one only: moving several at once drives the search
     # into the corners of the space, which cost it the optimum on benchmarks)
-    for i in range(len(cur)):
-        snapped = _at_bounds(space, cur[i])
-        if not snapped:
-            continue
-        X, _, taken = pool.encode(snapped)
+    bounds = [_at_bounds(space, *start) for start in cur]
+    owner = [i for i, (_, columns) in enumerate(bounds) if columns and len(columns[0])]
+    parts, n = _batches(bounds[i] for i in owner)
+    if n:
+        X, _, taken = pool.encode(parts, n)
         s = score(gp, X, best)
         s[taken] = -np.inf
-        j = int(np.argmax(s))
-        if s[j] > cur_s[i]:
-            cur[i], cur_X[i], cur_s[i] = snapped[j], X[j], s[j]
+        for i, (k, positions, columns) in zip(owner, parts):
+            j = int(np.argmax(s[positions]))
+            if s[positions[j]] > cur_s[i]:
+                cur[i] = k, [c[j : j + 1] for c in columns]
+                cur_X[i], cur_s[i] = X[positions[j]], s[positions[j]]
     # keep the local optima in the pool: later picks of a batch re-score them
-    pool.add(cur)
+    first = len(pool.keys)
+    pool.add_parts(*_batches(cur))
     i = int(np.argmax(cur_s))
-    return cur[i], cur_X[i]
+    return pool.candidate(first + i), cur_X[i]
 
 
-def _at_bounds(space: Any, cand: Candidate) -> list[Candidate]:
-    """Copies of ``cand`` with one numeric dimension moved to a bound."""
-    k, params = cand
+def _at_bounds(space: Any, k: int, start: list[np.ndarray]) -> tuple[int, list]:
+    """Codes of copies of ``start`` with one numeric dimension moved to a
+    bound (no rows when there is none to move)."""
     sub = space.subspaces[k]
-    out = []
-    for name, dim in zip(sub.names, sub.dimensions):
+    moves = []
+    for j, dim in enumerate(sub.dimensions):
         if not isinstance(dim, (Real, Integer)):
             continue  # a distribution's tails are no bounds
-        for value in dim.from_unit(np.array([0.0, 1.0])):
-            if value != params[name]:
-                out.append((k, {**params, name: value}))
-    return out
+        for value in dim._from_unit_codes(np.array([0.0, 1.0])):
+            if value != start[j][0]:
+                moves.append((j, value))
+    columns = [np.repeat(c, len(moves)) for c in start]
+    for row, (j, value) in enumerate(moves):
+        columns[j][row] = value
+    return k, columns
 
 
 def _random_proposals(

@@ -359,3 +359,42 @@ class Dimension(ABC):
 
     @abstractmethod
     def _contains(self, value: Any) -> bool: ...
+
+    # Codes: the acquisition optimiser moves many candidates around without
+    # building a dict per candidate. A dimension's *codes* are a 1-D array
+    # standing for its values (the values themselves in an object array
+    # unless a dimension has a cheaper form: floats, integers, category
+    # indices). Each ``_*_codes`` method draws from ``rng`` exactly what its
+    # value counterpart draws, so both give the same candidates.
+
+    def _to_codes(self, values: Sequence[Any]) -> np.ndarray:
+        codes = np.empty(len(values), dtype=object)
+        for i, value in enumerate(values):  # no broadcasting of tuple values
+            codes[i] = value
+        return codes
+
+    def _from_codes(self, codes: np.ndarray) -> list[Any]:
+        return list(codes)
+
+    def _encode_codes(self, codes: np.ndarray) -> np.ndarray:
+        """:meth:`transform` of the values the codes stand for."""
+        return self._transform(self._from_codes(codes))
+
+    def _rvs_codes(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        return self._to_codes(self._rvs(n, rng))
+
+    def _neighbors_codes(
+        self, codes: np.ndarray, rng: np.random.Generator, scale: float
+    ) -> np.ndarray:
+        """One neighbour of each start in ``codes``; a run of one start
+        repeated draws as :meth:`neighbors` of that start does."""
+        out = np.empty(len(codes), dtype=object)
+        i = 0
+        while i < len(codes):
+            j = i + 1
+            while j < len(codes) and codes[j] is codes[i]:
+                j += 1
+            for t, value in enumerate(self._neighbors(codes[i], rng, scale, j - i)):
+                out[i + t] = value
+            i = j
+        return out

@@ -168,12 +168,20 @@ class Categorical(Dimension):
         return np.fromiter((self.index(v) for v in values), dtype=np.intp)
 
     def _rvs(self, n: int, rng: np.random.Generator) -> list[Any]:
+        return self._from_codes(self._rvs_codes(n, rng))
+
+    def _rvs_codes(self, n: int, rng: np.random.Generator) -> np.ndarray:
         k = len(self.categories)
         if self.prior is None:
-            index = rng.integers(0, k, size=n)
-        else:
-            index = rng.choice(k, size=n, p=self.prior)
-        return [self.categories[i] for i in index]
+            return rng.integers(0, k, size=n)
+        return rng.choice(k, size=n, p=self.prior)
+
+    def _to_codes(self, values: Sequence[Any]) -> np.ndarray:
+        return self._indices(values)
+
+    def _from_codes(self, codes: np.ndarray) -> list[Any]:
+        categories = self.categories
+        return [categories[i] for i in codes]
 
     def _from_unit(self, u: np.ndarray) -> list[Any]:
         k = len(self.categories)
@@ -184,7 +192,9 @@ class Categorical(Dimension):
         return (self._indices(values) + 0.5) / len(self.categories)
 
     def _transform(self, values: list[Any]) -> np.ndarray:
-        index = self._indices(values)
+        return self._encode_codes(self._indices(values))
+
+    def _encode_codes(self, index: np.ndarray) -> np.ndarray:
         if len(self.categories) <= 2:
             return index.astype(float).reshape(-1, 1)
         X = np.zeros((len(index), len(self.categories)))
@@ -202,13 +212,18 @@ class Categorical(Dimension):
     def _neighbors(
         self, value: Any, rng: np.random.Generator, scale: float, n: int
     ) -> list[Any]:
-        i, k = self.index(value), len(self.categories)
+        codes = np.full(n, self.index(value), dtype=np.intp)
+        return self._from_codes(self._neighbors_codes(codes, rng, scale))
+
+    def _neighbors_codes(
+        self, codes: np.ndarray, rng: np.random.Generator, scale: float
+    ) -> np.ndarray:
+        i, k, n = np.asarray(codes, dtype=np.intp), len(self.categories), len(codes)
         if k == 1:
-            return [self.categories[i]] * n
+            return i.copy()
         move = rng.random(n) < min(1.0, 2.0 * scale)
         j = rng.integers(0, k - 1, size=n)
-        index = np.where(move, np.where(j >= i, j + 1, j), i)
-        return [self.categories[t] for t in index]
+        return np.where(move, np.where(j >= i, j + 1, j), i)
 
     def _grid(self) -> list[Any]:
         return list(self.categories)

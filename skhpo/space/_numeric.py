@@ -106,6 +106,16 @@ class _Numeric(Dimension):
     def _rvs(self, n: int, rng: np.random.Generator) -> list[Any]:
         return self._from_unit(rng.random(n))
 
+    # codes (see Dimension): the values in a float or integer array
+    def _from_codes(self, codes: np.ndarray) -> list[Any]:
+        return codes.tolist()
+
+    def _encode_codes(self, codes: np.ndarray) -> np.ndarray:
+        return self._unit_of(codes).reshape(-1, 1)
+
+    def _rvs_codes(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        return self._from_unit_codes(rng.random(n))
+
 
 class Real(_Numeric):
     """A range of real numbers, bounds included.
@@ -191,6 +201,9 @@ class Real(_Numeric):
         return None
 
     def _from_unit(self, u: np.ndarray) -> list[Any]:
+        return self._from_unit_codes(u).tolist()
+
+    def _from_unit_codes(self, u: np.ndarray) -> np.ndarray:
         if self.prior == "log-uniform":
             x = np.exp(self._log_low + u * self._log_span)
         else:
@@ -198,10 +211,13 @@ class Real(_Numeric):
         x = np.clip(x, self.low, self.high)
         x[u == 0.0] = self.low
         x[u == 1.0] = self.high
-        return x.tolist()
+        return x
 
     def _to_unit(self, values: list[Any]) -> np.ndarray:
-        x = self._as_floats(values)
+        return self._unit_of(self._as_floats(values))
+
+    def _unit_of(self, x: np.ndarray) -> np.ndarray:
+        """:meth:`to_unit` of values already checked (floats within the bounds)."""
         if self.prior == "log-uniform":
             u = (np.log(x) - self._log_low) / self._log_span
         else:
@@ -221,8 +237,16 @@ class Real(_Numeric):
     def _neighbors(
         self, value: Any, rng: np.random.Generator, scale: float, n: int
     ) -> list[Any]:
-        u = float(self._to_unit([value])[0]) + scale * rng.standard_normal(n)
-        return self._from_unit(reflect_units(u))
+        return self._neighbors_codes(np.repeat(float(value), n), rng, scale).tolist()
+
+    def _neighbors_codes(
+        self, codes: np.ndarray, rng: np.random.Generator, scale: float
+    ) -> np.ndarray:
+        u = self._unit_of(codes) + scale * rng.standard_normal(len(codes))
+        return self._from_unit_codes(reflect_units(u))
+
+    def _to_codes(self, values: Sequence[Any]) -> np.ndarray:
+        return self._as_floats(values)
 
     def _contains(self, value: Any) -> bool:
         value = to_python(value)
@@ -315,15 +339,21 @@ class Integer(_Numeric):
         return self._n_values
 
     def _from_unit(self, u: np.ndarray) -> list[Any]:
+        return self._from_unit_codes(u).tolist()
+
+    def _from_unit_codes(self, u: np.ndarray) -> np.ndarray:
         if self.prior == "log-uniform":
             x = np.floor(np.exp(self._log_low + u * self._log_span))
-            x = np.clip(x, self.low, self.high)
-            return [int(v) for v in x]
+            return np.clip(x, self.low, self.high).astype(np.int64)
         index = np.clip(np.floor(u * self._n_values), 0, self._n_values - 1)
-        return [self.low + int(i) for i in index]
+        return self.low + index.astype(np.int64)
 
     def _to_unit(self, values: list[Any]) -> np.ndarray:
-        x = self._as_floats(values)
+        return self._unit_of(self._as_floats(values))
+
+    def _unit_of(self, x: np.ndarray) -> np.ndarray:
+        """:meth:`to_unit` of values already checked (integers within the
+        bounds, as floats or integers)."""
         if self.prior == "log-uniform":
             centre = 0.5 * (np.log(x) + np.log(x + 1.0))
             u = (centre - self._log_low) / self._log_span
@@ -348,17 +378,29 @@ class Integer(_Numeric):
         self, value: Any, rng: np.random.Generator, scale: float, n: int
     ) -> list[Any]:
         value = min(max(round(to_python(value)), self.low), self.high)
-        z = rng.standard_normal(n)
-        u = float(self._to_unit([value])[0]) + scale * z
-        new = np.array(self._from_unit(reflect_units(u)), dtype=np.int64)
+        codes = np.full(n, value, dtype=np.int64)
+        return self._neighbors_codes(codes, rng, scale).tolist()
+
+    def _neighbors_codes(
+        self, codes: np.ndarray, rng: np.random.Generator, scale: float
+    ) -> np.ndarray:
+        value = np.clip(np.asarray(codes, dtype=np.int64), self.low, self.high)
+        z = rng.standard_normal(len(value))
+        u = self._unit_of(value) + scale * z
+        new = self._from_unit_codes(reflect_units(u))
         same = new == value
         if same.any():  # at least one integer away, in the direction of z
+            value = value[same]
             step = np.sign(z[same]).astype(np.int64)
             ties = step == 0
-            step[ties] = rng.choice([-1, 1], size=int(ties.sum()))
+            if ties.any():  # a draw of size 0 would draw nothing either
+                step[ties] = rng.choice([-1, 1], size=int(ties.sum()))
             inside = (value + step >= self.low) & (value + step <= self.high)
             new[same] = np.where(inside, value + step, value - step)
-        return [int(v) for v in new]
+        return new
+
+    def _to_codes(self, values: Sequence[Any]) -> np.ndarray:
+        return np.rint(self._as_floats(values)).astype(np.int64)
 
     def _grid(self) -> list[Any]:
         return list(range(self.low, self.high + 1))

@@ -311,25 +311,8 @@ class Space:
             ``n`` new dicts; keys that are not dimensions are copied unchanged.
         """
         rng, scale, n = check_generator(rng), check_scale(scale), check_n(n)
-        movable = self._movable()
-        out = [dict(params) for _ in range(n)]
-        if not movable or not n:
-            return out
-        m = len(movable)
-        chosen = rng.random((n, m)) < 1.0 / m
-        idle = np.flatnonzero(~chosen.any(axis=1))
-        chosen[idle, rng.integers(m, size=idle.size)] = True
-        for column, j in enumerate(movable):
-            rows = np.flatnonzero(chosen[:, column])
-            if not rows.size:
-                continue
-            name, dim = self._names[j], self._dimensions[j]
-            dim._check_valid(name)
-            for row, value in zip(
-                rows, dim._neighbors(params[name], rng, scale, rows.size)
-            ):
-                out[row][name] = value
-        return out
+        columns = self._neighbors_codes(self._codes([params]), rng, scale, n)
+        return [{**params, **moved} for moved in self._params_of(columns, range(n))]
 
     def _movable(self) -> list[int]:
         """Indices of the dimensions with more than one value (cached)."""
@@ -340,6 +323,59 @@ class Space:
                 if d.cardinality is None or d.cardinality > 1
             ]
         return self._movable_cache
+
+    # Codes (see Dimension): a batch of candidates is one code array per
+    # dimension, in the order of names. They give the acquisition optimiser
+    # the candidates of rvs, neighbors and transform without a dict each, and
+    # draw from rng what those draw.
+
+    def _codes(self, params: Sequence[Mapping[str, Any]]) -> list[np.ndarray]:
+        return [
+            d._to_codes(self._column(params, name))
+            for name, d in zip(self._names, self._dimensions)
+        ]
+
+    def _rvs_codes(self, n: int, rng: np.random.Generator) -> list[np.ndarray]:
+        return [d._rvs_codes(n, rng) for d in self._dimensions]
+
+    def _params_of(self, columns: list[np.ndarray], rows: Any) -> list[dict[str, Any]]:
+        """The candidates at ``rows`` of a batch of codes, as dicts."""
+        values = [d._from_codes(c[rows]) for d, c in zip(self._dimensions, columns)]
+        return self._rows(values, len(rows))
+
+    def _encode_codes(self, columns: list[np.ndarray], n: int) -> np.ndarray:
+        """:meth:`transform` of a batch of ``n`` candidates given as codes."""
+        X = np.empty((n, self.n_features))
+        for j, (d, codes) in enumerate(zip(self._dimensions, columns)):
+            X[:, self._starts[j] : self._starts[j + 1]] = d._encode_codes(codes)
+        return X
+
+    def _neighbors_codes(
+        self,
+        starts: list[np.ndarray],
+        rng: np.random.Generator,
+        scale: float,
+        n: int,
+    ) -> list[np.ndarray]:
+        """``n`` :meth:`neighbors` of each candidate of the batch ``starts``,
+        start after start (one start draws what :meth:`neighbors` draws)."""
+        columns = [np.repeat(c, n) for c in starts]
+        movable = self._movable()
+        size = len(columns[0]) if columns else 0
+        if not movable or not size:
+            return columns
+        m = len(movable)
+        chosen = rng.random((size, m)) < 1.0 / m
+        idle = np.flatnonzero(~chosen.any(axis=1))
+        chosen[idle, rng.integers(m, size=idle.size)] = True
+        for column, j in enumerate(movable):
+            rows = np.flatnonzero(chosen[:, column])
+            if not rows.size:
+                continue
+            dim = self._dimensions[j]
+            dim._check_valid(self._names[j])
+            columns[j][rows] = dim._neighbors_codes(columns[j][rows], rng, scale)
+        return columns
 
     def grid(self) -> list[dict[str, Any]]:
         """All candidates, in scikit-learn's ``ParameterGrid`` order.
@@ -693,6 +729,31 @@ class SearchSpace:
         (k,) = self._group([candidate])
         sub = self._subspaces[k]
         return [(int(k), p) for p in sub.neighbors(candidate[1], rng, scale, n)]
+
+    # Codes (see Space): a batch holds candidates of one sub-space ``k``.
+
+    def _rvs_codes(
+        self, n: int, rng: np.random.Generator
+    ) -> list[tuple[int, np.ndarray, list[np.ndarray]]]:
+        """:meth:`rvs` as ``(k, positions, codes)`` per sub-space."""
+        m = self.n_subspaces
+        ks = rng.integers(0, m, size=n) if m > 1 else np.zeros(n, dtype=np.intp)
+        parts = []
+        for k, sub in enumerate(self._subspaces):
+            rows = np.flatnonzero(ks == k)
+            parts.append((k, rows, sub._rvs_codes(len(rows), rng)))
+        return parts
+
+    def _encode_codes(self, k: int, columns: list[np.ndarray], n: int) -> np.ndarray:
+        """:meth:`transform` of ``n`` candidates of sub-space ``k`` given as codes."""
+        X = np.full((n, self.n_features), INACTIVE_VALUE)
+        m = self.n_subspaces
+        if m > 1:
+            X[:, :m] = 0.0
+            X[:, k] = 1.0
+        block = slice(self._starts[k], self._starts[k + 1])
+        X[:, block] = self._subspaces[k]._encode_codes(columns, n)
+        return X
 
     def grid(self) -> list[tuple[int, dict[str, Any]]]:
         """All candidates, in scikit-learn's ``ParameterGrid`` order.

@@ -1149,3 +1149,86 @@ def test_search_space_equality_and_pickle():
     assert again.rvs(5, rng()) == space.rvs(5, rng())
     assert repr(space).startswith("SearchSpace([Space({")
     assert isinstance(space.subspaces[0].dimensions[0], Dimension)
+
+
+# --------------------------------------------------------------------------
+# Codes: the acquisition optimiser's dict-free form of candidates must give
+# the candidates, encodings and random draws of the public methods.
+
+CODES_SPACE = {
+    "lr": Real(1e-3, 1.0, prior="log-uniform"),
+    "l2": Real(-1.0, 1.0),
+    "depth": Integer(1, 20),
+    "leaf": Integer(2, 64, prior="log-uniform"),
+    "crit": ["a", "b", "c"],
+    "flag": [True, False],
+    "gamma": stats.loguniform(1e-4, 1.0),
+    "degree": stats.randint(2, 6),
+    "tuple": [(1, 2), (3,), None],
+    "const": [7],
+    "legacy": LegacyUniform(),
+}
+
+
+def _codes_space():
+    return check_space([CODES_SPACE, {"kernel": ["linear"], "C": Real(0.1, 10.0)}])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_codes_draw_and_encode_what_rvs_and_transform_give(seed):
+    space = _codes_space()
+    a, b = np.random.default_rng(seed), np.random.default_rng(seed)
+    cands = space.rvs(40, a)
+    parts = space._rvs_codes(40, b)
+    assert a.bit_generator.state == b.bit_generator.state
+    X = space.transform(cands)
+    for k, positions, columns in parts:
+        sub = space.subspaces[k]
+        assert sub._params_of(columns, np.arange(len(positions))) == [
+            cands[i][1] for i in positions
+        ]
+        np.testing.assert_array_equal(
+            space._encode_codes(k, columns, len(positions)), X[positions]
+        )
+        # and back: codes of the dicts encode the same
+        again = sub._codes([cands[i][1] for i in positions])
+        np.testing.assert_array_equal(
+            space._encode_codes(k, again, len(positions)), X[positions]
+        )
+
+
+@pytest.mark.parametrize("scale", [0.01, 0.2, 1.0])
+def test_codes_neighbours_of_one_start_are_neighbors(scale):
+    space = _codes_space()
+    for cand in space.rvs(10, np.random.default_rng(1)):
+        k, params = cand
+        sub = space.subspaces[k]
+        a, b = np.random.default_rng(2), np.random.default_rng(2)
+        expected = sub.neighbors(params, a, scale, 25)
+        columns = sub._neighbors_codes(sub._codes([params]), b, scale, 25)
+        assert sub._params_of(columns, np.arange(25)) == expected
+        assert a.bit_generator.state == b.bit_generator.state
+
+
+def test_codes_neighbours_of_several_starts_stay_valid_and_near():
+    space = check_space(CODES_SPACE)
+    sub = space.subspaces[0]
+    starts = space.rvs(6, np.random.default_rng(3))
+    columns = sub._codes([p for _, p in starts])
+    out = sub._neighbors_codes(columns, np.random.default_rng(4), 0.05, 30)
+    moved = sub._params_of(out, np.arange(6 * 30))
+    assert all(sub.contains(p) for p in moved)
+    U0 = sub.to_unit([p for _, p in starts])
+    U = sub.to_unit(moved).reshape(6, 30, -1)
+    lr = sub.names.index("lr")
+    # rows i * 30 ... are start i's neighbours: near it, not near the others
+    near = np.abs(U[:, :, lr] - U0[:, None, lr])
+    assert np.median(near) < 0.05
+
+    # each neighbour changes few of its own start's values, many of another's
+    def changed(p, q):
+        return sum(p[name] != q[name] for name in sub.names)
+
+    own = [changed(p, starts[i // 30][1]) for i, p in enumerate(moved)]
+    other = [changed(p, starts[(i // 30 + 1) % 6][1]) for i, p in enumerate(moved)]
+    assert np.median(own) <= 2 < np.median(other)
