@@ -103,7 +103,7 @@ CASES = [
     (
         "plot_pbt_schedules.py",
         ["Exploits:", "Best schedule:"],
-        ["the members' schedules"],
+        ["the members' schedules", "accuracy per epoch"],
     ),
     (
         "plot_pareto_front.py",
