@@ -237,7 +237,8 @@ class Real(_Numeric):
     def _neighbors(
         self, value: Any, rng: np.random.Generator, scale: float, n: int
     ) -> list[Any]:
-        return self._neighbors_codes(np.repeat(float(value), n), rng, scale).tolist()
+        codes = np.repeat(self._as_floats([value]), n)
+        return self._neighbors_codes(codes, rng, scale).tolist()
 
     def _neighbors_codes(
         self, codes: np.ndarray, rng: np.random.Generator, scale: float
@@ -339,14 +340,22 @@ class Integer(_Numeric):
         return self._n_values
 
     def _from_unit(self, u: np.ndarray) -> list[Any]:
-        return self._from_unit_codes(u).tolist()
+        # Python ints, exact beyond numpy's int64 as well
+        if self.prior == "log-uniform":
+            return [int(v) for v in self._log_values(u)]
+        return [self.low + int(i) for i in self._indices_of(u)]
 
     def _from_unit_codes(self, u: np.ndarray) -> np.ndarray:
         if self.prior == "log-uniform":
-            x = np.floor(np.exp(self._log_low + u * self._log_span))
-            return np.clip(x, self.low, self.high).astype(np.int64)
-        index = np.clip(np.floor(u * self._n_values), 0, self._n_values - 1)
-        return self.low + index.astype(np.int64)
+            return self._log_values(u).astype(np.int64)
+        return self.low + self._indices_of(u).astype(np.int64)
+
+    def _log_values(self, u: np.ndarray) -> np.ndarray:
+        x = np.floor(np.exp(self._log_low + u * self._log_span))
+        return np.clip(x, self.low, self.high)
+
+    def _indices_of(self, u: np.ndarray) -> np.ndarray:
+        return np.clip(np.floor(u * self._n_values), 0, self._n_values - 1)
 
     def _to_unit(self, values: list[Any]) -> np.ndarray:
         return self._unit_of(self._as_floats(values))
@@ -354,6 +363,7 @@ class Integer(_Numeric):
     def _unit_of(self, x: np.ndarray) -> np.ndarray:
         """:meth:`to_unit` of values already checked (integers within the
         bounds, as floats or integers)."""
+        x = np.asarray(x, dtype=float)
         if self.prior == "log-uniform":
             centre = 0.5 * (np.log(x) + np.log(x + 1.0))
             u = (centre - self._log_low) / self._log_span
@@ -400,7 +410,12 @@ class Integer(_Numeric):
         return new
 
     def _to_codes(self, values: Sequence[Any]) -> np.ndarray:
-        return np.rint(self._as_floats(values)).astype(np.int64)
+        self._as_floats(values)  # the checks: numbers, not NaN
+        # exact, not through floats (integers beyond 2**53)
+        low, high = self.low, self.high
+        return np.array(
+            [min(max(round(to_python(v)), low), high) for v in values], dtype=np.int64
+        )
 
     def _grid(self) -> list[Any]:
         return list(range(self.low, self.high + 1))

@@ -1232,3 +1232,78 @@ def test_codes_neighbours_of_several_starts_stay_valid_and_near():
     own = [changed(p, starts[i // 30][1]) for i, p in enumerate(moved)]
     other = [changed(p, starts[(i // 30 + 1) % 6][1]) for i, p in enumerate(moved)]
     assert np.median(own) <= 2 < np.median(other)
+
+
+def _reflect(u):
+    u = np.fmod(np.abs(u), 2.0)
+    return np.where(u > 1.0, 2.0 - u, u)
+
+
+def test_neighbours_draw_what_their_definition_says():
+    # written out from the documented moves, not from the implementation:
+    # one standard normal per neighbour for a range (then, for an integer, a
+    # step of one in the direction of the draw when it lands on the start),
+    # one uniform and one integer per neighbour for a category
+    real, integer = Real(1e-3, 1e3, prior="log-uniform"), Integer(1, 50)
+    cat = Categorical(["a", "b", "c", "d"])
+    space = check_space({"c": real, "k": cat, "n": integer})
+    sub = space.subspaces[0]
+    start = {"c": 0.5, "k": "b", "n": 20}
+    for scale in (0.001, 0.1, 0.6):
+        rng = np.random.default_rng(7)
+        moved = sub.neighbors(start, rng, scale, 40)
+        ref = np.random.default_rng(7)
+        chosen = ref.random((40, 3)) < 1.0 / 3
+        idle = np.flatnonzero(~chosen.any(axis=1))
+        chosen[idle, ref.integers(3, size=idle.size)] = True
+        expected = [dict(start) for _ in range(40)]
+        for column, name in enumerate(sub.names):  # sorted: c, k, n
+            rows = np.flatnonzero(chosen[:, column])
+            if name == "c":
+                u0 = (math.log(0.5) - math.log(1e-3)) / (math.log(1e3) - math.log(1e-3))
+                u = _reflect(u0 + scale * ref.standard_normal(rows.size))
+                values = real.from_unit(u)
+            elif name == "k":
+                move = ref.random(rows.size) < min(1.0, 2.0 * scale)
+                j = ref.integers(0, 3, size=rows.size)
+                values = [
+                    "abcd"[(jj + 1 if jj >= 1 else jj) if m else 1]
+                    for m, jj in zip(move, j)
+                ]
+            else:
+                z = ref.standard_normal(rows.size)
+                u = _reflect((20 - 1 + 0.5) / 50 + scale * z)
+                values = [int(v) for v in integer.from_unit(u)]
+                values = [
+                    v if v != 20 else 20 + (1 if zz > 0 else -1)
+                    for v, zz in zip(values, z)
+                ]
+            for row, value in zip(rows, values):
+                expected[row][name] = value
+        assert len(moved) == 40
+        for got, want in zip(moved, expected):
+            assert got["k"] == want["k"] and got["n"] == want["n"]
+            assert got["c"] == pytest.approx(want["c"], rel=1e-12)
+        assert rng.bit_generator.state == ref.bit_generator.state
+
+
+def test_integers_beyond_int64_and_2_to_the_53_stay_exact():
+    assert Integer(0, 10**20).rvs(3, np.random.default_rng(0)) == [
+        63696168732145434624,
+        26978671376387031040,
+        4097352393619468800,
+    ]
+    sub = check_space({"a": Integer(0, 2**60), "b": Real(0.0, 1.0)}).subspaces[0]
+    moved = sub.neighbors({"a": 2**60 - 1, "b": 0.5}, np.random.default_rng(0), 0.1, 6)
+    kept = [p["a"] for p in moved if p["a"] == 2**60 - 1]
+    # the unmoved value exactly, not rounded through a float (to 2**60)
+    assert kept and all(p["a"] < 2**60 for p in moved)
+
+
+def test_real_neighbours_clip_their_start_and_refuse_nan():
+    dim = Real(1.0, 10.0, prior="log-uniform")
+    assert all(
+        1.0 <= v < 1.5 for v in dim.neighbors(-1.0, np.random.default_rng(0), 0.1, 3)
+    )
+    with pytest.raises(ValueError, match="NaN"):
+        Real(0.0, 1.0).neighbors(float("nan"), np.random.default_rng(0), 0.1, 3)
