@@ -97,8 +97,10 @@ def propose(
     Returns
     -------
     proposals : list of (int, dict)
-        At most ``n_proposals`` distinct candidates; fewer only if the space
-        has no candidate left that is not excluded.
+        At most ``n_proposals`` distinct candidates, none excluded; fewer
+        when the space has no candidate left that is not excluded, or (a
+        space too large to score whole) when the random pool and its local
+        searches found none: callers fall back to random candidates.
     info : dict
         ``theta`` (fitted GP hyperparameters), ``gp`` (the fitted GP, before
         fantasies), ``acq_values`` (acquisition value of each proposal),
