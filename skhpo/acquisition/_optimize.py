@@ -444,12 +444,13 @@ def _local_search(
         s[taken] = -np.inf
         s = s.reshape(len(cur), m)
         j = np.argmax(s, axis=1)
+        by_subspace = {k: (positions, columns) for k, positions, columns in parts}
         for i in np.flatnonzero(s[np.arange(len(cur)), j] > cur_s):
             row = i * m + j[i]
-            for k, positions, columns in parts:
-                if cur[i][0] == k:
-                    r = int(np.searchsorted(positions, row))
-                    cur[i] = k, [c[r : r + 1] for c in columns]
+            k = cur[i][0]
+            positions, columns = by_subspace[k]
+            r = int(np.searchsorted(positions, row))  # its row in k's batch
+            cur[i] = k, [c[r : r + 1] for c in columns]
             cur_X[i], cur_s[i] = X[row], s[i, j[i]]
     if not len(cur) or not np.isfinite(cur_s.max()):
         return None, None
