@@ -196,7 +196,7 @@ def propose(
             pool.add_parts(space._rvs_codes(n_samples, rng), n_samples)
             for s in _OBS_SCALES:
                 pool.add_parts(*_neighbours(space, seeds, rng, s, _N_OBS_NEIGHBOURS))
-            pool.add_parts(*_batches(_at_bounds(space, k, st) for k, st in seeds))
+            pool.add_parts(*_batches(_at_bounds(pool, k, st) for k, st in seeds))
             finite = False
 
         proposals: list[Candidate] = []
@@ -311,7 +311,11 @@ def _warp_scores(y: np.ndarray) -> np.ndarray:
 def _row_keys(X: np.ndarray) -> list[bytes]:
     """Hashable keys of encoded rows, equal for (numerically) equal rows."""
     X = np.round(np.asarray(X, dtype=float), 9) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return [row.tobytes() for row in X]
+    if X.ndim != 2 or not X.shape[1]:
+        return [row.tobytes() for row in X]
+    # each row as one opaque item: its bytes, without a loop over the rows
+    rows = np.ascontiguousarray(X).view(np.dtype((np.void, X.itemsize * X.shape[1])))
+    return rows.ravel().tolist()
 
 
 Start = tuple[int, list[np.ndarray]]  # a sub-space and one-element code arrays
@@ -366,6 +370,13 @@ class _Pool:
         self.keys: list[bytes] = []
         self.X = np.empty((0, space.n_features))
         self.taken = np.zeros(0, dtype=bool)
+        self._bound_codes: dict[int, list[tuple[int, np.ndarray]]] = {}
+
+    def bound_codes(self, k: int) -> list[tuple[int, np.ndarray]]:
+        """:func:`_bound_codes` of sub-space ``k``, computed once."""
+        if k not in self._bound_codes:
+            self._bound_codes[k] = _bound_codes(self.space, k)
+        return self._bound_codes[k]
 
     def encode(
         self, parts: list[tuple[int, np.ndarray, list[np.ndarray]]], n: int
@@ -458,7 +469,7 @@ def _local_search(
     # reflected at the bounds never reach exactly: try moving one dimension to
     # one of its bounds (one only: moving several at once drives the search
     # into the corners of the space, which cost it the optimum on benchmarks)
-    bounds = [_at_bounds(space, *start) for start in cur]
+    bounds = [_at_bounds(pool, *start) for start in cur]
     owner = [i for i, (_, columns) in enumerate(bounds) if columns and len(columns[0])]
     parts, n = _batches(bounds[i] for i in owner)
     if n:
@@ -477,17 +488,26 @@ def _local_search(
     return pool.candidate(first + i), cur_X[i]
 
 
-def _at_bounds(space: Any, k: int, start: list[np.ndarray]) -> tuple[int, list]:
+def _bound_codes(space: Any, k: int) -> list[tuple[int, np.ndarray]]:
+    """``(j, codes of the two bounds)`` of each bounded numeric dimension of
+    sub-space ``k``."""
+    return [
+        (j, dim._from_unit_codes(np.array([0.0, 1.0])))
+        for j, dim in enumerate(space.subspaces[k].dimensions)
+        # a distribution's tails are no bounds
+        if isinstance(dim, (Real, Integer))
+    ]
+
+
+def _at_bounds(pool: _Pool, k: int, start: list[np.ndarray]) -> tuple[int, list]:
     """Codes of copies of ``start`` with one numeric dimension moved to a
     bound (no rows when there is none to move)."""
-    sub = space.subspaces[k]
-    moves = []
-    for j, dim in enumerate(sub.dimensions):
-        if not isinstance(dim, (Real, Integer)):
-            continue  # a distribution's tails are no bounds
-        for value in dim._from_unit_codes(np.array([0.0, 1.0])):
-            if value != start[j][0]:
-                moves.append((j, value))
+    moves = [
+        (j, value)
+        for j, values in pool.bound_codes(k)
+        for value in values
+        if value != start[j][0]
+    ]
     columns = [np.repeat(c, len(moves)) for c in start]
     for row, (j, value) in enumerate(moves):
         columns[j][row] = value

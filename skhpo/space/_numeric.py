@@ -11,6 +11,7 @@ import numpy as np
 from ._base import Dimension
 from ._utils import (
     check_common_args,
+    clip,
     fmt,
     is_integer_number,
     is_real_number,
@@ -101,7 +102,7 @@ class _Numeric(Dimension):
             ) from None
         if np.any(np.isnan(x)):
             raise ValueError(f"{type(self).__name__}: values must not be NaN")
-        return np.clip(x, self.low, self.high)
+        return clip(x, self.low, self.high)
 
     def _rvs(self, n: int, rng: np.random.Generator) -> list[Any]:
         return self._from_unit(rng.random(n))
@@ -208,7 +209,7 @@ class Real(_Numeric):
             x = np.exp(self._log_low + u * self._log_span)
         else:
             x = self.low + u * (self.high - self.low)
-        x = np.clip(x, self.low, self.high)
+        x = clip(x, self.low, self.high)
         x[u == 0.0] = self.low
         x[u == 1.0] = self.high
         return x
@@ -222,7 +223,7 @@ class Real(_Numeric):
             u = (np.log(x) - self._log_low) / self._log_span
         else:
             u = (x - self.low) / (self.high - self.low)
-        u = np.clip(u, 0.0, 1.0)
+        u = clip(u, 0.0, 1.0)
         # the bounds exactly, however the logarithm rounds (numpy's differs
         # from math.log by an ulp on some releases and processors)
         u[x == self.low] = 0.0
@@ -352,10 +353,10 @@ class Integer(_Numeric):
 
     def _log_values(self, u: np.ndarray) -> np.ndarray:
         x = np.floor(np.exp(self._log_low + u * self._log_span))
-        return np.clip(x, self.low, self.high)
+        return clip(x, self.low, self.high)
 
     def _indices_of(self, u: np.ndarray) -> np.ndarray:
-        return np.clip(np.floor(u * self._n_values), 0, self._n_values - 1)
+        return clip(np.floor(u * self._n_values), 0, self._n_values - 1)
 
     def _to_unit(self, values: list[Any]) -> np.ndarray:
         return self._unit_of(self._as_floats(values))
@@ -369,7 +370,7 @@ class Integer(_Numeric):
             u = (centre - self._log_low) / self._log_span
         else:
             u = (x - self.low + 0.5) / self._n_values
-        return np.clip(u, 0.0, 1.0)
+        return clip(u, 0.0, 1.0)
 
     def _neighbor(self, value: Any, rng: np.random.Generator, scale: float) -> Any:
         # Gaussian step in unit space, then at least one integer away from value.

@@ -88,6 +88,17 @@ def _same_estimator(a: Any, b: Any) -> bool:
     )
 
 
+def clip(x: Any, low: Any, high: Any) -> np.ndarray:
+    """``np.clip(x, low, high)`` for ``low <= high``, without its dispatch.
+
+    The acquisition optimiser clips tens of thousands of small arrays per
+    proposal, where ``np.clip``'s dispatch costs several times the clipping.
+    The values are the same (NaN stays NaN), except that a negative zero at
+    a bound of zero comes out positive.
+    """
+    return np.minimum(np.maximum(x, low), high)
+
+
 def as_unit_array(u: ArrayLike) -> np.ndarray:
     """Validate unit-interval values: a finite 1-d float array, clipped to [0, 1]."""
     arr = np.asarray(u, dtype=float)
@@ -95,7 +106,7 @@ def as_unit_array(u: ArrayLike) -> np.ndarray:
         raise ValueError(f"unit values must be a 1-d array, got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
         raise ValueError("unit values must be finite")
-    return np.clip(arr, 0.0, 1.0)
+    return clip(arr, 0.0, 1.0)
 
 
 def reflect_unit(u: float) -> float:

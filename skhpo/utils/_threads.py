@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
-from threadpoolctl import threadpool_limits
+from typing import Any
+
+from threadpoolctl import ThreadpoolController
+
+_controller: ThreadpoolController | None = None
 
 
-def single_blas_thread() -> threadpool_limits:
+def _blas_controller() -> ThreadpoolController:
+    """The thread pools of the BLAS libraries loaded, found once.
+
+    Finding them walks every shared library of the process (milliseconds,
+    more than a small proposal costs), so it is done on the first call only:
+    numpy's and scipy's BLAS are loaded by then, as skhpo imports both.
+    """
+    global _controller
+    if _controller is None:
+        _controller = ThreadpoolController().select(user_api="blas")
+    return _controller
+
+
+def single_blas_thread() -> Any:
     """Limit BLAS to one thread within a ``with`` block.
 
     Multithreaded BLAS makes the many small linear-algebra calls of a GP fit
@@ -14,8 +31,8 @@ def single_blas_thread() -> threadpool_limits:
 
     Returns
     -------
-    limiter : threadpoolctl.threadpool_limits
-        A context manager restoring the previous limits on exit.
+    limiter : context manager
+        Restores the previous limits on exit.
 
     Examples
     --------
@@ -23,4 +40,4 @@ def single_blas_thread() -> threadpool_limits:
     >>> with single_blas_thread():
     ...     pass
     """
-    return threadpool_limits(limits=1, user_api="blas")
+    return _blas_controller().limit(limits=1)
