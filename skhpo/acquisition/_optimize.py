@@ -57,6 +57,7 @@ def propose(
     exclude: Sequence[Candidate] = (),
     n_samples: int | None = None,
     refit_gp: bool = True,
+    fidelity: np.ndarray | None = None,
 ) -> tuple[list[Candidate], dict]:
     """Propose ``n_proposals`` new candidates by Bayesian optimisation.
 
@@ -93,6 +94,14 @@ def propose(
     refit_gp : bool, default=True
         Fit the GP's hyperparameters; False uses ``gp_theta0`` as it is (the
         posterior is still computed on every observation).
+    fidelity : ndarray of shape (n_obs,), optional
+        The fidelity each score was measured at, in [0, 1] (1: the full
+        resources). The GP then models the score over the candidate and the
+        fidelity, and proposes at full fidelity: scores at every fidelity
+        inform it, as far as they agree with the full ones. The incumbent of
+        the acquisition is the best posterior mean at full fidelity over the
+        observed candidates. The same candidate may appear at several
+        fidelities; observed candidates are still never proposed.
 
     Returns
     -------
@@ -139,6 +148,12 @@ def propose(
         raise ValueError("propose: X_obs_cands and y_obs differ in length")
     if not np.all(np.isfinite(y_obs)):
         raise ValueError("propose: y_obs must be finite")
+    if fidelity is not None:
+        fidelity = np.asarray(fidelity, dtype=float).ravel()
+        if fidelity.shape != y_obs.shape or not np.all(
+            (fidelity >= 0.0) & (fidelity <= 1.0)
+        ):
+            raise ValueError("propose: fidelity needs one value in [0, 1] per score")
     info: dict = {"theta": gp_theta0, "gp": None, "acq_values": [], "fit_time": 0.0}
     with single_blas_thread():
         start = time.perf_counter()
@@ -159,13 +174,21 @@ def propose(
             random_state=int(rng.integers(2**31)),
             optimize=refit_gp or gp_theta0 is None,
         )
-        gp.fit(X_obs[active], y_model, theta0=gp_theta0)
+        if fidelity is None:
+            gp.fit(X_obs[active], y_model, theta0=gp_theta0)
+        else:
+            gp.fit(np.column_stack([X_obs, fidelity])[active], y_model, gp_theta0)
         info.update(theta=gp.theta_, gp=gp, fit_time=time.perf_counter() - start)
 
         start = time.perf_counter()
+        if fidelity is not None:
+            gp = _AtFullFidelity(gp)
         if len(pending):
             gp = gp.condition_on(X_pending, gp.predict(X_pending, return_std=False))
-        best = float(y_model.max())
+        if fidelity is None:
+            best = float(y_model.max())
+        else:
+            best = float(gp.predict(X_obs[active], return_std=False).max())
         xi = params["xi"] * float(y_model.std() or 1.0)
         acq = ACQUISITION_FUNCTIONS[name]
         rank = _RANKING_FUNCTIONS[name]
@@ -178,7 +201,7 @@ def propose(
                 return fn(mean, std, **acq_params)
             return fn(mean, std, best, **acq_params)
 
-        def score(model: GaussianProcess, X: np.ndarray, best: float) -> np.ndarray:
+        def score(model: Any, X: np.ndarray, best: float) -> np.ndarray:
             return evaluate(rank, *model.predict(X), best)
 
         pool = _Pool(space, excluded)
@@ -224,6 +247,24 @@ def propose(
             best = max(best, float(mean[0]))
         info["acq_time"] = time.perf_counter() - start
     return proposals, info
+
+
+class _AtFullFidelity:
+    """A GP over encoded candidates and their fidelity, seen at fidelity 1:
+    ``predict`` and ``condition_on`` take encoded candidates only."""
+
+    def __init__(self, gp: GaussianProcess) -> None:
+        self.gp = gp
+
+    @staticmethod
+    def _full(X: np.ndarray) -> np.ndarray:
+        return np.column_stack([X, np.ones(len(X))])
+
+    def predict(self, X: np.ndarray, return_std: bool = True) -> Any:
+        return self.gp.predict(self._full(X), return_std=return_std)
+
+    def condition_on(self, X: np.ndarray, y: np.ndarray) -> _AtFullFidelity:
+        return _AtFullFidelity(self.gp.condition_on(self._full(X), y))
 
 
 def _active_set(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -434,7 +475,7 @@ def _local_search(
     space: Any,
     pool: _Pool,
     scores: np.ndarray,
-    gp: GaussianProcess,
+    gp: Any,
     score: Any,
     best: float,
     rng: np.random.Generator,

@@ -1,10 +1,12 @@
 """New candidates for multi-fidelity policies: random, or model-based (BOHB).
 
-The model-based sampler (Falkner et al., "BOHB: robust and efficient
+The model-based sampler (after Falkner et al., "BOHB: robust and efficient
 hyperparameter optimization at scale", ICML 2018) draws two thirds of the new
-candidates by expected improvement under a Gaussian process of the scores at
-the highest resource that has enough of them (``n_dims + 2``), the rest at
-random, so that the search keeps exploring.
+candidates by expected improvement at full fidelity, the rest at random, so
+that the search keeps exploring. Where BOHB models only the highest resource
+with enough scores, the Gaussian process here sees the scores of every rung,
+with the resource (on a log scale) as one more input: the first rungs inform
+the proposals from early on, as far as their scores agree with the full ones.
 """
 
 from __future__ import annotations
@@ -28,9 +30,14 @@ class CandidateSampler:
     initial : list of (int, dict), default=None
         Candidates ``(subspace, params)`` drawn first, in order
         (``"initial_params"``).
+    resources : (int, int), default=None
+        The smallest and the largest resource of the schedule, the range of
+        the model's fidelity input; None: those recorded so far.
     """
 
-    def __init__(self, space: Any, kind: str = "random", initial=None) -> None:
+    def __init__(
+        self, space: Any, kind: str = "random", initial=None, resources=None
+    ) -> None:
         if kind not in ("random", "model"):
             raise ValueError(f"kind must be 'random' or 'model', got {kind!r}")
         self.space = space
@@ -40,6 +47,7 @@ class CandidateSampler:
         self._seen: list = []  # every candidate drawn, for exclusion
         self._scores: list[tuple[int, int, int, float]] = []
         self._initial = list(initial or [])
+        self.resources = resources
 
     def record(self, order: int, candidate: int, level: int, score: float) -> None:
         """Candidate ``candidate`` scored ``score`` at resource ``level``;
@@ -69,23 +77,28 @@ class CandidateSampler:
         return numbers
 
     def _by_model(self, n: int, rng: np.random.Generator) -> list:
-        """Up to ``n`` candidates by EI at the highest resource with enough
-        finite scores."""
-        need = self.space.n_dims + 2
-        by_level: dict[int, list[tuple[int, float]]] = {}
-        for _, candidate, level, score in sorted(self._scores):
-            if np.isfinite(score):
-                by_level.setdefault(level, []).append((candidate, score))
-        levels = [lvl for lvl, rows in by_level.items() if len(rows) >= need]
-        if not levels:
+        """Up to ``n`` candidates by EI at full fidelity, once the rungs hold
+        ``n_dims + 2`` finite scores."""
+        rows = [
+            (candidate, level, score)
+            for _, candidate, level, score in sorted(self._scores)
+            if np.isfinite(score)
+        ]
+        if len(rows) < self.space.n_dims + 2:
             return []
-        rows = by_level[max(levels)]
+        levels = np.array([level for _, level, _ in rows], dtype=float)
+        low, high = self.resources or (levels.min(), levels.max())
+        if high > low:
+            fidelity = np.log(np.clip(levels, low, high) / low) / np.log(high / low)
+        else:
+            fidelity = np.ones(len(rows))
         proposals, _ = propose(
             self.space,
-            [self.candidates[c] for c, _ in rows],
-            np.array([v for _, v in rows]),
+            [self.candidates[c] for c, _, _ in rows],
+            np.array([v for _, _, v in rows]),
             n,
             rng=rng,
             exclude=self._seen,
+            fidelity=fidelity,
         )
         return proposals

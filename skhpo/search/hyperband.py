@@ -115,9 +115,10 @@ class HyperbandSearchCV(BaseSearch):
 
     sampler : {"random", "model"}, default="random"
         How new candidates are drawn: from the space's priors, or (as BOHB does)
-        two thirds of them by expected improvement under a Gaussian-process
-        model of the scores at the highest resource with enough results
-        (``n_dims + 2``), the rest at random. With ``"model"`` the synchronous
+        two thirds of them by expected improvement at full fidelity, the rest
+        at random. The Gaussian-process model sees the scores of every rung,
+        with the resource as one more input, once they number ``n_dims + 2``
+        in all. With ``"model"`` the synchronous
         brackets run one after the other, so that each learns from the ones
         before; with ``"random"`` they run side by side.
 
@@ -462,7 +463,13 @@ class HyperbandSearchCV(BaseSearch):
     # ------------------------------------------------------------ search
     def _run_search(self, evaluator):
         seed = bind_search(self, evaluator)
-        sampler = CandidateSampler(self._space, self.sampler, initial=self._initial)
+        levels = [r.n_resources for b in self._brackets for r in b.rungs]
+        sampler = CandidateSampler(
+            self._space,
+            self.sampler,
+            initial=self._initial,
+            resources=(min(levels), max(levels)),
+        )
         continues = self._fidelity.continues
         if self.asynchronous:
             policy = AsyncHyperbandPolicy(

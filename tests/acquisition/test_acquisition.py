@@ -89,10 +89,14 @@ def test_get_acquisition():
 
 
 def test_single_blas_thread():
-    with single_blas_thread():
-        assert all(
-            i["num_threads"] == 1 for i in threadpool_info() if i["user_api"] == "blas"
-        )
+    def blas_threads():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    for _ in range(2):  # the pools are found once, limited every time
+        with single_blas_thread():
+            assert blas_threads() and all(n == 1 for n in blas_threads())
+        assert blas_threads() == before
 
 
 def test_warp_scores_is_monotone_and_tames_outliers():
@@ -293,6 +297,40 @@ def test_invalid_arguments():
         propose(
             space, cands, np.array([0.0, np.inf, 1.0]), 1, rng=np.random.default_rng(0)
         )
+    for fidelity in ([0.0, 1.0], [0.0, 0.5, 1.5]):
+        with pytest.raises(ValueError, match="fidelity"):
+            propose(
+                space, cands, ys, 1, rng=np.random.default_rng(0), fidelity=fidelity
+            )
+
+
+def test_scores_at_lower_fidelity_guide_proposals_at_full_fidelity():
+    # f(x) = -(x - 0.7)^2; the first rung sees it shifted down and the full
+    # fidelity has only two candidates, both far from the optimum: from
+    # those two alone the optimum cannot be found, with the first rung it can
+    space = check_space({"x": Real(0.0, 1.0)})
+    low_x = [0.0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.0]
+    full_x = [0.05, 0.25]
+    observed = [(0, {"x": x}) for x in low_x + full_x]
+    f = -((np.array(low_x + full_x) - 0.7) ** 2)
+    fidelity = np.array([0.0] * len(low_x) + [1.0] * len(full_x))
+    scores = f - 0.3 * (1.0 - fidelity)
+    for seed in range(3):
+        proposals, info = propose(
+            space,
+            observed,
+            scores,
+            1,
+            rng=np.random.default_rng(seed),
+            fidelity=fidelity,
+        )
+        assert abs(proposals[0][1]["x"] - 0.7) < 0.1
+        assert info["gp"].X_train_.shape == (len(observed), 2)
+    # the same candidates at full fidelity alone point elsewhere
+    alone, _ = propose(
+        space, observed[-2:], scores[-2:], 1, rng=np.random.default_rng(0)
+    )
+    assert abs(alone[0][1]["x"] - 0.7) > 0.1
 
 
 def test_optimum_on_a_bound_is_proposed_exactly():

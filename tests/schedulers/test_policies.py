@@ -192,7 +192,8 @@ def test_bayes_refits_its_model_on_a_schedule_of_observations():
     policy = _bayes(lag=2)
     assert policy._refit_due(5)  # no hyperparameters yet
     policy.theta, policy._refit_at = np.zeros(3), 50
-    assert policy._refit_due(51)  # few in flight: every new observation
+    # few in flight: every second new observation
+    assert not policy._refit_due(51) and policy._refit_due(52)
     many = _bayes(lag=32)
     many.theta, many._refit_at = np.zeros(3), 50
     assert not many._refit_due(57) and many._refit_due(58)  # every lag / 4
@@ -229,6 +230,23 @@ def test_hyperband_runs_the_planned_rungs_and_promotes_the_best():
             promoted = {t.extra["candidate"] for t in by_rung[(b, i + 1)]}
             ranked = sorted(trials, key=lambda t: -quality(t.params))
             assert promoted == {t.extra["candidate"] for t in ranked[: len(promoted)]}
+
+
+def test_model_sampler_learns_from_every_rung():
+    # n_dims + 2 = 5 scores, none of the rungs holding that many: the model
+    # still proposes, from the scores of both rungs
+    rng = np.random.default_rng(0)
+    sampler = CandidateSampler(SPACE, "model", resources=(1, 9))
+    first = sampler.draw(4, rng)
+    assert sampler.sources == ["random"] * 4
+    for order, c in enumerate(first):
+        sampler.record(order, c, 1, quality(sampler.candidates[c][1]) - 0.2)
+    assert sampler.draw(3, rng) and set(sampler.sources[4:]) == {"random"}
+    sampler.record(4, first[0], 9, quality(sampler.candidates[first[0]][1]))
+    drawn = sampler.draw(3, rng)
+    assert [sampler.sources[c] for c in drawn] == ["model", "model", "random"]
+    seen = [sampler.candidates[c] for c in range(len(sampler.candidates))]
+    assert len({repr(c) for c in seen}) == len(seen)  # nothing drawn twice
 
 
 def test_hyperband_refit_resources_continue_nothing():
