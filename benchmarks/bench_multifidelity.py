@@ -28,13 +28,14 @@ Hyperband's outer loop draws new candidates):
   many first-rung candidates as Hyperband's most aggressive bracket;
 - ``optuna``: an Optuna study (TPE) with its successive-halving pruner over
   the same rungs, the objective training each fold's model rung by rung as
-  Optuna's users write it, two trials at a time.
+  Optuna's users write it, two trials at a time (threads).
 
 Time to reach: for the skhpo searches, the moment the first candidate at full
 fidelity with a mean CV score at the bar had all its folds scored (read in
 the workers by a second scorer), plus the earlier runs whole; for halving,
 the wall time of the run that reached it plus the earlier ones; for Optuna,
-the moment the first complete trial at the bar finished. Target (model
+the moment the first complete (not pruned) trial at the bar finished; a
+reach after the budget does not count for any method. Target (model
 quality issue): every seed reaches the bar, and the median over seeds of
 time to reach / random search's wall time is at most one third.
 
@@ -229,7 +230,9 @@ def run_hyperband(task, seed, X, y, bar, budget, model=False, max_runs=20):
         found = _first_reach(search, task, bar, started)
         runs += 1
         if found is not None:
-            return spent + min(found, wall), runs, best
+            reach = spent + min(found, wall)
+            # the last round of fits may end past max_time: no reach after it
+            return (reach if reach <= budget else np.inf), runs, best
         spent += wall
     return np.inf, runs, best
 
@@ -241,7 +244,8 @@ def run_halving(task, seed, X, y, bar, budget, max_runs=20):
     spent, runs, best = 0.0, 0, -np.inf
     while spent < budget and runs < max_runs:
         search = HalvingRandomSearchCV(
-            task.estimator(),
+            # no early stopping: exactly the rung's epochs, as random search
+            task.estimator(task.max_r),
             task.space(),
             n_candidates=task.max_r // task.min_r,
             resource=task.max_iter,
@@ -262,7 +266,8 @@ def run_halving(task, seed, X, y, bar, budget, max_runs=20):
         )
         best = max(best, score)
         if score >= bar:
-            return spent + wall, runs, best
+            # a run that ends past the budget does not count
+            return (spent + wall if spent + wall <= budget else np.inf), runs, best
         spent += wall
     return np.inf, runs, best
 
@@ -323,7 +328,9 @@ def run_optuna(task, seed, X, y, bar, budget):
     reached = []
 
     def stop_at_bar(study, trial):
-        if trial.value is not None and trial.value >= bar and not reached:
+        # a pruned trial keeps its last intermediate value: complete ones only
+        complete = trial.state == optuna.trial.TrialState.COMPLETE
+        if complete and trial.value >= bar and not reached:
             reached.append(time.perf_counter() - start)
             study.stop()
 
@@ -336,7 +343,9 @@ def run_optuna(task, seed, X, y, bar, budget):
     )
     start = time.perf_counter()
     study.optimize(objective, timeout=budget, n_jobs=N_JOBS, callbacks=[stop_at_bar])
-    complete = [t.value for t in study.trials if t.value is not None]
+    complete = [
+        t.value for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE
+    ]
     best = max(complete) if complete else -np.inf
     # a trial that ends after the timeout is not cut short: it does not count
     reach = reached[0] if reached and reached[0] <= budget else np.inf

@@ -67,9 +67,9 @@ class BayesPolicy(Policy):
     Failed candidates (NaN scores) are shown to the model with the worst
     finite score, so that it avoids their region. The GP's hyperparameters
     are fitted up to 100 observations whenever ``max(2, lag / 4)`` new ones
-    have come (every second observation when ``lag`` is at most 8), then
-    each time the observations have grown by a quarter; the proposals in
-    between reuse them. Each proposal's extra
+    have come (every second observation when ``lag`` is at most 8; with
+    several objectives ``max(1, lag / 4)``), then each time the observations
+    have grown by a quarter; the proposals in between reuse them. Each proposal's extra
     columns are ``batch`` (``k // lag``) and ``proposed_by`` (``"initial"``,
     ``"model"``, ``"random"`` or ``"grid"``).
     """
@@ -150,13 +150,14 @@ class BayesPolicy(Policy):
             [v for _, v in self.prior] + [self.scores[i] for i in observed],
             dtype=float,
         )
-        if y.ndim == 2:  # several objectives: this proposal's scalarisation
+        several = y.ndim == 2
+        if several:  # several objectives: this proposal's scalarisation
             y = scalarise(y, np.random.default_rng([self.seed, 3, k]))
         tried = [c for c, _ in self.prior] + self.candidates
         if np.isfinite(y).sum() >= 2:
             y[~np.isfinite(y)] = np.nanmin(y)
             seen = set(observed)
-            refit = self._refit_due(len(y))
+            refit = self._refit_due(len(y), every=1 if several else _REFIT_EVERY)
             proposals, info = propose(
                 self.space,
                 [c for c, _ in self.prior] + [self.candidates[i] for i in observed],
@@ -177,11 +178,14 @@ class BayesPolicy(Policy):
         found = random_candidates(self.space, 1, rng, exclude=tried)
         return (found[0], "random") if found else None
 
-    def _refit_due(self, n_observed: int) -> bool:
+    def _refit_due(self, n_observed: int, every: int = _REFIT_EVERY) -> bool:
         """Whether this proposal fits the GP's hyperparameters.
 
         Up to ``_REFIT_ALWAYS`` observations, whenever ``lag / 4`` new ones
-        have come, and at least ``_REFIT_EVERY``; then each time they have
+        have come, and at least ``every`` (``_REFIT_EVERY``; 1 with several
+        objectives, whose scalarisation changes at every proposal, so that
+        hyperparameters fitted to one weighting are not reused for the
+        next); then each time they have
         grown by ``_REFIT_GROWTH``: they change little by then, and a fit
         costs far more than a proposal, which many workers need in quick
         succession. (Every second observation instead of every one halved the
@@ -192,7 +196,7 @@ class BayesPolicy(Policy):
             return True
         if n_observed < _REFIT_ALWAYS:
             new = n_observed - self._refit_at
-            return new >= max(_REFIT_EVERY, math.ceil(self.lag / 4))
+            return new >= max(every, math.ceil(self.lag / 4))
         return n_observed >= _REFIT_GROWTH * self._refit_at
 
     # -------------------------------------------------------------- tell

@@ -93,8 +93,10 @@ def clip(x: Any, low: Any, high: Any) -> np.ndarray:
 
     The acquisition optimiser clips tens of thousands of small arrays per
     proposal, where ``np.clip``'s dispatch costs several times the clipping.
-    The values are the same (NaN stays NaN), except that a negative zero at
-    a bound of zero comes out positive.
+    For float arrays the values are the same (NaN stays NaN), except that a
+    negative zero at a bound of zero comes out positive. An integer array
+    with a bound beyond its dtype raises ``OverflowError`` where ``np.clip``
+    does not: callers pass floats.
     """
     return np.minimum(np.maximum(x, low), high)
 

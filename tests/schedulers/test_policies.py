@@ -194,6 +194,7 @@ def test_bayes_refits_its_model_on_a_schedule_of_observations():
     policy.theta, policy._refit_at = np.zeros(3), 50
     # few in flight: every second new observation
     assert not policy._refit_due(51) and policy._refit_due(52)
+    assert policy._refit_due(51, every=1)  # several objectives: every one
     many = _bayes(lag=32)
     many.theta, many._refit_at = np.zeros(3), 50
     assert not many._refit_due(57) and many._refit_due(58)  # every lag / 4
