@@ -110,11 +110,12 @@ def _clock(estimator, X, y):
     return time.time()
 
 
-def _first_reach(search, target, started):
+def _first_reach(search, target, started, full=EPOCHS):
     """Seconds from ``started`` until ``search`` scored its first candidate at
-    full fidelity reaching ``target`` (all folds), or None."""
+    full fidelity (``full`` resources) reaching ``target`` (all folds), or
+    None."""
     res = search.cv_results_
-    hits = (res["n_resources"] == EPOCHS) & (res["mean_test_score"] >= target)
+    hits = (res["n_resources"] == full) & (res["mean_test_score"] >= target)
     if not hits.any():
         return None
     clocks = [res[f"split{k}_test_clock"] for k in range(search.n_splits_)]

@@ -58,7 +58,7 @@ import time
 
 import _common
 import numpy as np
-from bench_hyperband import _clock, _warm_up
+from bench_hyperband import _clock, _first_reach, _timed_fit, _warm_up
 from scipy.stats import loguniform, randint
 
 from skhpo import HyperbandSearchCV
@@ -175,12 +175,6 @@ class Task:
         return out
 
 
-def _timed_fit(search, X, y):
-    start = time.perf_counter()
-    search.fit(X, y)
-    return time.perf_counter() - start
-
-
 def _hyperband(task, seed, max_time, model=False):
     return HyperbandSearchCV(
         task.estimator(),
@@ -201,19 +195,6 @@ def _hyperband(task, seed, max_time, model=False):
     )
 
 
-def _first_reach(search, task, bar, started):
-    """Seconds from ``started`` until ``search`` had scored every fold of its
-    first candidate at full fidelity with a mean score at ``bar``, or None."""
-    res = search.cv_results_
-    hits = (np.asarray(res["n_resources"]) == task.max_r) & (
-        res["mean_test_score"] >= bar
-    )
-    if not hits.any():
-        return None
-    clocks = [res[f"split{k}_test_clock"] for k in range(N_FOLDS)]
-    return float(np.max(clocks, axis=0)[hits].min() - started)
-
-
 # ------------------------------------------------------------------- methods
 def run_hyperband(task, seed, X, y, bar, budget, model=False, max_runs=20):
     """Hyperband runs with new seeds until one reaches ``bar`` or the budget
@@ -227,7 +208,7 @@ def run_hyperband(task, seed, X, y, bar, budget, model=False, max_runs=20):
         full = np.asarray(res["n_resources"]) == task.max_r
         if full.any():
             best = max(best, float(np.nanmax(res["mean_test_score"][full])))
-        found = _first_reach(search, task, bar, started)
+        found = _first_reach(search, bar, started, full=task.max_r)
         runs += 1
         if found is not None:
             reach = spent + min(found, wall)

@@ -174,10 +174,8 @@ def propose(
             random_state=int(rng.integers(2**31)),
             optimize=refit_gp or gp_theta0 is None,
         )
-        if fidelity is None:
-            gp.fit(X_obs[active], y_model, theta0=gp_theta0)
-        else:
-            gp.fit(np.column_stack([X_obs, fidelity])[active], y_model, gp_theta0)
+        X_model = X_obs if fidelity is None else np.column_stack([X_obs, fidelity])
+        gp.fit(X_model[active], y_model, theta0=gp_theta0)
         info.update(theta=gp.theta_, gp=gp, fit_time=time.perf_counter() - start)
 
         start = time.perf_counter()

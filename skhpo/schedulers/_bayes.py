@@ -69,9 +69,9 @@ class BayesPolicy(Policy):
     are fitted up to 100 observations whenever ``max(2, lag / 4)`` new ones
     have come (every second observation when ``lag`` is at most 8; with
     several objectives ``max(1, lag / 4)``), then each time the observations
-    have grown by a quarter; the proposals in between reuse them. Each proposal's extra
-    columns are ``batch`` (``k // lag``) and ``proposed_by`` (``"initial"``,
-    ``"model"``, ``"random"`` or ``"grid"``).
+    have grown by a quarter; the proposals in between reuse them. Each
+    proposal's extra columns are ``batch`` (``k // lag``) and ``proposed_by``
+    (``"initial"``, ``"model"``, ``"random"`` or ``"grid"``).
     """
 
     def __init__(
