@@ -85,12 +85,7 @@ def leaf_boxes(
         for f, edges in snap.items():
             at = feature == f
             if at.any():
-                i = np.clip(np.searchsorted(edges, threshold[at]), 1, len(edges) - 1)
-                below, above = edges[i - 1], edges[i]
-                nearer = np.where(
-                    threshold[at] - below < above - threshold[at], below, above
-                )
-                threshold[at] = nearer
+                threshold[at] = nearest_edge(edges, threshold[at])
     n_nodes = tree.node_count
     low = np.zeros((n_nodes, n_features))
     high = np.ones((n_nodes, n_features))
@@ -112,6 +107,13 @@ def leaf_boxes(
     low, high = low[leaves], high[leaves]
     volume = np.prod(high - low, axis=1)
     return LeafBoxes(low, high, tree.value[leaves, 0, 0].astype(float), volume)
+
+
+def nearest_edge(edges: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The edge of ``edges`` (sorted) nearest to each threshold ``t``."""
+    i = np.clip(np.searchsorted(edges, t), 1, len(edges) - 1)
+    below, above = edges[i - 1], edges[i]
+    return np.where(t - below < above - t, below, above)
 
 
 def _cells(boxes: LeafBoxes, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -331,7 +333,6 @@ def decompose_forest(
     """
     d, n_trees, n_pairs = len(cells), len(trees), len(pairs)
     mids = [0.5 * (e[1:] + e[:-1]) for e in cells]
-    widths = [np.diff(e) for e in cells]
     curves = [np.zeros(len(m)) for m in mids]
     surfaces = [np.zeros((len(mids[i]), len(mids[j]))) for i, j in pairs]
     tree_main = np.zeros((n_trees, d))
@@ -356,15 +357,57 @@ def decompose_forest(
     tree_pairs = np.clip(tree_pairs, 0.0, None)
 
     mean = float(np.mean([t.mean for t in trees]))
-    if _flat(variance, mean):
-        zeros = np.zeros(d), np.zeros(n_pairs)
-        return ForestDecomposition(*zeros, 0.0, tree_main, tree_pairs, tree_variance)
-    main_var = np.array(
-        [widths[i] @ (curves[i] / n_trees - mean) ** 2 for i in range(d)]
+    main, pair = shares_of_marginals(
+        [c / n_trees for c in curves],
+        [sf / n_trees for sf in surfaces],
+        cells,
+        pairs,
+        mean,
+        variance,
     )
+    if _flat(variance, mean):
+        variance = 0.0
+    return ForestDecomposition(
+        main, pair, variance, tree_main, tree_pairs, tree_variance
+    )
+
+
+def shares_of_marginals(
+    curves: list[np.ndarray],
+    surfaces: list[np.ndarray],
+    cells: list[np.ndarray],
+    pairs: list[tuple[int, int]],
+    mean: float,
+    variance: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Main-effect and pairwise shares of a function from its marginals.
+
+    Parameters
+    ----------
+    curves : list of ndarray
+        Each input's marginal at the midpoints of its ``cells``.
+    surfaces : list of ndarray
+        Each pair's marginal on the midpoints of both inputs' cells.
+    cells : list of ndarray
+        For each input, sorted edges from 0 to 1.
+    pairs : list of (int, int)
+    mean, variance : float
+        The function's mean and total variance over the unit cube.
+
+    Returns
+    -------
+    main : ndarray of shape (n_features,)
+    pairs : ndarray of shape (n_pairs,)
+        Both 0 for a constant function.
+    """
+    d = len(cells)
+    if _flat(variance, mean):
+        return np.zeros(d), np.zeros(len(pairs))
+    widths = [np.diff(e) for e in cells]
+    main_var = np.array([widths[i] @ (curves[i] - mean) ** 2 for i in range(d)])
     pair_var = np.array(
         [
-            np.sum(np.outer(widths[i], widths[j]) * (surfaces[p] / n_trees - mean) ** 2)
+            np.sum(np.outer(widths[i], widths[j]) * (surfaces[p] - mean) ** 2)
             - main_var[i]
             - main_var[j]
             for p, (i, j) in enumerate(pairs)
@@ -376,6 +419,4 @@ def decompose_forest(
     total = main.sum() + pair.sum()
     if total > 1.0:
         main, pair = main / total, pair / total
-    return ForestDecomposition(
-        main, pair, variance, tree_main, tree_pairs, tree_variance
-    )
+    return main, pair

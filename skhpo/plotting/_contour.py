@@ -7,7 +7,7 @@ import pandas as pd
 from sklearn.utils import Bunch, check_random_state
 
 from ..importance._inputs import check_int, read_finished, score_name
-from ..importance._surrogate import fit_surrogate
+from ..importance._surrogate import check_surrogate, fit_surrogate
 from ..space._utils import to_python
 from ._base import check_matplotlib_support, figure_axes, short_names
 from ._candidates import (
@@ -31,8 +31,16 @@ def _grid(axis) -> tuple[np.ndarray, list]:
 
 
 def _surrogate_contour(
-    search_or_cv_results, params, metric, n_resources, n_trees, random_state, who
+    search_or_cv_results,
+    params,
+    metric,
+    n_resources,
+    surrogate,
+    n_trees,
+    random_state,
+    who,
 ):
+    check_surrogate(surrogate, who)
     check_int(n_trees, "n_trees", 1, who)
     try:
         check_random_state(random_state)
@@ -51,14 +59,14 @@ def _surrogate_contour(
             + (f" (left out: {finished.left_out})" if finished.left_out else "")
         )
     names = check_params(params, finished, who, n=None if params is None else 2)
-    surrogate = fit_surrogate(finished, n_trees, random_state)
-    shares = surrogate.main_effects()
+    model = fit_surrogate(finished, n_trees, random_state, surrogate)
+    shares = model.main_effects()
     if params is None:  # the two most important, the most important first
         top = np.argsort(-shares, kind="stable")[:2]
         names = [finished.names[k] for k in top]
     i, j = (finished.names.index(n) for n in names)
     (ui, xs), (uj, ys) = _grid(finished.axes[i]), _grid(finished.axes[j])
-    mean, std = surrogate.pair_marginal(i, j, ui, uj)
+    mean, std = model.pair_marginal(i, j, ui, uj)
     index = pd.Index(finished.labels[finished.rows], name="candidate")
     points = pd.DataFrame(
         {
@@ -90,14 +98,15 @@ def surrogate_contour(
     *,
     metric=None,
     n_resources="auto",
+    surrogate="auto",
     n_trees=64,
     random_state=0,
 ):
     """The surrogate's mean score over a grid of two hyperparameters.
 
     The surrogate is the one of :func:`~skhpo.importance.importance_report`
-    (extremely randomised trees fitted to the finished candidates' mean
-    test scores, each hyperparameter in the measure it was sampled in);
+    (trees fitted to the finished candidates' mean test scores, each
+    hyperparameter in the measure it was sampled in);
     the surface is its exact marginal over the pair: every other
     hyperparameter averaged over its measure, as functional ANOVA does.
 
@@ -114,8 +123,11 @@ def surrogate_contour(
     n_resources : "auto" or number, default="auto"
         For multi-fidelity results, the resource level whose rows are used,
         as in :func:`~skhpo.importance.importance_report`.
+    surrogate : {"auto", "extra-trees", "boosting"}, default="auto"
+        The model fitted to the scores, as in
+        :func:`~skhpo.importance.importance_report`.
     n_trees : int, default=64
-        Trees of the surrogate.
+        Trees of the extra-trees surrogate.
     random_state : int, RandomState instance or None, default=0
         Seeds the surrogate.
 
@@ -127,7 +139,8 @@ def surrogate_contour(
           continuous range, 64 points in its measure and both ends; for
           values that are cells, each value in its order on the axis);
         - ``mean``, ``std``: ndarrays of shape ``(len(y), len(x))``, the
-          surrogate's mean score and its spread across the trees;
+          surrogate's mean score and its spread (across the trees, or the
+          models of the cross-validation for the boosted surrogate);
         - ``axes``: how each is drawn, as in :func:`search_candidates`;
         - ``points``: a DataFrame of the finished candidates used (indexed
           by their label in ``cv_results_``): both values and ``score``;
@@ -166,6 +179,7 @@ def surrogate_contour(
         params,
         metric,
         n_resources,
+        surrogate,
         n_trees,
         random_state,
         "surrogate_contour",
@@ -267,6 +281,7 @@ class ContourDisplay:
         *,
         metric=None,
         n_resources="auto",
+        surrogate="auto",
         n_trees=64,
         random_state=0,
         ax=None,
@@ -286,8 +301,11 @@ class ContourDisplay:
         n_resources : "auto" or number, default="auto"
             For multi-fidelity results, the resource level whose rows are
             used, as in :func:`~skhpo.importance.importance_report`.
+        surrogate : {"auto", "extra-trees", "boosting"}, default="auto"
+            The model fitted to the scores, as in
+            :func:`~skhpo.importance.importance_report`.
         n_trees : int, default=64
-            Trees of the surrogate.
+            Trees of the extra-trees surrogate.
         random_state : int, RandomState instance or None, default=0
             Seeds the surrogate.
         ax : matplotlib Axes, default=None
@@ -305,6 +323,7 @@ class ContourDisplay:
             params,
             metric,
             n_resources,
+            surrogate,
             n_trees,
             random_state,
             who,
