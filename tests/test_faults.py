@@ -46,13 +46,25 @@ def _lines(log):
         return [line.split() for line in file if line.strip()]
 
 
-def _wait_for(predicate, timeout, what):
+def _wait_for(predicate, timeout, what, process=None):
+    """Poll ``predicate`` until it holds; on timeout, fail saying what was
+    awaited (and, given the search's ``process``, what it printed)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
+        if process is not None and process.poll() is not None:
+            break
         time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+    message = f"timed out waiting for {what} ({timeout} s)"
+    if process is not None:
+        if process.poll() is None:
+            process.kill()
+        else:
+            message = f"the search exited ({process.returncode}) before {what}"
+        out, err = process.communicate(timeout=30)
+        message += f"; stdout: {out[-1000:]!r}; stderr: {err[-3000:]!r}"
+    raise AssertionError(message)
 
 
 def _report(process, timeout=60):
@@ -150,15 +162,14 @@ def test_a_hanging_fit_holds_back_no_other_candidate(tmp_path):
     log = tmp_path / "fits.log"
     n_iter = 16
     process = _start("hang-one", log, "--n-iter", str(n_iter))
-    # every fit ends but the hanging one: 2 folds per candidate
-    _wait_for(
-        lambda: sum(line[0] == "end" for line in _lines(log)) == 2 * n_iter - 1,
-        90,
-        "every other fit",
-    )
+
+    def every_other_fit_ended():  # 2 folds per candidate, one of them hangs
+        return sum(line[0] == "end" for line in _lines(log)) == 2 * n_iter - 1
+
+    _wait_for(every_other_fit_ended, 180, "every other fit to end", process)
     assert sum(line[0] == "hang" for line in _lines(log)) == 1
     process.send_signal(signal.SIGINT)
-    report = _report(process)
+    report = _report(process, timeout=120)
     assert report["interrupted"] and report["rows"] == n_iter - 1
 
 
