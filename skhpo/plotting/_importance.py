@@ -44,7 +44,7 @@ class ImportanceDisplay:
     importance : pandas.Series
         Main-effect share per hyperparameter.
     importance_std : pandas.Series
-        Spread of each share across the trees of the surrogate.
+        Spread of each share (``importance_std`` of the report).
     interactions : pandas.DataFrame, default=None
         Pairs (index ``"a:b"``) with ``importance`` and ``importance_std``.
     method : str, default=None
@@ -371,7 +371,7 @@ class MarginalDisplay:
         )
 
     def plot(self, ax=None, n_cols=3):
-        """Draw one panel per hyperparameter, the spread across trees shaded.
+        """Draw one panel per hyperparameter, the surrogate's spread shaded.
 
         Every panel gets the same vertical range, so that the curves of
         hyperparameters that matter little look flat beside those that matter.
