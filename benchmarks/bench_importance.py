@@ -281,7 +281,7 @@ def run_skhpo(name, params, scores, seed, surrogate="auto"):
     elapsed = time.perf_counter() - start
     found = report["importance"].to_dict()
     pairs = {k: v["importance"] for k, v in report.attrs["interactions"].items()}
-    boosted = "boosted" in report.attrs["method"]
+    boosted = report.attrs["surrogate"]["kind"] == "boosting"
     return found, pairs, elapsed, boosted
 
 

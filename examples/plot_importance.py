@@ -50,12 +50,13 @@ for name, value in search.best_params_.items():
 # %%
 # Which hyperparameters mattered
 # ------------------------------
-# :func:`~skhpo.importance.importance_report` fits a forest to the
-# candidates' mean scores and splits the variance of its predictions between
-# the hyperparameters (functional ANOVA), each integrated over the measure it
-# was sampled in: the learning rate and the L2 penalty in log space. When the
-# best value of a hyperparameter lies at the edge of its range, the report
-# warns (:class:`~skhpo.importance.SearchRangeEdgeWarning`) and fills the
+# :func:`~skhpo.importance.importance_report` fits a forest (with fewer than
+# 50 candidates, as here) to the candidates' mean scores and splits the
+# variance of its predictions between the hyperparameters (functional
+# ANOVA), each integrated over the measure it was sampled in: the learning
+# rate and the L2 penalty in log space. When the best value of a
+# hyperparameter lies at the edge of its range, the report warns
+# (:class:`~skhpo.importance.SearchRangeEdgeWarning`) and fills the
 # ``at_edge`` column: the range may be too narrow. The warnings are printed
 # here.
 import warnings

@@ -106,10 +106,10 @@ history = HistoryDisplay.from_search(search)
 # %%
 # What it learnt
 # --------------
-# :class:`~skhpo.plotting.ContourDisplay` fits a forest to the candidates'
-# scores and draws its mean score over the two most important
-# hyperparameters, the others averaged, as the importance report does; the
-# evaluated candidates are drawn on top.
+# :class:`~skhpo.plotting.ContourDisplay` fits a surrogate (here, with fewer
+# than 50 candidates, a forest) to the candidates' scores and draws its mean
+# score over the two most important hyperparameters, the others averaged, as
+# the importance report does; the evaluated candidates are drawn on top.
 contour = ContourDisplay.from_search(search)
 print("The surface is drawn over {} and {}".format(*contour.contour.params))
 

@@ -99,7 +99,8 @@ with pd.option_context("display.max_colwidth", 90, "display.width", 160):
 #
 # Which hyperparameters mattered
 # ------------------------------
-# The importance report fits a forest of extra trees to the candidates' mean
+# The importance report fits a forest of extra trees (below 50 candidates;
+# from 50, boosted trees when they predict better) to the candidates' mean
 # scores and splits the variance of its predictions between the hyperparameters
 # (functional ANOVA): ``importance`` is a hyperparameter's own share,
 # ``interaction`` the share it has in common with others, and the ``_std``

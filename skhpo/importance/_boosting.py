@@ -1,13 +1,16 @@
 """Gradient boosting of depth-two trees, fitted in the unit cube for the analyses.
 
-A boosted sum of shallow trees is additive plus pairwise by construction, so
-it follows a kinked or step-shaped effect of one hyperparameter as closely as
-its candidates allow, where a forest of deep trees averages it with its
-neighbours in every other dimension. Each round fits one tree of depth two to
-the residuals by least squares (the split of largest variance reduction over
-every input, among positions between distinct values that leave at least
-``min_leaf`` candidates on each side); its leaf means, shrunk by the learning
-rate, are added to the fit.
+A boosted sum of shallow trees is a sum of terms of few inputs (each tree
+depends on at most three, mostly on one or two), so it follows a kinked or
+step-shaped effect of one hyperparameter as closely as its candidates allow,
+where a forest of deep trees averages it with its neighbours in every other
+dimension. Each round fits one tree of depth two to the residuals by least
+squares, as scikit-learn's ``GradientBoostingRegressor(max_depth=2)`` does:
+at each node, the split of largest variance reduction over every input,
+among positions between distinct values that leave at least ``min_leaf``
+candidates on each side; the tree's leaf means, shrunk by the learning rate,
+are added to the fit. Boosting stops early when a whole tree no longer
+reduces the squared error.
 
 The trees are then summed into *components*, one per set of inputs that some
 tree splits on: each component is a piecewise-constant function on the grid
@@ -19,7 +22,7 @@ function) is exact up to the grid it is read on, as for the forest in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -48,10 +51,6 @@ class Boosted:
     def __len__(self) -> int:
         return len(self.root)
 
-    def head(self, k: int) -> Boosted:
-        """The sum of the first ``k`` trees."""
-        return replace(self.head_of(np.arange(k)), offset=self.offset)
-
     def tree_values(self, X: np.ndarray) -> np.ndarray:
         """Each tree's value at each row of ``X``, shape (n_rows, n_trees)."""
         X = np.asarray(X, dtype=float)
@@ -65,9 +64,18 @@ class Boosted:
     def predict(self, X: np.ndarray) -> np.ndarray:
         return self.offset + self.tree_values(X).sum(axis=1)
 
-    def components(
-        self, n_features: int, snap: dict[int, np.ndarray] | None = None
-    ) -> list[Component]:
+    def subset(self, trees: np.ndarray) -> Boosted:
+        """The sum of the trees at positions ``trees``, with the same offset."""
+        return Boosted(
+            self.offset,
+            self.root[trees],
+            self.cut[trees],
+            self.child[trees],
+            self.child_cut[trees],
+            self.value[trees],
+        )
+
+    def components(self, snap: dict[int, np.ndarray] | None = None) -> list[Component]:
         """The trees summed per set of split inputs.
 
         The components' sum is the fit minus ``offset``. Thresholds of inputs
@@ -80,43 +88,49 @@ class Boosted:
             cut[at] = nearest_edge(edges, cut[at])
             at = self.child == f
             child_cut[at] = nearest_edge(edges, child_cut[at])
-        snapped = Boosted(0.0, self.root, cut, self.child, child_cut, self.value)
         groups: dict[tuple[int, ...], list[int]] = {}
         for k in range(len(self)):
             used = {int(self.root[k]), *(int(c) for c in self.child[k] if c >= 0)}
             groups.setdefault(tuple(sorted(used)), []).append(k)
         parts = []
         for features, trees in groups.items():
-            trees = np.array(trees)
             grids = []
             for f in features:
-                cuts = np.concatenate(
-                    [
-                        cut[trees][self.root[trees] == f],
-                        child_cut[trees][self.child[trees] == f],
-                    ]
-                )
+                cuts = [cut[k] for k in trees if self.root[k] == f]
+                cuts += [
+                    c
+                    for k in trees
+                    for g, c in zip(self.child[k], child_cut[k])
+                    if g == f
+                ]
                 grids.append(np.unique(np.concatenate([[0.0, 1.0], cuts])))
-            # Evaluate the group's trees at the centre of every grid cell.
-            mids = [0.5 * (g[1:] + g[:-1]) for g in grids]
-            mesh = np.meshgrid(*mids, indexing="ij")
-            U = np.full((mesh[0].size, n_features), 0.5)
-            for f, m in zip(features, mesh):
-                U[:, f] = m.ravel()
-            value = snapped.head_of(trees).tree_values(U).sum(axis=1)
-            parts.append(Component(features, grids, value.reshape(mesh[0].shape)))
+            axis = {f: a for a, f in enumerate(features)}
+            values = np.zeros(tuple(len(g) - 1 for g in grids))
+            for k in trees:
+                # Each leaf is a block of grid cells: add its value there.
+                for side in (0, 1):
+                    block = [slice(None)] * len(features)
+                    a = axis[int(self.root[k])]
+                    edge = np.searchsorted(grids[a], cut[k])
+                    block[a] = slice(0, edge) if side == 0 else slice(edge, None)
+                    g = int(self.child[k, side])
+                    if g < 0:
+                        values[tuple(block)] += self.value[k, 2 * side]
+                        continue
+                    b = axis[g]
+                    edge = np.searchsorted(grids[b], child_cut[k, side])
+                    outer = block[b]
+                    for leaf, inner in enumerate((slice(0, edge), slice(edge, None))):
+                        block[b] = _intersect(outer, inner, len(grids[b]) - 1)
+                        values[tuple(block)] += self.value[k, 2 * side + leaf]
+            parts.append(Component(features, grids, values))
         return parts
 
-    def head_of(self, trees: np.ndarray) -> Boosted:
-        """The sum of the trees at positions ``trees``, without the offset."""
-        return Boosted(
-            0.0,
-            self.root[trees],
-            self.cut[trees],
-            self.child[trees],
-            self.child_cut[trees],
-            self.value[trees],
-        )
+
+def _intersect(a: slice, b: slice, n: int) -> slice:
+    """The intersection of two slices of ``range(n)`` with step 1."""
+    start = max(a.indices(n)[0], b.indices(n)[0])
+    return slice(start, max(start, min(a.indices(n)[1], b.indices(n)[1])))
 
 
 @dataclass(frozen=True)
@@ -143,25 +157,31 @@ class Component:
         return self.values[cell]
 
     def marginal_at(self, at: dict[int, np.ndarray]) -> np.ndarray | float:
-        """Averaged over every input but those of ``at``, on their grid.
+        """Averaged over every input but those of ``at``, on their values.
 
-        ``at`` maps one or two inputs, in increasing order, to unit values;
-        the result has one axis per input of ``at`` that the component
-        depends on (a float when it depends on none of them).
+        ``at`` maps one or more inputs to unit values; the result has one
+        axis per input of ``at`` that the component depends on, in the order
+        of ``at`` (a float when it depends on none of them).
         """
-        keep = tuple(f for f in at if f in self.features)
+        keep = tuple(sorted(f for f in at if f in self.features))
         values = _averaged(self, keep)
+        if not keep:
+            return float(values)
         cells = [_cell_of(self.grids[self.features.index(f)], at[f]) for f in keep]
-        return values[np.ix_(*cells)] if cells else float(values)
+        values = values[np.ix_(*cells)]
+        wanted = [f for f in at if f in self.features]
+        return np.transpose(values, [keep.index(f) for f in wanted])
 
 
 def _best_split(xs: np.ndarray, rs: np.ndarray, valid: np.ndarray):
-    """Best least-squares split of sorted columns: (feature, threshold) or None.
+    """Best least-squares split of sorted columns: (feature, threshold).
 
     ``xs`` and ``rs`` are the node's inputs and residuals, each column sorted
     by that input; ``valid[p, j]`` says whether a split between positions
     ``p`` and ``p + 1`` of column ``j`` is allowed (see :func:`_allowed`).
-    None when no split is allowed or none reduces the squared error.
+    As scikit-learn's trees, the best allowed split is taken even when it
+    does not reduce the error (its children may: an interaction without
+    main effects).
     """
     m = len(xs)
     left = np.cumsum(rs, axis=0)[:-1]
@@ -169,10 +189,6 @@ def _best_split(xs: np.ndarray, rs: np.ndarray, valid: np.ndarray):
     count = np.arange(1, m, dtype=float)[:, None]
     gain = np.where(valid, left**2 / count + (total - left) ** 2 / (m - count), -np.inf)
     p, j = np.unravel_index(np.argmax(gain), gain.shape)
-    if not np.isfinite(gain[p, j]) or gain[p, j] - total[j] ** 2 / m <= 1e-12 * max(
-        1.0, float(rs[:, j] @ rs[:, j])
-    ):
-        return None
     return int(j), 0.5 * (xs[p, j] + xs[p + 1, j])
 
 
@@ -213,6 +229,8 @@ def fit_boosted(
     staged : ndarray of shape (n_trees + 1, len(X_val)) or None
         Predictions on ``X_val`` after 0, 1, ... trees.
     """
+    if min_leaf < 1:
+        raise ValueError(f"min_leaf must be at least 1, got {min_leaf}")
     X = np.asarray(X, dtype=float)
     n, d = X.shape
     columns = np.arange(d)
@@ -223,10 +241,9 @@ def fit_boosted(
     xs = X[order, columns]
     root = _allowed(xs, min_leaf)
     for _ in range(n_rounds):
-        split = None if root is None else _best_split(xs, residual[order], root)
-        if split is None:
+        if root is None:
             break
-        f, t = split
+        f, t = _best_split(xs, residual[order], root)
         goes_right = X[:, f] > t
         kids, kid_cuts = [-1, -1], [np.inf, np.inf]
         leaf_of = 2 * goes_right
@@ -240,6 +257,12 @@ def fit_boosted(
                 leaf_of = leaf_of + (inside & (X[:, sub[0]] > sub[1]))
         count = np.bincount(leaf_of, minlength=4)
         vals = np.bincount(leaf_of, residual, 4) / np.maximum(count, 1)
+        # The tree's reduction of the squared error (the residuals' mean is
+        # the offset's, 0): nothing left to fit when it is nil.
+        if count @ vals**2 - n * residual.mean() ** 2 <= 1e-12 * max(
+            1.0, float(residual @ residual)
+        ):
+            break
         # An unsplit side's second leaf is empty: it repeats the first.
         vals[1::2] = np.where(count[1::2] > 0, vals[1::2], vals[::2])
         vals *= learning_rate
@@ -321,5 +344,8 @@ def decompose_components(
 
 
 def _cell_of(grid: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Index of the cell of each of ``u`` between the edges ``grid``."""
-    return clip(np.searchsorted(grid, u, side="right") - 1, 0, len(grid) - 2)
+    """Index of the cell of each of ``u`` between the edges ``grid``.
+
+    Cells hold their upper edge, as a tree sends ``x <= cut`` to the left.
+    """
+    return clip(np.searchsorted(grid, u, side="left") - 1, 0, len(grid) - 2)

@@ -53,13 +53,15 @@ def importance_report(
     surrogate : {"auto", "extra-trees", "boosting"}, default="auto"
         The model fitted to the scores. ``"extra-trees"``: a forest of
         extremely randomised trees, with the spread of the shares over its
-        trees. ``"boosting"``: gradient-boosted trees of depth two (additive
-        plus pairwise, as many rounds as a 3-fold cross-validation finds
-        best), which follow a kinked or step-shaped effect where the forest
-        smooths it; its spread is that of the three models of the
-        cross-validation. ``"auto"``: with at least 50 finished candidates,
-        the one with the smaller error in that cross-validation (the forest
-        with 16 trees there); with fewer, extra-trees.
+        trees. ``"boosting"``: gradient-boosted trees of depth two (each
+        tree a function of at most three hyperparameters; as many rounds as
+        a 3-fold cross-validation finds best), which follow a kinked or
+        step-shaped effect where the forest smooths it; its spread is that
+        of the three models of the cross-validation. ``"auto"``: with at
+        least 50 finished candidates, the boosted trees when their error in
+        that cross-validation is smaller than the forest's (16 trees there)
+        and than the scores' mean; otherwise, and with fewer candidates,
+        extra-trees. ``attrs["surrogate"]`` says which and why.
     n_trees : int, default=64
         Trees of the extra-trees surrogate.
     max_pairs : int, default=10
@@ -74,11 +76,13 @@ def importance_report(
         Indexed by hyperparameter, sorted by importance, with columns:
 
         - ``importance``: share of the variance of the score explained by the
-          hyperparameter alone, for the surrogate (the average of the trees);
-          main effects and interactions sum to at most 1;
+          hyperparameter alone, for the surrogate's mean function (the
+          average of the forest's trees, or the boosted sum); main effects
+          and interactions sum to at most 1;
         - ``importance_std``: its spread: the standard deviation of the same
-          share computed tree by tree (extra-trees), or over the models of
-          the cross-validation (boosting);
+          share computed tree by tree (extra-trees), or over the three models
+          of the cross-validation (boosting; these agree more closely than
+          single trees do, so the two spreads are not on one scale);
         - ``interaction``: the summed shares of its reported pairwise
           interactions;
         - ``scale``: the measure it was integrated over: ``"log"`` (uniform
@@ -102,10 +106,14 @@ def importance_report(
           orient="index")`` makes it a table);
         - ``"marginals"``: a dict from hyperparameter to its marginal curve,
           the score averaged over every other hyperparameter, as a dict of
-          lists ``value``, ``mean`` and ``std`` (across trees)
+          lists ``value``, ``mean`` and ``std`` (its spread, as above)
           (``pd.DataFrame(report.attrs["marginals"]["C"])`` makes it a
           table);
         - ``"explained"``: the main effects and reported interactions summed;
+        - ``"surrogate"``: the model used, as a dict: ``kind``
+          (``"extra-trees"`` or ``"boosting"``), ``reason`` (in words) and
+          ``cv_r2`` (the cross-validated R^2 of each model tried, or None
+          without a cross-validation);
         - ``"metric"`` (the column, ``"mean_test_<metric>"``),
           ``"score_name"`` (the score's name for labels: the scorer's name,
           such as ``"accuracy"``, or ``"score"`` for the estimator's default
@@ -119,8 +127,9 @@ def importance_report(
     ------
     ValueError
         If the results are not shaped like scikit-learn's ``cv_results_``,
-        every candidate failed, no hyperparameter varies, or there are fewer
-        finished candidates than ``max(5, 2 * n_params)``.
+        every candidate failed, no hyperparameter varies, there are fewer
+        finished candidates than ``max(5, 2 * n_params)``, or fewer than 15
+        with ``surrogate="boosting"``.
     sklearn.exceptions.NotFittedError
         If a search is given before it is fitted.
 
@@ -151,9 +160,11 @@ def importance_report(
     Categories are placed in order of their mean score, so that a single
     split of a tree can separate good categories from bad ones.
 
-    Shares are those of the surrogate's mean function, exact from its leaves
-    up to the grid of 128 cells on which a continuous hyperparameter's
-    marginal is read. A forest of deep trees averages each candidate's score
+    Shares are those of the surrogate's mean function, from its leaves:
+    marginals are exact up to the grid of 128 cells on which a continuous
+    hyperparameter's marginal is read, and the total variance is measured on
+    16,384 quasi-random points. Three-way and higher interactions are not
+    reported. A forest of deep trees averages each candidate's score
     with its neighbours in every dimension: on a few hundred candidates it
     rounds a kink or a step of one hyperparameter off and gives its variance
     to the others (the integer's share of an additive V-shaped effect comes
@@ -161,7 +172,8 @@ def importance_report(
     such effects within 0.04 there, but render a smooth interaction of two
     continuous hyperparameters in coarse steps; with ``"auto"`` the
     cross-validation picks, case by case, the one that predicts the scores
-    better.
+    better. Scores that no model predicts better than their mean (noise)
+    keep the forest, whose spread then shows how little the shares mean.
 
     References
     ----------
@@ -208,10 +220,10 @@ def importance_report(
     )
     at_edge = warn_at_edges(finished, who)
     axes, d, names = finished.axes, len(finished.axes), finished.names
-    model = fit_surrogate(finished, n_trees, random_state, surrogate)
+    model = fit_surrogate(finished, n_trees, random_state, surrogate, who)
 
     if d > _MAX_INTERACTING:
-        first = model.main_effects()
+        first = model.main_effects(random_state)
         top = sorted(np.argsort(-first, kind="stable")[:_MAX_INTERACTING])
     else:
         top = list(range(d))
@@ -265,6 +277,7 @@ def importance_report(
         left_out=dict(finished.left_out),
         interactions=interactions,
         marginals=marginals,
+        surrogate=model.choice.summary(model.kind),
         explained=float(whole.main.sum() + sum(whole.pairs[strongest])),
     )
     return report

@@ -6,15 +6,18 @@ fitted to the standardised mean test scores:
 
 - extremely randomised trees (a forest of deep trees), whose leaf boxes give
   exact marginals (:mod:`._fanova`), with their spread over the trees;
-- gradient-boosted trees of depth two (:mod:`._boosting`), additive plus
-  pairwise, which follow a kink or a step of one hyperparameter closely
-  where the forest smooths it with the other dimensions; their spread is
-  that of the models of the cross-validation below.
+- gradient-boosted trees of depth two (:mod:`._boosting`), a sum of terms
+  of at most three inputs each, which follow a kink or a step of one
+  hyperparameter closely where the forest smooths it with the other
+  dimensions; their spread is that of the models of the cross-validation
+  below.
 
-By default the one of smaller error in a 3-fold cross-validation on the
-candidates is used (from 50 candidates; below, the forest). The importance
-report reads its shares and curves off the surrogate, and the contour
-display its surface of a pair.
+By default (``"auto"``), from 50 candidates, a 3-fold cross-validation on
+the candidates picks the boosting's number of rounds and the model of
+smaller error; below 50, or when no number of rounds predicts the held-out
+scores better than their mean, the forest. The importance report reads its
+shares and curves off the surrogate, and the contour display its surface of
+a pair.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from sklearn.utils import check_random_state
 from ._boosting import Boosted, Component, decompose_components, fit_boosted
 from ._fanova import (
     LeafBoxes,
+    _at,
     decompose,
     decompose_forest,
     leaf_boxes,
@@ -47,6 +51,8 @@ SURROGATES = ("auto", "extra-trees", "boosting")
 #: From this many candidates "auto" chooses by cross-validation.
 _MIN_SELECT = 50
 _FOLDS = 3
+#: "boosting" needs training folds that a split of two leaves can cut.
+_MIN_BOOSTING = 15
 #: Trees of the forest in the cross-validation (the final forest has n_trees).
 _CV_TREES = 16
 #: Boosting: at most this many rounds (the cross-validation picks how many),
@@ -66,7 +72,7 @@ class Shares:
     pairs_std: np.ndarray
 
 
-def _cells(finished: Finished) -> list[np.ndarray]:
+def _read_on(finished: Finished) -> list[np.ndarray]:
     """Edges on which each input's marginal is read: its cells, or a fine grid."""
     return [
         a.edges if a.edges is not None else np.linspace(0.0, 1.0, _GRID + 1)
@@ -82,12 +88,7 @@ def _qmc_points(finished: Finished, random_state, n: int = _N_QMC) -> np.ndarray
     for i, axis in enumerate(axes):
         if axis.edges is not None:
             centres = 0.5 * (axis.edges[1:] + axis.edges[:-1])
-            cell = np.clip(
-                np.searchsorted(axis.edges, U[:, i], side="right") - 1,
-                0,
-                len(centres) - 1,
-            )
-            U[:, i] = centres[cell]
+            U[:, i] = centres[_at(axis.edges, U[:, i])]
     return U
 
 
@@ -106,6 +107,8 @@ class Surrogate:
     centre, spread : float
         Mean and standard deviation (1 when the scores do not vary) of the
         scores, to map predictions back to the score's units.
+    choice : Choice
+        Why this model, and the cross-validation's errors when there was one.
     """
 
     finished: Finished
@@ -113,16 +116,20 @@ class Surrogate:
     trees: list[LeafBoxes]
     centre: float
     spread: float
+    choice: Choice
+
+    kind = "extra-trees"
 
     def describe(self) -> str:
         return (
-            f"an extra-trees surrogate ({len(self.trees)} trees; spread over the trees)"
+            f"an extra-trees surrogate ({len(self.trees)} trees; spread over "
+            f"the trees; {self.choice.reason})"
         )
 
     def decompose(self, pairs: list[tuple[int, int]], random_state) -> Shares:
         """Shares of the forest's mean function, spread over its trees."""
         whole = decompose_forest(
-            self.trees, _cells(self.finished), pairs, self.variance(random_state)
+            self.trees, _read_on(self.finished), pairs, self.variance(random_state)
         )
         varying = whole.tree_variance > 0
         if not varying.any():
@@ -134,7 +141,7 @@ class Surrogate:
             whole.tree_pairs[varying].std(axis=0),
         )
 
-    def main_effects(self) -> np.ndarray:
+    def main_effects(self, random_state=0) -> np.ndarray:
         """Main-effect share of each axis, averaged over the trees (quick)."""
         return np.array([decompose(t, []).main for t in self.trees]).mean(axis=0)
 
@@ -182,7 +189,8 @@ class BoostedSurrogate:
     ----------
     finished : Finished
     model : Boosted
-        Fitted to ``(scores - centre) / spread`` on every candidate.
+        Fitted to ``(scores - centre) / spread`` on every candidate, with the
+        number of rounds of smallest cross-validated error.
     parts : list of Component
         Its trees summed per set of inputs they split on.
     folds : list of (float, list of Component)
@@ -190,6 +198,7 @@ class BoostedSurrogate:
         cross-validation (fitted without a third of the candidates, as many
         rounds): their spread is the spread reported.
     centre, spread : float
+    choice : Choice
     """
 
     finished: Finished
@@ -198,50 +207,46 @@ class BoostedSurrogate:
     folds: list[tuple[float, list[Component]]]
     centre: float
     spread: float
+    choice: Choice
+
+    kind = "boosting"
 
     def describe(self) -> str:
         return (
             f"a surrogate of {len(self.model)} gradient-boosted trees of depth "
-            f"two (spread over the {len(self.folds)} models of a "
-            f"{len(self.folds)}-fold cross-validation, chosen over extra-trees "
-            "by its error there)"
+            f"two (as many rounds as a {_FOLDS}-fold cross-validation found "
+            f"best; spread over its {len(self.folds)} models; "
+            f"{self.choice.reason})"
         )
 
-    def _predict(self, parts: list[Component], U: np.ndarray) -> np.ndarray:
-        return sum((p.predict(U) for p in parts), np.zeros(len(U)))
-
-    def variance(self, random_state, parts=None, n: int = _N_QMC) -> float:
-        """Total variance of the (standardised) surrogate over the unit cube.
-
-        Of ``parts`` (a fold's model) if given, on ``n`` points.
-        """
-        U = _qmc_points(self.finished, random_state, n)
-        return float(np.var(self._predict(self.parts if parts is None else parts, U)))
-
-    def main_effects(self) -> np.ndarray:
+    def main_effects(self, random_state=0) -> np.ndarray:
+        """Main-effect share of each axis."""
+        variance = _variance(self.finished, self.parts, random_state)
         main, _ = decompose_components(
-            self.parts, _cells(self.finished), [], self.variance(0)
+            self.parts, _read_on(self.finished), [], variance
         )
         return main
 
     def decompose(self, pairs: list[tuple[int, int]], random_state) -> Shares:
         """Shares of the boosted sum, spread over the folds' models."""
-        cells = _cells(self.finished)
-        main, pair = decompose_components(
-            self.parts, cells, pairs, self.variance(random_state)
-        )
+        cells = _read_on(self.finished)
+        variance = _variance(self.finished, self.parts, random_state)
+        main, pair = decompose_components(self.parts, cells, pairs, variance)
         # The folds give only the spread: fewer points measure their variance.
         folds = [
             decompose_components(
-                p, cells, pairs, self.variance(random_state, p, _N_QMC // 4)
+                parts,
+                cells,
+                pairs,
+                _variance(self.finished, parts, random_state, _N_QMC // 4),
             )
-            for _, p in self.folds
+            for _, parts in self.folds
         ]
         return Shares(
             main,
             pair,
             np.std([f[0] for f in folds], axis=0),
-            np.std([f[1] for f in folds], axis=0).reshape(len(pairs)),
+            np.std([f[1] for f in folds], axis=0),
         )
 
     def _curves(self, at: dict[int, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -264,12 +269,15 @@ class BoostedSurrogate:
         self, i: int, j: int, ui: np.ndarray, uj: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Mean and spread of the marginal of ``(i, j)``, shape (len(ui), len(uj))."""
-        if i > j:
-            mean, std = self.pair_marginal(j, i, uj, ui)
-            return mean.T, std.T
         return self._curves(
             {i: np.asarray(ui, dtype=float), j: np.asarray(uj, dtype=float)}
         )
+
+
+def _variance(finished, parts, random_state, n: int = _N_QMC) -> float:
+    """Variance over the unit cube of the sum of ``parts``, on Sobol points."""
+    U = _qmc_points(finished, random_state, n)
+    return float(np.var(sum((p.predict(U) for p in parts), np.zeros(n))))
 
 
 def _oriented(part: Component, at: dict[int, np.ndarray]):
@@ -290,7 +298,7 @@ def check_surrogate(surrogate, who: str) -> None:
 
 
 def fit_surrogate(
-    finished: Finished, n_trees: int, random_state, kind: str = "auto"
+    finished: Finished, n_trees: int, random_state, kind: str, who: str
 ) -> Surrogate | BoostedSurrogate:
     """Fit the surrogate to the finished candidates' standardised scores.
 
@@ -301,59 +309,126 @@ def fit_surrogate(
         Trees of the extra-trees surrogate.
     random_state : int, RandomState instance or None
     kind : {"auto", "extra-trees", "boosting"}
-        ``"auto"``: from 50 candidates, whichever of the two has the smaller
-        mean squared error in a 3-fold cross-validation; below, extra-trees.
+        ``"auto"``: from 50 candidates, the boosted trees when their
+        cross-validated error is smaller than the forest's and than that of
+        the scores' mean; otherwise the forest.
+    who : str
+        The caller, named in errors.
 
     Returns
     -------
     surrogate : Surrogate or BoostedSurrogate
     """
+    n = len(finished.scores)
+    if kind == "boosting" and n < _MIN_BOOSTING:
+        raise ValueError(
+            f"{who}: surrogate='boosting' needs at least {_MIN_BOOSTING} finished "
+            f"candidates (its {_FOLDS}-fold cross-validation trains on "
+            f"{2 * _MIN_LEAF} or more), got {n}"
+        )
     # Shares do not depend on the scale of the scores: fit standardised ones.
     centre, spread = finished.scores.mean(), finished.scores.std()
     spread = spread if spread > 0 else 1.0
     X = finished.unit_matrix()
     y = (finished.scores - centre) / spread
-    d = len(finished.axes)
     snap = {i: a.edges for i, a in enumerate(finished.axes) if a.edges is not None}
-    if kind != "extra-trees" and (kind == "boosting" or len(y) >= _MIN_SELECT):
-        rounds, folds, forest_error = _cross_validate(
-            X, y, random_state, forest=kind == "auto"
-        )
-        if kind == "boosting" or rounds[1] < forest_error:
-            model, _ = fit_boosted(
-                X, y, n_rounds=rounds[0], learning_rate=_RATE, min_leaf=_MIN_LEAF
+    if kind == "extra-trees":
+        choice = Choice("as asked")
+    elif kind == "auto" and n < _MIN_SELECT:
+        choice = Choice(f"fewer than {_MIN_SELECT} candidates to cross-validate")
+    else:
+        cv = _cross_validate(X, y, random_state, forest=kind == "auto")
+        if kind == "boosting":
+            choice = Choice("as asked", cv.r2)
+        elif cv.rounds == 0 or cv.boosting >= cv.forest:
+            beaten = "the forest" if cv.rounds else "the scores' mean"
+            choice = Choice(
+                f"the boosted trees predicted the held-out scores no better "
+                f"than {beaten} in a {_FOLDS}-fold cross-validation",
+                cv.r2,
             )
+        else:
+            choice = Choice(
+                f"chosen over extra-trees by its error in a {_FOLDS}-fold "
+                "cross-validation",
+                cv.r2,
+            )
+        if kind == "boosting" or choice.reason.startswith("chosen"):
+            model, _ = fit_boosted(
+                X, y, n_rounds=cv.rounds, learning_rate=_RATE, min_leaf=_MIN_LEAF
+            )
+            folds = [
+                (f.offset, f.subset(np.arange(min(cv.rounds, len(f)))).components(snap))
+                for f in cv.folds
+            ]
             return BoostedSurrogate(
                 finished,
                 model,
-                model.components(d, snap),
-                [(f.offset, f.head(rounds[0]).components(d, snap)) for f in folds],
+                model.components(snap),
+                folds,
                 float(centre),
                 float(spread),
+                choice,
             )
     forest = ExtraTreesRegressor(
         n_estimators=n_trees, random_state=random_state, n_jobs=1
     ).fit(X, y)
-    trees = [leaf_boxes(t.tree_, d, snap) for t in forest.estimators_]
-    return Surrogate(finished, forest, trees, float(centre), float(spread))
+    trees = [leaf_boxes(t.tree_, len(finished.axes), snap) for t in forest.estimators_]
+    return Surrogate(finished, forest, trees, float(centre), float(spread), choice)
 
 
-def _cross_validate(X, y, random_state, forest: bool):
-    """3-fold errors of boosting at every round and of a small forest.
+@dataclass(frozen=True)
+class Choice:
+    """Why a surrogate was used, and the cross-validation behind it.
 
-    Returns
-    -------
-    (rounds, error) : (int, float)
-        The number of rounds of smallest mean squared error over the folds
-        (at least 1), and that error.
-    folds : list of Boosted
-        Each fold's model, fitted with ``_ROUNDS`` rounds at most.
-    forest_error : float
-        The forest's mean squared error (infinite when ``forest`` is False).
+    Attributes
+    ----------
+    reason : str
+        In words, for the report's ``method``.
+    r2 : dict or None
+        Cross-validated R^2 of the standardised scores by model
+        (``"boosting"``, ``"extra-trees"`` when it was cross-validated), or
+        None when there was no cross-validation.
+    """
+
+    reason: str
+    r2: dict | None = None
+
+    def summary(self, kind: str) -> dict:
+        """Plain Python values for the report's ``attrs["surrogate"]``."""
+        return {"kind": kind, "reason": self.reason, "cv_r2": self.r2}
+
+
+@dataclass(frozen=True)
+class _Validation:
+    """The cross-validation of :func:`_cross_validate`."""
+
+    rounds: int  # boosting rounds of smallest mean squared error (0: the mean)
+    boosting: float  # that error
+    forest: float  # the forest's (inf when not cross-validated)
+    folds: list  # each fold's Boosted model, up to _ROUNDS rounds
+
+    @property
+    def r2(self) -> dict:
+        # The scores are standardised: R^2 is 1 minus the mean squared error.
+        r2 = {"boosting": 1.0 - self.boosting}
+        if np.isfinite(self.forest):
+            r2["extra-trees"] = 1.0 - self.forest
+        return r2
+
+
+def _cross_validate(X, y, random_state, forest: bool) -> _Validation:
+    """3-fold errors of boosting after every round and of a small forest.
+
+    The number of rounds is the one of smallest mean squared error over the
+    held-out candidates, or 0 (the scores' mean) unless it beats the mean by
+    more than twice the standard error of the difference: a minimum over
+    300 rounds of a noisy curve is otherwise bound to beat it by chance.
     """
     rng = check_random_state(random_state)
     seed = int(rng.randint(np.iinfo(np.int32).max))
-    folds, errors, forest_errors = [], [], []
+    squared = np.empty((len(y), _ROUNDS + 1))
+    folds, forest_errors = [], np.empty(len(y))
     for train, test in KFold(_FOLDS, shuffle=True, random_state=seed).split(X):
         model, staged = fit_boosted(
             X[train],
@@ -363,19 +438,25 @@ def _cross_validate(X, y, random_state, forest: bool):
             min_leaf=_MIN_LEAF,
             X_val=X[test],
         )
-        error = np.mean((staged - y[test]) ** 2, axis=1)
+        error = (staged - y[test]) ** 2
         # A model that stopped early keeps its last error for later rounds.
-        errors.append(np.pad(error, (0, _ROUNDS + 1 - len(error)), mode="edge"))
+        squared[test] = np.pad(
+            error, ((0, _ROUNDS + 1 - len(error)), (0, 0)), mode="edge"
+        ).T
         folds.append(model)
         if forest:
             trees = ExtraTreesRegressor(
                 n_estimators=_CV_TREES, random_state=seed, n_jobs=1
             ).fit(X[train], y[train])
-            forest_errors.append(np.mean((trees.predict(X[test]) - y[test]) ** 2))
-    mean = np.mean(errors, axis=0)
-    rounds = 1 + int(np.argmin(mean[1:]))
-    return (
-        (rounds, float(mean[rounds])),
+            forest_errors[test] = (trees.predict(X[test]) - y[test]) ** 2
+    mean = squared.mean(axis=0)
+    rounds = int(np.argmin(mean))
+    gain = squared[:, 0] - squared[:, rounds]
+    if gain.mean() <= 2 * gain.std(ddof=1) / np.sqrt(len(y)):
+        rounds = 0
+    return _Validation(
+        rounds,
+        float(mean[rounds]),
+        float(forest_errors.mean()) if forest else np.inf,
         folds,
-        (float(np.mean(forest_errors)) if forest else np.inf),
     )

@@ -59,8 +59,8 @@ def _surrogate_contour(
             + (f" (left out: {finished.left_out})" if finished.left_out else "")
         )
     names = check_params(params, finished, who, n=None if params is None else 2)
-    model = fit_surrogate(finished, n_trees, random_state, surrogate)
-    shares = model.main_effects()
+    model = fit_surrogate(finished, n_trees, random_state, surrogate, who)
+    shares = model.main_effects(random_state)
     if params is None:  # the two most important, the most important first
         top = np.argsort(-shares, kind="stable")[:2]
         names = [finished.names[k] for k in top]
@@ -145,8 +145,9 @@ def surrogate_contour(
         - ``points``: a DataFrame of the finished candidates used (indexed
           by their label in ``cv_results_``): both values and ``score``;
         - ``best``: the best candidate's label;
-        - ``importance``: the main-effect share of every hyperparameter,
-          averaged over the trees (what chooses the default pair);
+        - ``importance``: the main-effect share of every hyperparameter
+          (for the forest, averaged over its trees), what chooses the
+          default pair;
         - ``score_name``, ``metric``, ``n_resources``.
 
     Raises

@@ -64,7 +64,7 @@ def test_boosting_stops_when_nothing_is_left_to_split():
 def test_components_sum_to_the_model_and_decompose_exactly():
     X, y = _data(200, 2)
     model, _ = fit_boosted(X, y, n_rounds=60, learning_rate=0.2, min_leaf=3)
-    parts = model.components(4)
+    parts = model.components()
     U = np.random.default_rng(3).random((500, 4))
     total = sum(p.predict(U) for p in parts)
     np.testing.assert_allclose(model.offset + total, model.predict(U), atol=1e-12)
@@ -77,7 +77,7 @@ def test_components_sum_to_the_model_and_decompose_exactly():
     step, _ = fit_boosted(A, f, n_rounds=200, learning_rate=0.5, min_leaf=1)
     cells = [np.linspace(0, 1, 129)] * 2
     var0, var1 = 0.25, 4 * 0.25 * 0.75
-    main, pairs = decompose_components(step.components(2), cells, [(0, 1)], var0 + var1)
+    main, pairs = decompose_components(step.components(), cells, [(0, 1)], var0 + var1)
     np.testing.assert_allclose(main, [var0, var1] / np.float64(var0 + var1), atol=1e-3)
     assert pairs[0] == pytest.approx(0.0, abs=1e-3)
 
@@ -110,6 +110,9 @@ def kinked_search():
 def test_kinks_and_steps_are_not_smoothed_away(kinked_search):
     auto = importance_report(kinked_search)
     assert "gradient-boosted trees of depth two" in auto.attrs["method"]
+    chosen = auto.attrs["surrogate"]
+    assert chosen["kind"] == "boosting" and chosen["reason"].startswith("chosen")
+    assert chosen["cv_r2"]["boosting"] > chosen["cv_r2"]["extra-trees"] > 0.5
     for name, truth in TRUTH.items():
         assert auto.loc[name, "importance"] == pytest.approx(truth, abs=0.05), name
     # The forest alone rounds the kink off and gives its variance to c: the
@@ -123,7 +126,9 @@ def test_kinks_and_steps_are_not_smoothed_away(kinked_search):
 
 def test_the_spread_is_that_of_the_folds_models(kinked_search):
     report = importance_report(kinked_search, surrogate="boosting")
-    assert "3 models of a 3-fold cross-validation" in report.attrs["method"]
+    assert "spread over its 3 models" in report.attrs["method"]
+    assert report.attrs["surrogate"]["kind"] == "boosting"
+    assert report.attrs["surrogate"]["reason"] == "as asked"
     assert (report["importance_std"] > 0).all()
     assert (report["importance_std"] < 0.1).all()
     n = report.attrs["marginals"]["n"]
@@ -139,9 +144,20 @@ def test_few_candidates_keep_the_forest():
         "params": params,
         "mean_test_score": [p["a"] + abs(p["b"] - 4) for p in params],
     }
-    assert "extra-trees" in importance_report(results).attrs["method"]
+    report = importance_report(results)
+    assert report.attrs["surrogate"] == {
+        "kind": "extra-trees",
+        "reason": "fewer than 50 candidates to cross-validate",
+        "cv_r2": None,
+    }
+    assert "fewer than 50 candidates" in report.attrs["method"]
     boosted = importance_report(results, surrogate="boosting")
     assert "gradient-boosted" in boosted.attrs["method"]
+    with pytest.raises(ValueError, match="surrogate='boosting' needs at least 15"):
+        importance_report(
+            {"params": params[:14], "mean_test_score": list(range(14))},
+            surrogate="boosting",
+        )
 
 
 def test_the_contour_of_a_pair_is_the_same_either_way_round(kinked_search):
@@ -157,3 +173,67 @@ def test_the_contour_of_a_pair_is_the_same_either_way_round(kinked_search):
     assert abs(ab.x[cols] - 20) <= 2 and ab.y[rows] < 0.6
     with pytest.raises(ValueError, match="surrogate must be one of"):
         surrogate_contour(kinked_search, surrogate="gp")
+
+
+def test_an_interaction_without_main_effects_is_boosted_too():
+    # XOR on a grid: no split of the root reduces the error, its children's
+    # do. scikit-learn's trees take the root split all the same; so do ours.
+    grid = np.linspace(0.05, 0.95, 8)
+    X = np.array(np.meshgrid(grid, grid)).reshape(2, -1).T
+    y = ((X[:, 0] > 0.5) ^ (X[:, 1] > 0.5)).astype(float)
+    ours, _ = fit_boosted(X, y, n_rounds=50, learning_rate=0.5, min_leaf=5)
+    theirs = GradientBoostingRegressor(
+        max_depth=2, learning_rate=0.5, n_estimators=50, min_samples_leaf=5
+    ).fit(X, y)
+    assert np.mean((ours.predict(X) - y) ** 2) < 1e-3
+    assert np.mean((theirs.predict(X) - y) ** 2) < 1e-3
+    params = [{"a": float(a), "b": float(b)} for a, b in X]
+    results = {"params": params, "mean_test_score": y.tolist()}
+    for surrogate in ("auto", "boosting"):
+        report = importance_report(results, surrogate=surrogate)
+        assert report.attrs["interactions"]["a:b"]["importance"] > 0.8, surrogate
+
+
+@pytest.mark.parametrize("case", ["one spike", "constant"])
+def test_folds_whose_boosting_stops_early_do_not_break_the_report(case):
+    # The fold without the spike has constant scores: its boosting stops at
+    # once while the others' go on (a report used to index past its trees).
+    rng = np.random.default_rng(0)
+    params = [{"a": float(a), "b": float(b)} for a, b in rng.random((60, 2))]
+    scores = np.zeros(60)
+    if case == "one spike":
+        scores[7] = 1.0
+    results = {"params": params, "mean_test_score": scores.tolist()}
+    for surrogate in ("auto", "boosting"):
+        report = importance_report(results, surrogate=surrogate)
+        assert np.all(np.isfinite(report["importance"]))
+        if case == "constant":
+            assert (report["importance"] == 0).all()
+
+
+def test_noise_is_not_explained_by_a_few_boosting_rounds():
+    # Scores that nothing predicts: the boosted trees do not beat the
+    # scores' mean in the cross-validation, and "auto" keeps the forest.
+    rng = np.random.default_rng(1)
+    params = [{"a": a, "b": b, "c": c} for a, b, c in rng.random((100, 3)).tolist()]
+    results = {"params": params, "mean_test_score": rng.normal(size=100).tolist()}
+    report = importance_report(results)
+    assert report.attrs["surrogate"]["kind"] == "extra-trees"
+    assert "no better than" in report.attrs["surrogate"]["reason"]
+    assert report.attrs["surrogate"]["cv_r2"]["boosting"] < 0.05
+
+
+def test_marginals_of_a_component_follow_the_order_asked():
+    X, y = _data(200, 4)
+    model, _ = fit_boosted(X, y, n_rounds=80, learning_rate=0.2, min_leaf=3)
+    part = max(model.components(), key=lambda p: len(p.features))
+    f, g = part.features[:2]
+    u, v = np.linspace(0, 1, 5), np.linspace(0, 1, 7)
+    np.testing.assert_array_equal(
+        part.marginal_at({f: u, g: v}), part.marginal_at({g: v, f: u}).T
+    )
+    # Cells hold their upper edge, as the trees send x <= cut to the left.
+    U = np.repeat([[0.5] * 4], len(part.grids[0]), axis=0)
+    U[:, f] = part.grids[0]
+    sub = model.subset(np.arange(len(model)))
+    assert sub.predict(U).shape == (len(U),)
