@@ -46,9 +46,10 @@ def _lines(log):
         return [line.split() for line in file if line.strip()]
 
 
-def _wait_for(predicate, timeout, what, process=None):
+def _wait_for(predicate, timeout, what, process=None, explain=None):
     """Poll ``predicate`` until it holds; on timeout, fail saying what was
-    awaited (and, given the search's ``process``, what it printed)."""
+    awaited (given the search's ``process``, what it printed; given
+    ``explain``, what it returns)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -64,7 +65,23 @@ def _wait_for(predicate, timeout, what, process=None):
             message = f"the search exited ({process.returncode}) before {what}"
         out, err = process.communicate(timeout=30)
         message += f"; stdout: {out[-1000:]!r}; stderr: {err[-3000:]!r}"
+    if explain is not None:
+        message += f"; {explain()}"
     raise AssertionError(message)
+
+
+def _loky_processes():
+    """What of loky still runs on this machine (its workers, its tracker)."""
+    alive = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as file:
+                command = file.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "loky" in command or "resource_tracker" in command:
+            alive.append(f"{pid}: {command[:200]}")
+    return "loky processes alive: " + ("; ".join(alive) or "none")
 
 
 def _report(process, timeout=60):
@@ -132,10 +149,16 @@ def test_a_killed_driver_leaves_nothing_in_the_temporary_folder(how, tmp_path):
     folder.mkdir()
     log = tmp_path / "fits.log"
     process = _start("shared", log, env={"JOBLIB_TEMP_FOLDER": str(folder)})
-    _wait_for(lambda: sum(line[0] == "start" for line in _lines(log)) >= 2, 60, "fits")
+
+    def workers():
+        return {int(line[2]) for line in _lines(log) if line[0] == "start"}
+
+    # Both workers must have shown themselves: one that has not run a fit yet
+    # would live on until loky's idle timeout, and the folder with it.
+    _wait_for(lambda: len(workers()) >= 2, 120, "fits on both workers", process)
     [shared] = os.listdir(folder)
     assert shared.startswith("skhpo-") and os.listdir(folder / shared) == ["X.npy"]
-    workers = {int(line[2]) for line in _lines(log)}
+    workers = workers()
     process.send_signal(how)
     process.wait(timeout=30)
     # the workers go on until loky's idle timeout; a batch system or the
@@ -144,7 +167,12 @@ def test_a_killed_driver_leaves_nothing_in_the_temporary_folder(how, tmp_path):
         if _alive(pid):
             os.kill(pid, signal.SIGTERM)
     _wait_for(lambda: not any(_alive(pid) for pid in workers), 30, "the workers")
-    _wait_for(lambda: os.listdir(folder) == [], 60, "the folder to be emptied")
+    _wait_for(
+        lambda: os.listdir(folder) == [],
+        60,
+        "the folder to be emptied",
+        explain=lambda: f"{os.listdir(folder)} left; {_loky_processes()}",
+    )
 
 
 def test_a_temporary_folder_too_small_for_x_gives_the_same_results(tmp_path):
