@@ -143,8 +143,8 @@ def test_ctrl_c_stops_the_search_and_the_next_one_works(search, hang, tmp_path):
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["KILL", "TERM"])
 def test_a_killed_driver_leaves_nothing_in_the_temporary_folder(how, tmp_path):
     """X over the memory-mapping threshold is written once to joblib's
-    temporary folder; when the driver is killed, nothing of the search remains
-    there once its workers have exited."""
+    temporary folder; when the driver is killed, its workers exit and nothing
+    of the search remains there."""
     folder = tmp_path / "joblib"
     folder.mkdir()
     log = tmp_path / "fits.log"
@@ -161,12 +161,19 @@ def test_a_killed_driver_leaves_nothing_in_the_temporary_folder(how, tmp_path):
     workers = workers()
     process.send_signal(how)
     process.wait(timeout=30)
-    # the workers go on until loky's idle timeout; a batch system or the
-    # user ends them: here, at once
-    for pid in workers:
-        if _alive(pid):
-            os.kill(pid, signal.SIGTERM)
-    _wait_for(lambda: not any(_alive(pid) for pid in workers), 30, "the workers")
+    # The workers see their driver gone and exit (loky's last idle worker
+    # would wait for tasks for ever); the tracker then removes the folder.
+    try:
+        _wait_for(
+            lambda: not any(_alive(pid) for pid in workers),
+            30,
+            "the workers to exit on their own",
+            explain=_loky_processes,
+        )
+    finally:
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
     _wait_for(
         lambda: os.listdir(folder) == [],
         60,

@@ -11,7 +11,8 @@ maps, which joblib pickles as a reference to the file.
 The folder is registered with loky's resource tracker, the process that
 removes joblib's own folders: if the search's process is killed (SIGKILL, an
 out-of-memory kill, SIGTERM), the tracker removes the folder once the last
-worker has gone. Otherwise the search removes it when it ends.
+worker has gone, and loky's workers leave within a second of their driver
+(``_workers.py``). Otherwise the search removes it when it ends.
 
 When the folder cannot hold the data (a full disk, a quota), nothing is left
 on disk and the data travels with each task instead; the caller then turns

@@ -22,6 +22,9 @@ Ray's, and any registered with ``register_parallel_backend``):
 - a worker process that dies (loky's ``TerminatedWorkerError``, an executor
   shut down under the search, dask's lost data) loses every task in flight:
   the backend is configured afresh and the engine resubmits them.
+- a loky worker whose driver is gone (killed, even by SIGKILL) exits within
+  a second of it: loky's last idle worker would otherwise wait for tasks
+  for ever, and keep the search's data folder with it (see ``_data.py``).
 
 With one worker, :class:`Inline` runs each task in the driver when it is
 submitted.
@@ -30,7 +33,11 @@ submitted.
 from __future__ import annotations
 
 import functools
+import multiprocessing
+import os
 import queue
+import threading
+import time
 import warnings
 from concurrent.futures import CancelledError
 
@@ -69,8 +76,33 @@ def is_lost_worker(exc):
     return False
 
 
+#: How often a loky worker checks that its driver is still there, in seconds.
+_WATCH_EVERY = 1.0
+_watching = []
+
+
+def _watch_driver():
+    """In a loky worker process, exit once the process that started it is
+    gone (the worker is then re-parented): started with the first task."""
+    if _watching or not multiprocessing.current_process().name.startswith(
+        "LokyProcess"
+    ):
+        return
+    driver = os.getppid()
+
+    def watch():
+        while os.getppid() == driver:
+            time.sleep(_WATCH_EVERY)
+        os._exit(0)  # nobody is left to take a result
+
+    _watching.append(threading.Thread(target=watch, name="skhpo-driver-watch"))
+    _watching[0].daemon = True
+    _watching[0].start()
+
+
 def _in_context(context, function, *args, **kwargs):
     """Run ``function`` in a worker under the driver's settings."""
+    _watch_driver()
     config, nested, filters = context
     with (
         config_context(**config),
