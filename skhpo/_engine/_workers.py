@@ -78,13 +78,15 @@ def is_lost_worker(exc):
 
 #: How often a loky worker checks that its driver is still there, in seconds.
 _WATCH_EVERY = 1.0
-_watching = []
+#: This process's watch of its driver, once started.
+_watcher: threading.Thread | None = None
 
 
 def _watch_driver():
     """In a loky worker process, exit once the process that started it is
     gone (the worker is then re-parented): started with the first task."""
-    if _watching or not multiprocessing.current_process().name.startswith(
+    global _watcher
+    if _watcher is not None or not multiprocessing.current_process().name.startswith(
         "LokyProcess"
     ):
         return
@@ -95,9 +97,8 @@ def _watch_driver():
             time.sleep(_WATCH_EVERY)
         os._exit(0)  # nobody is left to take a result
 
-    _watching.append(threading.Thread(target=watch, name="skhpo-driver-watch"))
-    _watching[0].daemon = True
-    _watching[0].start()
+    _watcher = threading.Thread(target=watch, name="skhpo-driver-watch", daemon=True)
+    _watcher.start()
 
 
 def _in_context(context, function, *args, **kwargs):

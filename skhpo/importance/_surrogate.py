@@ -338,22 +338,23 @@ def fit_surrogate(
         choice = Choice(f"fewer than {_MIN_SELECT} candidates to cross-validate")
     else:
         cv = _cross_validate(X, y, random_state, forest=kind == "auto")
+        boosted = kind == "boosting" or (cv.rounds > 0 and cv.boosting < cv.forest)
         if kind == "boosting":
             choice = Choice("as asked", cv.r2)
-        elif cv.rounds == 0 or cv.boosting >= cv.forest:
+        elif boosted:
+            choice = Choice(
+                f"chosen over extra-trees by its error in a {_FOLDS}-fold "
+                "cross-validation",
+                cv.r2,
+            )
+        else:
             beaten = "the forest" if cv.rounds else "the scores' mean"
             choice = Choice(
                 f"the boosted trees predicted the held-out scores no better "
                 f"than {beaten} in a {_FOLDS}-fold cross-validation",
                 cv.r2,
             )
-        else:
-            choice = Choice(
-                f"chosen over extra-trees by its error in a {_FOLDS}-fold "
-                "cross-validation",
-                cv.r2,
-            )
-        if kind == "boosting" or choice.reason.startswith("chosen"):
+        if boosted:
             model, _ = fit_boosted(
                 X, y, n_rounds=cv.rounds, learning_rate=_RATE, min_leaf=_MIN_LEAF
             )
