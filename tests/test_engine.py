@@ -657,6 +657,29 @@ def test_a_submit_to_an_executor_already_broken_is_a_lost_worker():
         pool.abort()
 
 
+def test_a_task_dask_cancels_is_a_lost_worker(dask_client):
+    """dask cancels a task whose data went with a lost worker; joblib 1.3
+    hands the cancellation to the callback as if it were the task's output.
+    Either way it is reported lost (to be sent again), never as outputs."""
+    from skhpo._engine._workers import Pool
+    from skhpo.utils._joblib_compat import dask_futures
+
+    with parallel_config(backend="dask"):
+        pool = Pool(2)
+        try:
+            pool.submit("slow", [(time.sleep, (30,), {})])
+            deadline = time.monotonic() + 30
+            while not dask_futures(pool._backend) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            dask_client.cancel(dask_futures(pool._backend))
+            event = pool.get(timeout=30)
+            assert event is not None and event[:2] == ("lost", ["slow"])
+            pool.submit("again", [(abs, (-2,), {})])  # on the renewed backend
+            assert pool.get(timeout=30)[:3] == ("done", "again", [2])
+        finally:
+            pool.abort()
+
+
 def test_ray_joblib_backend_gives_the_same_results():
     """Ray's joblib backend, when Ray is installed (an optional test)."""
     ray = pytest.importorskip("ray")

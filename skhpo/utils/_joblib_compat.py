@@ -73,7 +73,12 @@ def retrieve_result(backend, out):
     callback: raises the task's exception if it failed."""
     if backend.supports_retrieve_callback:
         return backend.retrieve_result_callback(out)
-    return out  # joblib 1.3's dask backend: the output itself
+    # joblib 1.3's dask backend: the output itself, or, for a task that dask
+    # cancelled (its data lost with a worker), the CancelledError as output;
+    # newer versions raise it here, and so does this
+    if isinstance(out, BaseException):
+        raise out
+    return out
 
 
 def get_temp_dir(name, temp_folder=None):
