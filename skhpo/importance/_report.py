@@ -139,6 +139,12 @@ def importance_report(
         When the best candidate's value of a numeric hyperparameter lies at
         the edge of its searched range (within 5 % of it in the measure it
         was sampled in, or the first or last value of a list).
+    UserWarning
+        When the surrogate was chosen by cross-validation (``"auto"`` from
+        50 candidates, or ``"boosting"``) and no model tried predicted the
+        held-out candidates' scores better than their mean (cross-validated
+        R^2 at most 0): the scores are then mostly noise for the
+        hyperparameters analysed, and so are the shares.
 
     See Also
     --------

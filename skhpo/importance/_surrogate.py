@@ -22,6 +22,7 @@ a pair.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -338,6 +339,7 @@ def fit_surrogate(
         choice = Choice(f"fewer than {_MIN_SELECT} candidates to cross-validate")
     else:
         cv = _cross_validate(X, y, random_state, forest=kind == "auto")
+        _warn_if_unexplained(cv.r2, who)
         boosted = kind == "boosting" or (cv.rounds > 0 and cv.boosting < cv.forest)
         if kind == "boosting":
             choice = Choice("as asked", cv.r2)
@@ -376,6 +378,22 @@ def fit_surrogate(
     ).fit(X, y)
     trees = [leaf_boxes(t.tree_, len(finished.axes), snap) for t in forest.estimators_]
     return Surrogate(finished, forest, trees, float(centre), float(spread), choice)
+
+
+def _warn_if_unexplained(r2: dict, who: str) -> None:
+    """Warn when no model of the cross-validation predicted the held-out
+    candidates' scores better than their mean (R^2 <= 0 for each)."""
+    if max(r2.values()) > 0:
+        return
+    said = ", ".join(f"{kind} {value:.2f}" for kind, value in r2.items())
+    warnings.warn(
+        f"{who}: no surrogate predicted the scores of held-out candidates better "
+        f"than their mean in a {_FOLDS}-fold cross-validation (R^2: {said}): the "
+        "scores vary with something the hyperparameters do not explain (noise "
+        "between folds or fits, say), and the importances are not reliable.",
+        UserWarning,
+        stacklevel=4,  # the caller of the public function
+    )
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The boosted surrogate: its trees, its components, and the shares it gives."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -8,7 +9,7 @@ from scipy.stats import loguniform, randint, uniform
 from sklearn.ensemble import GradientBoostingRegressor
 from sklearn.model_selection import RandomizedSearchCV
 
-from skhpo.importance import importance_report
+from skhpo.importance import SearchRangeEdgeWarning, importance_report
 from skhpo.importance._boosting import decompose_components, fit_boosted
 from skhpo.utils._testing import KnownEffectsRegressor
 
@@ -217,10 +218,27 @@ def test_noise_is_not_explained_by_a_few_boosting_rounds():
     rng = np.random.default_rng(1)
     params = [{"a": a, "b": b, "c": c} for a, b, c in rng.random((100, 3)).tolist()]
     results = {"params": params, "mean_test_score": rng.normal(size=100).tolist()}
-    report = importance_report(results)
+    with pytest.warns(UserWarning, match="better than their mean") as caught:
+        report = importance_report(results)
+    assert caught[0].filename == __file__  # points at the caller
     assert report.attrs["surrogate"]["kind"] == "extra-trees"
     assert "no better than" in report.attrs["surrogate"]["reason"]
     assert report.attrs["surrogate"]["cv_r2"]["boosting"] < 0.05
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.5])
+def test_scores_that_the_hyperparameters_explain_raise_no_warning(noise):
+    # The same candidates with scores that depend on them (plus noise of a
+    # third of their variance): no warning that they are unexplained.
+    X, y = _data(60, 2)
+    y = y + noise * y.std() * np.random.default_rng(2).standard_normal(len(y))
+    params = [dict(zip("abcd", row)) for row in X.tolist()]
+    results = {"params": params, "mean_test_score": y.tolist()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", SearchRangeEdgeWarning)
+        report = importance_report(results)
+    assert max(report.attrs["surrogate"]["cv_r2"].values()) > 0.3
 
 
 def test_marginals_of_a_component_follow_the_order_asked():
