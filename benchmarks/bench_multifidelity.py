@@ -12,7 +12,9 @@ Three tasks, each a resource that a search can stop early and continue:
   synthetic 5-class task (10,000 samples, 40 features), epochs by
   ``partial_fit`` (``eta0``, ``alpha``).
 
-For each seed, ``RandomizedSearchCV`` trains as many candidates at full
+Every seed searches the same objective (the data and the folds are those of
+``PROBLEM_SEED``); a seed varies the searches only. For each seed,
+``RandomizedSearchCV`` trains as many candidates at full
 fidelity as one Hyperband run draws in all its brackets; the bar of a task is
 the median over seeds of its best cross-validated score. Each other method
 gets, per seed, random search's wall time on that seed as its budget, and is
@@ -69,6 +71,10 @@ N_JOBS = 2
 N_FOLDS = 5
 FACTOR = 3
 TARGET_RATIO = 1 / 3
+#: The data and the folds of every task, whatever the seed: a seed varies the
+#: searches only, so that every seed searches the same objective and the
+#: median of random search's best over seeds is a bar that each could reach.
+PROBLEM_SEED = 0
 
 
 class Task:
@@ -82,7 +88,8 @@ class Task:
         self.partial_fit = name != "hgb"
 
     # ------------------------------------------------------------- data
-    def data(self, seed):
+    def data(self):
+        """The task's data: the same for every seed (see ``PROBLEM_SEED``)."""
         from sklearn.datasets import load_digits, make_classification
 
         if self.name == "mlp":
@@ -93,7 +100,7 @@ class Task:
                 n_features=20,
                 n_informative=10,
                 flip_y=0.05,
-                random_state=seed,
+                random_state=PROBLEM_SEED,
             )
         return make_classification(
             n_samples=10000,
@@ -101,13 +108,14 @@ class Task:
             n_informative=20,
             n_classes=5,
             class_sep=0.8,
-            random_state=seed,
+            random_state=PROBLEM_SEED,
         )
 
-    def cv(self, seed):
+    def cv(self):
+        """The folds: the same for every seed (see ``PROBLEM_SEED``)."""
         from sklearn.model_selection import StratifiedKFold
 
-        return StratifiedKFold(N_FOLDS, shuffle=True, random_state=seed)
+        return StratifiedKFold(N_FOLDS, shuffle=True, random_state=PROBLEM_SEED)
 
     # --------------------------------------------------------- estimator
     def space(self):
@@ -188,7 +196,7 @@ def _hyperband(task, seed, max_time, model=False):
         scoring={"score": "accuracy", "clock": _clock},
         objective="score",
         refit=False,
-        cv=task.cv(seed),
+        cv=task.cv(),
         n_jobs=N_JOBS,
         random_state=seed,
         max_time=max_time,
@@ -233,7 +241,7 @@ def run_halving(task, seed, X, y, bar, budget, max_runs=20):
             min_resources=task.min_r,
             max_resources=task.max_r,
             factor=FACTOR,
-            cv=task.cv(seed),
+            cv=task.cv(),
             n_jobs=N_JOBS,
             refit=False,
             random_state=1000 * seed + runs,
@@ -261,7 +269,7 @@ def run_optuna(task, seed, X, y, bar, budget):
     from sklearn.preprocessing import StandardScaler
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    folds = list(task.cv(seed).split(X, y))
+    folds = list(task.cv().split(X, y))
     if task.partial_fit:  # the scaler is fitted once per fold, as a user would
         scaled = []
         for train, test in folds:
@@ -340,14 +348,14 @@ def run_task(task, seeds, methods):
     n_candidates = int(
         _hyperband(task, 0, None).plan().query("iter == 0")["n_candidates"].sum()
     )
-    data, random = {}, {}
+    X, y = task.data()
+    random = {}
     for seed in seeds:
-        X, y = data[seed] = task.data(seed)
         search = RandomizedSearchCV(
             task.estimator(task.max_r),
             task.space(),
             n_iter=n_candidates,
-            cv=task.cv(seed),
+            cv=task.cv(),
             n_jobs=N_JOBS,
             refit=False,
             random_state=seed,
@@ -362,7 +370,6 @@ def run_task(task, seeds, methods):
     bar = float(np.median([best for _, best in random.values()]))
     rows = []
     for seed in seeds:
-        X, y = data[seed]
         wall, best = random[seed]
         row = {"seed": seed, "random s": wall, "random best": best}
         for method in methods:
