@@ -211,7 +211,12 @@ def run_hyperband(task, seed, X, y, bar, budget, model=False, max_runs=20):
     while spent < budget and runs < max_runs:
         search = _hyperband(task, 1000 * seed + runs, budget - spent, model=model)
         started = time.time()
-        wall = _timed_fit(search, X, y)
+        try:
+            wall = _timed_fit(search, X, y)
+        except ValueError as exc:  # what was left of the budget was too short
+            if "before any candidate finished" not in str(exc):
+                raise
+            break
         res = search.cv_results_
         full = np.asarray(res["n_resources"]) == task.max_r
         if full.any():
