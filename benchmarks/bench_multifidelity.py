@@ -75,6 +75,9 @@ TARGET_RATIO = 1 / 3
 #: searches only, so that every seed searches the same objective and the
 #: median of random search's best over seeds is a bar that each could reach.
 PROBLEM_SEED = 0
+#: Halving draws its candidates as random search does (``ParameterSampler``):
+#: its seeds start here, away from random search's 0, 1, ...
+HALVING_SEEDS = 10_000
 
 
 class Task:
@@ -249,7 +252,9 @@ def run_halving(task, seed, X, y, bar, budget, max_runs=20):
             cv=task.cv(),
             n_jobs=N_JOBS,
             refit=False,
-            random_state=1000 * seed + runs,
+            # not random search's seeds: with its sampler and the same
+            # objective, a shared seed would replay its candidates
+            random_state=HALVING_SEEDS + 1000 * seed + runs,
         )
         wall = _timed_fit(search, X, y)
         runs += 1
