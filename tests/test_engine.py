@@ -667,7 +667,7 @@ def test_a_task_dask_cancels_is_a_lost_worker(dask_client):
     with parallel_config(backend="dask"):
         pool = Pool(2)
         try:
-            pool.submit("slow", [(time.sleep, (30,), {})])
+            pool.submit("slow", [(time.sleep, (5,), {})])  # holds its worker
             deadline = time.monotonic() + 30
             while not dask_futures(pool._backend) and time.monotonic() < deadline:
                 time.sleep(0.01)

@@ -21,6 +21,7 @@ import numpy as np
 from .._log import plural
 from ..space import Categorical, Dimension, Integer, Real, check_space
 from ..space._utils import fmt, is_real_number, safe_equal, to_python
+from ..utils._warnings import user_stacklevel
 
 #: Where the row labels of a DataFrame of results are kept.
 _LABELS = "__row_labels__"
@@ -437,7 +438,7 @@ def warn_at_edges(
             f"{' (as observed)' if axis.scale_inferred else ''}; the optimum may lie "
             "outside it: widen the range and search again",
             SearchRangeEdgeWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
     return edges
 

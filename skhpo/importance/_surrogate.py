@@ -31,6 +31,7 @@ from sklearn.ensemble import ExtraTreesRegressor
 from sklearn.model_selection import KFold
 from sklearn.utils import check_random_state
 
+from ..utils._warnings import user_stacklevel
 from ._boosting import Boosted, Component, decompose_components, fit_boosted
 from ._fanova import (
     LeafBoxes,
@@ -390,9 +391,10 @@ def _warn_if_unexplained(r2: dict, who: str) -> None:
         f"{who}: no surrogate predicted the scores of held-out candidates better "
         f"than their mean in a {_FOLDS}-fold cross-validation (R^2: {said}): the "
         "scores vary with something the hyperparameters do not explain (noise "
-        "between folds or fits, say), and the importances are not reliable.",
+        "between folds or fits, say), and what the surrogate says of them "
+        "(importances, marginals, contours) is not reliable.",
         UserWarning,
-        stacklevel=4,  # the caller of the public function
+        stacklevel=user_stacklevel(),
     )
 
 

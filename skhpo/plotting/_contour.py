@@ -157,6 +157,13 @@ def surrogate_contour(
         of them, or there are too few finished candidates (as for
         :func:`~skhpo.importance.importance_report`).
 
+    Warns
+    -----
+    UserWarning
+        When the surrogate was chosen by cross-validation and no model tried
+        predicted the held-out candidates' scores better than their mean (as
+        for :func:`~skhpo.importance.importance_report`).
+
     See Also
     --------
     ContourDisplay : Draws the surface.

@@ -17,8 +17,9 @@ Every joblib from 1.3 on is supported; what changed in between:
   ``apply_async`` (same arguments, same future-like return);
 - joblib 1.4 wrapped dask's tasks so that ``retrieve_result_callback`` gives
   their outcome; joblib 1.3's dask backend has no such method
-  (``supports_retrieve_callback`` is false) and calls back, on success only,
-  with the task's output itself.
+  (``supports_retrieve_callback`` is false) and calls back with the task's
+  output itself on success, and with dask's ``CancelledError`` in place of
+  the output for a task dask cancelled (not at all for one that raised).
 """
 
 import queue

@@ -212,24 +212,57 @@ def test_folds_whose_boosting_stops_early_do_not_break_the_report(case):
             assert (report["importance"] == 0).all()
 
 
+def _noise_results():
+    rng = np.random.default_rng(1)
+    params = [{"a": a, "b": b, "c": c} for a, b, c in rng.random((100, 3)).tolist()]
+    return {"params": params, "mean_test_score": rng.normal(size=100).tolist()}
+
+
+def _unexplained(caught):
+    said = [w for w in caught if "better than their mean" in str(w.message)]
+    assert len(said) == 1
+    return said[0]
+
+
 def test_noise_is_not_explained_by_a_few_boosting_rounds():
     # Scores that nothing predicts: the boosted trees do not beat the
     # scores' mean in the cross-validation, and "auto" keeps the forest.
-    rng = np.random.default_rng(1)
-    params = [{"a": a, "b": b, "c": c} for a, b, c in rng.random((100, 3)).tolist()]
-    results = {"params": params, "mean_test_score": rng.normal(size=100).tolist()}
+    results = _noise_results()
     with pytest.warns(UserWarning, match="better than their mean") as caught:
         report = importance_report(results)
-    assert caught[0].filename == __file__  # points at the caller
+    assert _unexplained(caught).filename == __file__  # points at the caller
     assert report.attrs["surrogate"]["kind"] == "extra-trees"
     assert "no better than" in report.attrs["surrogate"]["reason"]
     assert report.attrs["surrogate"]["cv_r2"]["boosting"] < 0.05
 
 
+@pytest.mark.parametrize("how", ["contour", "importance display", "contour display"])
+def test_the_unexplained_warning_points_at_the_caller_of_every_entry(how):
+    # However many of skhpo's functions lie between, the user's line.
+    mpl = pytest.importorskip("matplotlib")
+    mpl.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from skhpo.plotting import ContourDisplay, ImportanceDisplay, surrogate_contour
+
+    results = _noise_results()
+    call = {
+        "contour": lambda: surrogate_contour(results, ["a", "b"]),
+        "importance display": lambda: ImportanceDisplay.from_search(results),
+        "contour display": lambda: ContourDisplay.from_search(results, ["a", "b"]),
+    }[how]
+    try:
+        with pytest.warns(UserWarning, match="better than their mean") as caught:
+            call()
+    finally:
+        plt.close("all")
+    assert _unexplained(caught).filename == __file__
+
+
 @pytest.mark.parametrize("noise", [0.0, 0.5])
 def test_scores_that_the_hyperparameters_explain_raise_no_warning(noise):
     # The same candidates with scores that depend on them (plus noise of a
-    # third of their variance): no warning that they are unexplained.
+    # quarter of their variance): no warning that they are unexplained.
     X, y = _data(60, 2)
     y = y + noise * y.std() * np.random.default_rng(2).standard_normal(len(y))
     params = [dict(zip("abcd", row)) for row in X.tolist()]
