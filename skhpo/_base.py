@@ -45,6 +45,7 @@ from .utils._sklearn_compat import (
     has_callbacks,
     propagate_callbacks,
 )
+from .utils._warnings import user_stacklevel
 
 __all__ = [
     "BaseSearch",
@@ -611,7 +612,7 @@ class BaseSearch(BaseSearchCV):
                 f"{len(evaluator.results)} evaluations finished, which "
                 f"cv_results_ holds; nothing new started after it.{resume}",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=user_stacklevel(),
             )
         if not evaluator.results:
             self._drop_run_state()

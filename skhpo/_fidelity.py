@@ -35,6 +35,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from ._engine import Job, Refit
 from ._mutable import apply_update
 from .utils._sklearn_compat import Interval
+from .utils._warnings import user_stacklevel
 
 __all__ = [
     "Continue",
@@ -368,7 +369,7 @@ class Fidelity:
                 "cv_results_ counts the units asked. Turn early stopping off to "
                 "compare candidates on the resource they were given.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=user_stacklevel(),
             )
 
     def bind(self, y, splits, n_samples, rng, *, classifier=False):

@@ -46,9 +46,13 @@ def test_max_time_ends_the_search_as_a_fitted_one(n_jobs):
         max_time=2,
     )
     started = time.monotonic()
-    with pytest.warns(UserWarning, match=r"max_time=2 s ended the search"):
+    with pytest.warns(UserWarning, match=r"max_time=2 s ended the search") as caught:
         search.fit(X, Y)
     elapsed = time.monotonic() - started
+    # the warning points at the line calling fit, not inside scikit-learn's
+    # wrapper of fit or skhpo
+    ended = [w for w in caught if "ended the search" in str(w.message)]
+    assert [w.filename for w in ended] == [__file__]
     # the budget, one round of fits, the refit, and starting the workers
     assert elapsed < 2 + 0.5 + 0.5 + 3
     n = len(search.cv_results_["params"])

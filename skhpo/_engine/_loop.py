@@ -39,6 +39,7 @@ from joblib import Parallel, effective_n_jobs
 from sklearn.base import clone
 
 from ..utils._joblib_compat import backend_of, backend_settings, cloudpickle
+from ..utils._warnings import user_stacklevel
 from ._data import DEFAULT_MAX_NBYTES, shared_arrays
 from ._tasks import (
     CandidateResult,
@@ -589,7 +590,7 @@ class _Run:
                 f"Candidate {entry.job.params!r} on fold {fold}: {message} The "
                 f"fold is scored error_score={self.ev.error_score!r}.",
                 RuntimeWarning,
-                stacklevel=2,
+                stacklevel=user_stacklevel(),
             )
             output = self._failed(entry, fold, message, "lost", sent=sent)
             self._done(key, [output], None)
@@ -708,7 +709,7 @@ class _Run:
             + ("stopped" if stopped else "given up on (it could not be stopped)")
             + f" and scored error_score={self.ev.error_score!r}.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
 
     # ---------------------------------------------------------- resume

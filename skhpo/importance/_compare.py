@@ -20,6 +20,7 @@ from sklearn.model_selection import (
     StratifiedShuffleSplit,
 )
 
+from ..utils._warnings import user_stacklevel
 from ._inputs import (
     check_int,
     choose_metric,
@@ -303,7 +304,7 @@ def _ratio(search: Any, n: int, given: float | None, who: str) -> tuple[float, s
             f"splits, n_test/n_train = 1/{n - 1}. Pass test_train_ratio for "
             "repeated or shuffled splits",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
         return 1.0 / (n - 1), f"assumed {n}-fold"
     cv = getattr(search, "cv", None)

@@ -10,6 +10,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv, cross_validate
 from sklearn.utils import check_random_state
 
+from ..utils._warnings import user_stacklevel
 from ._compare import _paired_tests
 from ._inputs import check_int, read_cv_results, read_finished
 
@@ -143,7 +144,7 @@ def reevaluate(
             f"{who}: {type(estimator).__name__} has no random_state: only the "
             "cross-validation splits vary between repetitions.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     if scoring is None:
         scoring = getattr(fitted, "scorer_", None)

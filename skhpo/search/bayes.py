@@ -22,6 +22,7 @@ from ..acquisition import ACQUISITION_FUNCTIONS, check_acq_kwargs
 from ..schedulers import BayesPolicy
 from ..space import check_space
 from ..utils._sklearn_compat import Interval, StrOptions
+from ..utils._warnings import user_stacklevel
 
 __all__ = ["BayesSearchCV"]
 
@@ -419,6 +420,6 @@ def _prior_observations(prior_results, space, metric):
             f"prior_results: none of its {len(params)} candidates is a point of "
             "this search's space; the search starts without them.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
     return found

@@ -526,8 +526,12 @@ def test_warns_when_the_resource_owner_stops_early():
             random_state=0,
         ).fit(X, y)
 
-    with pytest.warns(UserWarning, match="stops early.*n_resources in cv_results_"):
+    with pytest.warns(
+        UserWarning, match="stops early.*n_resources in cv_results_"
+    ) as caught:
         fit(HistGradientBoostingClassifier(early_stopping=True))
+    # at the line calling fit (in ``fit`` above), whatever lies in between
+    assert {w.filename for w in caught if "stops early" in str(w.message)} == {__file__}
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "auto" does not stop on 75 samples
         fit(HistGradientBoostingClassifier())
