@@ -45,16 +45,16 @@ estimator ignores the inactive ones.
 A *run* is one (problem, seed, method): ``n_evals`` candidates (default 100),
 each scored by ``n_folds``-fold CV (default 5; stratified and shuffled for
 classifiers, shuffled otherwise). A problem is one objective: its data and
-folds are the same for every seed and method (``PROBLEM_SEED``), and a seed
-varies the searches only, as in bayesmark (whose objective keeps one split
-across runs: "otherwise there would be extra noise in the objective
-function"). With folds drawn per seed, each seed would search another
-function, and a method finding each seed's own optimum would still score
-above 0 wherever another seed's folds allow a better loss: a floor shared by
-every method, which pulls the ratios between methods towards 1. Searches use
-``n_jobs=1``; the
-(problem, seed) tasks run in ``--n-procs`` processes (default 2), each with
-BLAS/OpenMP at one thread. The methods of a task run one after the other in
+folds are drawn with ``PROBLEM_SEED``, the same for every seed and method,
+and a seed varies the searches only. bayesmark does the same (one split per
+problem, "otherwise there would be extra noise in the objective function",
+and its launcher gives every run the same split seed). With folds drawn per
+seed, each seed would search another function, and a method finding each
+seed's own optimum would still score above 0 wherever another seed's folds
+allow a lower loss: a floor shared by every method, which pulls the ratios
+between methods towards 1. Searches use ``n_jobs=1``; the (problem, seed)
+tasks run in ``--n-procs`` processes (default 2), each with BLAS/OpenMP at
+one thread. The methods of a task run one after the other in
 the same process, so they are measured under the same load.
 
 Score (bayesmark's normalised score, lower is better). With losses (minus the
@@ -467,7 +467,9 @@ def _load_data(name):
     }[name]
     X, y = loader(return_X_y=True)
     if name == "digits":  # fixed subsample, the same for every seed and method
-        X, _, y, _ = train_test_split(X, y, train_size=500, stratify=y, random_state=0)
+        X, _, y, _ = train_test_split(
+            X, y, train_size=500, stratify=y, random_state=PROBLEM_SEED
+        )
     return StandardScaler().fit_transform(X), y
 
 
