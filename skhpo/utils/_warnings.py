@@ -13,7 +13,7 @@ def _folder(module) -> str:
     return os.path.dirname(os.path.abspath(module.__file__)) + os.sep
 
 
-_PACKAGE = _folder(sys.modules[__package__.rpartition(".")[0]])
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 # Frames between the user's line and skhpo: scikit-learn's wrapper of every
 # ``fit`` (``_fit_context``), and its functions that fit a search given to
 # them in the calling thread (``cross_validate`` with ``n_jobs=1``, say).
