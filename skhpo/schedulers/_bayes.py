@@ -26,7 +26,7 @@ from ._base import Policy, Trial
 
 __all__ = ["BayesPolicy"]
 
-_REFIT_ALWAYS = 100
+_REFIT_ALWAYS = 50
 _REFIT_EVERY = 2
 _REFIT_GROWTH = 1.25
 
@@ -66,7 +66,7 @@ class BayesPolicy(Policy):
     :class:`~sklearn.model_selection.ParameterGrid` order, with no model.
     Failed candidates (NaN scores) are shown to the model with the worst
     finite score, so that it avoids their region. The GP's hyperparameters
-    are fitted up to 100 observations whenever ``max(2, lag / 4)`` new ones
+    are fitted up to 50 observations whenever ``max(2, lag / 4)`` new ones
     have come (every second observation when ``lag`` is at most 8; with
     several objectives ``max(1, lag / 4)``), then each time the observations
     have grown by a quarter; the proposals in between reuse them. Each
@@ -190,7 +190,10 @@ class BayesPolicy(Policy):
         costs far more than a proposal, which many workers need in quick
         succession. (Every second observation instead of every one halved the
         fits' cost and scored as well on the sample-efficiency benchmark:
-        0.687 against 0.730 at 30 candidates, 12 problems x 10 seeds.)
+        0.687 against 0.730 at 30 candidates, 12 problems x 10 seeds. Growth
+        by a quarter from 50 observations instead of 100 cut the optimiser's
+        time per candidate of 100-candidate searches from 13.7 to 11.5 ms and
+        scored as well: 0.369 against 0.441 at 100, 12 problems x 4 seeds.)
         """
         if self.theta is None:
             return True

@@ -191,15 +191,19 @@ def test_bayes_finds_the_optimum_and_covers_a_small_space_whole():
 def test_bayes_refits_its_model_on_a_schedule_of_observations():
     policy = _bayes(lag=2)
     assert policy._refit_due(5)  # no hyperparameters yet
-    policy.theta, policy._refit_at = np.zeros(3), 50
+    policy.theta, policy._refit_at = np.zeros(3), 30
     # few in flight: every second new observation
-    assert not policy._refit_due(51) and policy._refit_due(52)
-    assert policy._refit_due(51, every=1)  # several objectives: every one
+    assert not policy._refit_due(31) and policy._refit_due(32)
+    assert policy._refit_due(31, every=1)  # several objectives: every one
     many = _bayes(lag=32)
-    many.theta, many._refit_at = np.zeros(3), 50
-    assert not many._refit_due(57) and many._refit_due(58)  # every lag / 4
+    many.theta, many._refit_at = np.zeros(3), 30
+    assert not many._refit_due(37) and many._refit_due(38)  # every lag / 4
+    many._refit_at = 44  # from 50 observations: once they grew by a quarter
+    assert not many._refit_due(54) and many._refit_due(55)
     many._refit_at = 200
-    assert not many._refit_due(249) and many._refit_due(250)  # then by a quarter
+    assert not many._refit_due(249) and many._refit_due(250)
+    policy._refit_at = 56
+    assert not policy._refit_due(69) and policy._refit_due(70)
 
 
 def test_hyperband_runs_the_planned_rungs_and_promotes_the_best():
