@@ -27,6 +27,7 @@ from ._base import Policy, Trial
 __all__ = ["BayesPolicy"]
 
 _REFIT_ALWAYS = 50
+_REFIT_ALWAYS_SEVERAL = 100  # several objectives
 _REFIT_EVERY = 2
 _REFIT_GROWTH = 1.25
 
@@ -66,10 +67,11 @@ class BayesPolicy(Policy):
     :class:`~sklearn.model_selection.ParameterGrid` order, with no model.
     Failed candidates (NaN scores) are shown to the model with the worst
     finite score, so that it avoids their region. The GP's hyperparameters
-    are fitted up to 50 observations whenever ``max(2, lag / 4)`` new ones
-    have come (every second observation when ``lag`` is at most 8; with
-    several objectives ``max(1, lag / 4)``), then each time the observations
-    have grown by a quarter; the proposals in between reuse them. Each
+    are fitted below 50 observations whenever ``max(2, ceil(lag / 4))`` new
+    ones have come (every second observation when ``lag`` is at most 8; with
+    several objectives ``ceil(lag / 4)``, below 100 observations), then each
+    time the observations have grown by a quarter; the proposals in between
+    reuse them. Each
     proposal's extra columns are ``batch`` (``k // lag``) and ``proposed_by``
     (``"initial"``, ``"model"``, ``"random"`` or ``"grid"``).
     """
@@ -157,7 +159,11 @@ class BayesPolicy(Policy):
         if np.isfinite(y).sum() >= 2:
             y[~np.isfinite(y)] = np.nanmin(y)
             seen = set(observed)
-            refit = self._refit_due(len(y), every=1 if several else _REFIT_EVERY)
+            refit = (
+                self._refit_due(len(y), every=1, until=_REFIT_ALWAYS_SEVERAL)
+                if several
+                else self._refit_due(len(y))
+            )
             proposals, info = propose(
                 self.space,
                 [c for c, _ in self.prior] + [self.candidates[i] for i in observed],
@@ -178,26 +184,30 @@ class BayesPolicy(Policy):
         found = random_candidates(self.space, 1, rng, exclude=tried)
         return (found[0], "random") if found else None
 
-    def _refit_due(self, n_observed: int, every: int = _REFIT_EVERY) -> bool:
+    def _refit_due(
+        self, n_observed: int, every: int = _REFIT_EVERY, until: int = _REFIT_ALWAYS
+    ) -> bool:
         """Whether this proposal fits the GP's hyperparameters.
 
-        Up to ``_REFIT_ALWAYS`` observations, whenever ``lag / 4`` new ones
-        have come, and at least ``every`` (``_REFIT_EVERY``; 1 with several
-        objectives, whose scalarisation changes at every proposal, so that
-        hyperparameters fitted to one weighting are not reused for the
-        next); then each time they have
-        grown by ``_REFIT_GROWTH``: they change little by then, and a fit
-        costs far more than a proposal, which many workers need in quick
-        succession. (Every second observation instead of every one halved the
-        fits' cost and scored as well on the sample-efficiency benchmark:
-        0.687 against 0.730 at 30 candidates, 12 problems x 10 seeds. Growth
-        by a quarter from 50 observations instead of 100 cut the optimiser's
-        time per candidate of 100-candidate searches from 13.7 to 11.5 ms and
-        scored as well: 0.369 against 0.441 at 100, 12 problems x 4 seeds.)
+        Below ``until`` observations (``_REFIT_ALWAYS``), whenever
+        ``ceil(lag / 4)`` new ones have come, and at least ``every``
+        (``_REFIT_EVERY``); from ``until`` on, each time they have grown by
+        ``_REFIT_GROWTH``: they change little by then, and a fit costs far
+        more than a proposal, which many workers need in quick succession.
+        With several objectives the scalarisation changes at every proposal:
+        ``every`` is 1 and ``until`` 100 (``_REFIT_ALWAYS_SEVERAL``), so that
+        hyperparameters fitted to one weighting are not reused for the next.
+        (Every second observation instead of every one halved the fits' cost
+        and scored as well on the sample-efficiency benchmark: 0.687 against
+        0.730 at 30 candidates, 12 problems x 10 seeds. Growth by a quarter
+        from 50 observations instead of 100 cut skhpo's overhead per
+        candidate of 100-candidate searches from 13.7 to 11.5 ms and scored
+        as well, 0.369 against 0.441 at 100 (lower is better), 12 problems x
+        4 seeds; several objectives were not measured there and keep 100.)
         """
         if self.theta is None:
             return True
-        if n_observed < _REFIT_ALWAYS:
+        if n_observed < until:
             new = n_observed - self._refit_at
             return new >= max(every, math.ceil(self.lag / 4))
         return n_observed >= _REFIT_GROWTH * self._refit_at

@@ -198,12 +198,17 @@ def test_bayes_refits_its_model_on_a_schedule_of_observations():
     many = _bayes(lag=32)
     many.theta, many._refit_at = np.zeros(3), 30
     assert not many._refit_due(37) and many._refit_due(38)  # every lag / 4
-    many._refit_at = 44  # from 50 observations: once they grew by a quarter
+    many._refit_at = 41  # 8 new at 49: due; from 50 on: once grown by a quarter
+    assert many._refit_due(49) and not many._refit_due(50)
+    many._refit_at = 44
     assert not many._refit_due(54) and many._refit_due(55)
     many._refit_at = 200
     assert not many._refit_due(249) and many._refit_due(250)
     policy._refit_at = 56
     assert not policy._refit_due(69) and policy._refit_due(70)
+    # several objectives: every new observation up to 100
+    assert policy._refit_due(57, every=1, until=100)
+    assert not policy._refit_due(57)
 
 
 def test_hyperband_runs_the_planned_rungs_and_promotes_the_best():
