@@ -159,11 +159,7 @@ class BayesPolicy(Policy):
         if np.isfinite(y).sum() >= 2:
             y[~np.isfinite(y)] = np.nanmin(y)
             seen = set(observed)
-            refit = (
-                self._refit_due(len(y), every=1, until=_REFIT_ALWAYS_SEVERAL)
-                if several
-                else self._refit_due(len(y))
-            )
+            refit = self._refit_due(len(y), several)
             proposals, info = propose(
                 self.space,
                 [c for c, _ in self.prior] + [self.candidates[i] for i in observed],
@@ -184,19 +180,17 @@ class BayesPolicy(Policy):
         found = random_candidates(self.space, 1, rng, exclude=tried)
         return (found[0], "random") if found else None
 
-    def _refit_due(
-        self, n_observed: int, every: int = _REFIT_EVERY, until: int = _REFIT_ALWAYS
-    ) -> bool:
+    def _refit_due(self, n_observed: int, several: bool = False) -> bool:
         """Whether this proposal fits the GP's hyperparameters.
 
-        Below ``until`` observations (``_REFIT_ALWAYS``), whenever
-        ``ceil(lag / 4)`` new ones have come, and at least ``every``
-        (``_REFIT_EVERY``); from ``until`` on, each time they have grown by
-        ``_REFIT_GROWTH``: they change little by then, and a fit costs far
-        more than a proposal, which many workers need in quick succession.
-        With several objectives the scalarisation changes at every proposal:
-        ``every`` is 1 and ``until`` 100 (``_REFIT_ALWAYS_SEVERAL``), so that
-        hyperparameters fitted to one weighting are not reused for the next.
+        Below ``_REFIT_ALWAYS`` observations, whenever ``ceil(lag / 4)`` new
+        ones have come, and at least ``_REFIT_EVERY``; from then on, each
+        time they have grown by ``_REFIT_GROWTH``: they change little by
+        then, and a fit costs far more than a proposal, which many workers
+        need in quick succession. With ``several`` objectives the
+        scalarisation changes at every proposal: one new observation is
+        enough, below ``_REFIT_ALWAYS_SEVERAL``, so that hyperparameters
+        fitted to one weighting are not reused for the next.
         (Every second observation instead of every one halved the fits' cost
         and scored as well on the sample-efficiency benchmark: 0.687 against
         0.730 at 30 candidates, 12 problems x 10 seeds. Growth by a quarter
@@ -207,6 +201,9 @@ class BayesPolicy(Policy):
         """
         if self.theta is None:
             return True
+        every, until = (
+            (1, _REFIT_ALWAYS_SEVERAL) if several else (_REFIT_EVERY, _REFIT_ALWAYS)
+        )
         if n_observed < until:
             new = n_observed - self._refit_at
             return new >= max(every, math.ceil(self.lag / 4))

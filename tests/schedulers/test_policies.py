@@ -194,7 +194,7 @@ def test_bayes_refits_its_model_on_a_schedule_of_observations():
     policy.theta, policy._refit_at = np.zeros(3), 30
     # few in flight: every second new observation
     assert not policy._refit_due(31) and policy._refit_due(32)
-    assert policy._refit_due(31, every=1)  # several objectives: every one
+    assert policy._refit_due(31, several=True)  # several objectives: every one
     many = _bayes(lag=32)
     many.theta, many._refit_at = np.zeros(3), 30
     assert not many._refit_due(37) and many._refit_due(38)  # every lag / 4
@@ -207,7 +207,7 @@ def test_bayes_refits_its_model_on_a_schedule_of_observations():
     policy._refit_at = 56
     assert not policy._refit_due(69) and policy._refit_due(70)
     # several objectives: every new observation up to 100
-    assert policy._refit_due(57, every=1, until=100)
+    assert policy._refit_due(57, several=True)
     assert not policy._refit_due(57)
 
 
