@@ -14,28 +14,30 @@ Three tasks, each a resource that a search can stop early and continue:
 
 Every seed searches the same objective (the data and the folds are those of
 ``PROBLEM_SEED``); a seed varies the searches only. For each seed,
-``RandomizedSearchCV`` trains as many candidates at full
-fidelity as one Hyperband run draws in all its brackets; the bar of a task is
+``RandomizedSearchCV`` trains as many candidates at full fidelity as one
+round of Hyperband's brackets draws; the bar of a task is
 the median over seeds of its best cross-validated score. Each other method
-gets, per seed, random search's wall time on that seed as its budget, and is
-run again with a new seed until it reaches the bar or spends the budget (as
-Hyperband's outer loop draws new candidates):
+gets, per seed, random search's wall time on that seed as its budget, and
+searches until it reaches the bar or spends the budget:
 
 - ``hyperband``: ``HyperbandSearchCV`` (synchronous brackets, random
-  candidates);
+  candidates), one search whose ``n_brackets`` covers many rounds of the
+  brackets (Hyperband's outer loop), ended by ``max_time`` (the budget);
 - ``hyperband-model``: ``HyperbandSearchCV(asynchronous=True,
-  sampler="model")`` (the model-based sampler);
+  sampler="model")`` (the model-based sampler), the same way: each round
+  learns from every one before it;
 - ``halving``: ``HalvingRandomSearchCV`` over the same rungs (it refits from
   nothing at every rung; ``resource`` is the estimator's ``max_iter``), as
-  many first-rung candidates as Hyperband's most aggressive bracket;
+  many first-rung candidates as Hyperband's most aggressive bracket, run
+  again with a new seed until it reaches the bar or spends the budget;
 - ``optuna``: an Optuna study (TPE) with its successive-halving pruner over
   the same rungs, the objective training each fold's model rung by rung as
   Optuna's users write it, two trials at a time (threads).
 
 Time to reach: for the skhpo searches, the moment the first candidate at full
 fidelity with a mean CV score at the bar had all its folds scored (read in
-the workers by a second scorer), plus the earlier runs whole; for halving,
-the wall time of the run that reached it plus the earlier ones; for Optuna,
+the workers by a second scorer); for halving, the wall time of the run that
+reached it plus the earlier ones; for Optuna,
 the moment the first complete (not pruned) trial at the bar finished; a
 reach after the budget does not count for any method. Target (model
 quality issue): every seed reaches the bar, and the median over seeds of
@@ -186,7 +188,7 @@ class Task:
         return out
 
 
-def _hyperband(task, seed, max_time, model=False):
+def _hyperband(task, seed, max_time, model=False, n_brackets=None):
     return HyperbandSearchCV(
         task.estimator(),
         task.space(),
@@ -194,6 +196,7 @@ def _hyperband(task, seed, max_time, model=False):
         min_resources=task.min_r,
         max_resources=task.max_r,
         factor=FACTOR,
+        n_brackets=n_brackets,
         asynchronous=model,
         sampler="model" if model else "random",
         scoring={"score": "accuracy", "clock": _clock},
@@ -207,31 +210,31 @@ def _hyperband(task, seed, max_time, model=False):
 
 
 # ------------------------------------------------------------------- methods
-def run_hyperband(task, seed, X, y, bar, budget, model=False, max_runs=20):
-    """Hyperband runs with new seeds until one reaches ``bar`` or the budget
-    is spent: ``(seconds to reach or inf, runs, best score)``."""
-    spent, runs, best = 0.0, 0, -np.inf
-    while spent < budget and runs < max_runs:
-        search = _hyperband(task, 1000 * seed + runs, budget - spent, model=model)
-        started = time.time()
-        try:
-            wall = _timed_fit(search, X, y)
-        except ValueError as exc:  # what was left of the budget was too short
-            if "before any candidate finished" not in str(exc):
-                raise
-            break
-        res = search.cv_results_
-        full = np.asarray(res["n_resources"]) == task.max_r
-        if full.any():
-            best = max(best, float(np.nanmax(res["mean_test_score"][full])))
-        found = _first_reach(search, bar, started, full=task.max_r)
-        runs += 1
-        if found is not None:
-            reach = spent + min(found, wall)
-            # the last round of fits may end past max_time: no reach after it
-            return (reach if reach <= budget else np.inf), runs, best
-        spent += wall
-    return np.inf, runs, best
+def run_hyperband(task, seed, X, y, bar, budget, model=False, max_rounds=20):
+    """One Hyperband search of up to ``max_rounds`` rounds of its brackets,
+    ended by ``max_time`` (the budget): ``(seconds to reach or inf, rounds
+    started, best score)``."""
+    per_round = len(task.rungs())  # s_max + 1 brackets
+    search = _hyperband(
+        task, seed, budget, model=model, n_brackets=max_rounds * per_round
+    )
+    started = time.time()
+    try:
+        wall = _timed_fit(search, X, y)
+    except ValueError as exc:  # the budget was too short for any candidate
+        if "before any candidate finished" not in str(exc):
+            raise
+        return np.inf, 0, -np.inf
+    res = search.cv_results_
+    rounds = int(np.max(res["bracket"])) // per_round + 1
+    full = np.asarray(res["n_resources"]) == task.max_r
+    best = float(np.nanmax(res["mean_test_score"][full])) if full.any() else -np.inf
+    found = _first_reach(search, bar, started, full=task.max_r)
+    if found is None:
+        return np.inf, rounds, best
+    # the last round of fits may end past max_time: no reach after it
+    reach = min(found, wall)
+    return (reach if reach <= budget else np.inf), rounds, best
 
 
 def run_halving(task, seed, X, y, bar, budget, max_runs=20):
@@ -411,7 +414,8 @@ def _report(task, n_candidates, bar, rows, methods):
     )
     print(
         "time to reach the bar / random search's wall time on the seed "
-        "(inf: not within it); runs"
+        "(inf: not within it); runs: halving's searches, or the rounds of "
+        "Hyperband's brackets that its one search started"
     )
     headers = ["seed", "random s", "random best"] + [
         h for m in methods for h in (m, f"{m} runs")

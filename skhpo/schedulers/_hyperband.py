@@ -65,7 +65,7 @@ class Rung:
 class Bracket:
     """A successive-halving run: its rungs, from the most candidates to one."""
 
-    index: int  # position in the schedule, 0 = the most aggressive bracket
+    index: int  # position in the schedule; ``s`` says which of the paper's
     s: int  # the paper's s: number of halvings
     rungs: tuple[Rung, ...] = field(default_factory=tuple)
 
@@ -109,9 +109,12 @@ def hyperband_brackets(
         ``eta``: each rung keeps ``1 / factor`` of the candidates and gives them
         ``factor`` times the resource. At least 2.
     n_brackets : int, default=None
-        Run only the ``n_brackets`` most aggressive brackets; None runs all
-        ``s_max + 1``. ``n_brackets=1`` is successive halving from
-        ``factor**s_max`` candidates.
+        Run the ``n_brackets`` most aggressive brackets; None runs all
+        ``s_max + 1`` once. ``n_brackets=1`` is successive halving from
+        ``factor**s_max`` candidates. Beyond ``s_max + 1`` the brackets start
+        again from the most aggressive (Hyperband's outer loop, a round of
+        ``s_max + 1`` brackets after another): bracket ``index`` is bracket
+        ``s = s_max - index % (s_max + 1)``.
 
     Returns
     -------
@@ -126,9 +129,10 @@ def hyperband_brackets(
         )
     s_max = int_log(max_resources // min_resources, factor)
     # r_min * eta**s <= R  <=>  eta**s <= R // r_min  (integers)
-    count = s_max + 1 if n_brackets is None else min(n_brackets, s_max + 1)
+    count = s_max + 1 if n_brackets is None else n_brackets
     brackets = []
-    for index, s in enumerate(range(s_max, s_max - count, -1)):
+    for index in range(count):
+        s = s_max - index % (s_max + 1)
         n = -(-(s_max + 1) * factor**s // (s + 1))  # ceil, exactly
         rungs = tuple(
             Rung(n // factor**i, max_resources // factor ** (s - i))
@@ -324,9 +328,11 @@ class HyperbandPolicy(_Brackets):
 
     A rung starts when the one below is complete, so every decision depends on
     complete rungs only and the results do not depend on timing. With a random
-    sampler the brackets run side by side; with a model-based one, one after
-    the other, so that each learns from those before. See :class:`_Brackets`
-    for the parameters.
+    sampler the brackets of a round (Hyperband's ``s_max + 1``) run side by
+    side, and a bracket of the next round starts when the one it repeats
+    ends. With a model-based sampler the brackets run one after the other, so
+    that each learns from those before. See :class:`_Brackets` for the
+    parameters.
     """
 
     def __init__(self, brackets, sampler, *, seed, continues):
@@ -334,16 +340,36 @@ class HyperbandPolicy(_Brackets):
         self.ready: deque[Trial] = deque()
         self.done: dict[tuple[int, int], dict[int, float]] = {}
         self.expected: dict[tuple[int, int], int] = {}
-        first = brackets if sampler.kind == "random" else brackets[:1]
-        for bracket in first:
+        self.drawn: dict[int, list[int]] = {}  # drawn, not yet started
+        self.n_drawn = 0  # brackets 0 .. n_drawn - 1 have drawn
+        if sampler.kind == "random":
+            # a round ends before the first bracket that repeats the first's s
+            self.step = next(
+                (b for b, br in enumerate(brackets) if b and br.s == brackets[0].s),
+                len(brackets),
+            )
+        else:
+            self.step = 1
+        for bracket in brackets[: self.step]:
             self._start(bracket.index)
 
     def _start(self, b: int) -> None:
-        ids = self.sampler.draw(self.brackets[b].n_candidates, self._rng(b))
+        """Start bracket ``b``'s first rung. Candidates are drawn bracket by
+        bracket in index order, whichever bracket starts first, so that their
+        numbers do not depend on the order brackets end in. An empty draw (a
+        finite space has run out) starts nothing: every later draw would be
+        empty too."""
+        if b >= len(self.brackets):
+            return
+        while self.n_drawn <= b:
+            bracket = self.brackets[self.n_drawn]
+            self.drawn[bracket.index] = self.sampler.draw(
+                bracket.n_candidates, self._rng(bracket.index)
+            )
+            self.n_drawn += 1
+        ids = self.drawn.pop(b)
         if ids:
             self._submit(b, 0, ids)
-        else:
-            self._next_bracket(b)
 
     def _submit(self, b: int, rung: int, candidates: list[int]) -> None:
         self.expected[(b, rung)] = len(candidates)
@@ -351,8 +377,7 @@ class HyperbandPolicy(_Brackets):
         self.ready.extend(self._trial(b, rung, c) for c in candidates)
 
     def _next_bracket(self, b: int) -> None:
-        if self.sampler.kind == "model" and b + 1 < len(self.brackets):
-            self._start(b + 1)
+        self._start(b + self.step)
 
     def ask(self, n: int) -> list[Trial]:
         return [self.ready.popleft() for _ in range(min(n, len(self.ready)))]

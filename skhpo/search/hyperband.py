@@ -99,8 +99,13 @@ class HyperbandSearchCV(BaseSearch):
 
     n_brackets : int, default=None
         How many of Hyperband's brackets to run, the most aggressive first;
-        None runs all of them. ``n_brackets=1`` is successive halving from
-        ``factor ** s_max`` candidates.
+        None runs all ``s_max + 1`` of them once. ``n_brackets=1`` is
+        successive halving from ``factor ** s_max`` candidates. Beyond
+        ``s_max + 1`` the brackets start again from the most aggressive with
+        new candidates, round after round (Hyperband's outer loop; BOHB's
+        ``n_iterations``): with ``sampler="model"`` each round learns from
+        every one before, and with ``max_time`` a large ``n_brackets`` runs
+        rounds until the time is up.
 
     asynchronous : bool, default=False
         Run each bracket with asynchronous successive halving (ASHA, Li et al.,
@@ -120,7 +125,8 @@ class HyperbandSearchCV(BaseSearch):
         with the resource as one more input, once they number ``n_dims + 2``
         in all. With ``"model"`` the synchronous
         brackets run one after the other, so that each learns from the ones
-        before; with ``"random"`` they run side by side.
+        before; with ``"random"`` the brackets of a round run side by side
+        (see ``n_brackets``).
 
     %(scoring)s
 

@@ -108,7 +108,15 @@ def test_n_brackets_one_is_successive_halving():
         (1, 81),
     ]
     assert len(hyperband_brackets(1, 81, 3, n_brackets=2)) == 2
-    assert len(hyperband_brackets(1, 81, 3, n_brackets=99)) == 5
+
+
+def test_n_brackets_beyond_one_round_starts_again_from_the_most_aggressive():
+    once = hyperband_brackets(1, 27, 3)
+    brackets = hyperband_brackets(1, 27, 3, n_brackets=10)
+    assert [b.index for b in brackets] == list(range(10))
+    assert [b.s for b in brackets] == [3, 2, 1, 0, 3, 2, 1, 0, 3, 2]
+    for b in brackets:  # a repeated bracket has its first round's rungs
+        assert b.rungs == once[b.index % 4].rungs
 
 
 @pytest.mark.parametrize(

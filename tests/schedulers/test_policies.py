@@ -84,8 +84,8 @@ def _bayes(lag=3, n_iter=14, **kwargs):
     return BayesPolicy(SPACE, n_iter, lag=lag, seed=0, n_initial_points=4, **kwargs)
 
 
-def _hyperband(kind="sync", sampler="random", continues=True):
-    brackets = hyperband_brackets(1, 9, 3)
+def _hyperband(kind="sync", sampler="random", continues=True, n_brackets=None):
+    brackets = hyperband_brackets(1, 9, 3, n_brackets)
     cls = HyperbandPolicy if kind == "sync" else AsyncHyperbandPolicy
     kwargs = {} if kind == "sync" else {"factor": 3}
     return cls(
@@ -117,6 +117,10 @@ POLICIES = {
     "hyperband-model": lambda: _hyperband(sampler="model"),
     "asha": lambda: _hyperband("async"),
     "asha-model": lambda: _hyperband("async", "model"),
+    # two rounds of the three brackets, and one bracket of a third
+    "hyperband-rounds": lambda: _hyperband(n_brackets=7),
+    "hyperband-model-rounds": lambda: _hyperband(sampler="model", n_brackets=7),
+    "asha-rounds": lambda: _hyperband("async", n_brackets=7),
     "pbt": _pbt,
     "pbt-tournament": lambda: _pbt(selection="tournament"),
     "pbt-async": lambda: _pbt(asynchronous=True),
@@ -129,7 +133,10 @@ def test_every_policy_keeps_the_contract(name):
     assert asked
 
 
-@pytest.mark.parametrize("name", ["bayes", "hyperband", "hyperband-model", "pbt"])
+@pytest.mark.parametrize(
+    "name",
+    ["bayes", "hyperband", "hyperband-model", "hyperband-rounds", "pbt"],
+)
 def test_synchronous_policies_decide_the_same_whatever_the_order(name):
     """Decisions depend on what was told, never on the order it arrived in."""
     runs = [drive(POLICIES[name](), seed=seed)[0] for seed in range(3)]
@@ -240,6 +247,51 @@ def test_hyperband_runs_the_planned_rungs_and_promotes_the_best():
             promoted = {t.extra["candidate"] for t in by_rung[(b, i + 1)]}
             ranked = sorted(trials, key=lambda t: -quality(t.params))
             assert promoted == {t.extra["candidate"] for t in ranked[: len(promoted)]}
+
+
+@pytest.mark.parametrize("sampler", ["random", "model"])
+def test_hyperband_rounds_run_every_bracket_after_the_one_it_repeats(sampler):
+    policy = _hyperband(sampler=sampler, n_brackets=7)
+    # a random round's three brackets run side by side; a model's one by one
+    step = 3 if sampler == "random" else 1
+    started_by = {}  # bracket -> the bracket whose end started it
+    tell = policy.tell
+
+    def logged_tell(trial, score):
+        before = set(policy.expected)
+        tell(trial, score)
+        for b, rung in set(policy.expected) - before:
+            if rung == 0:
+                started_by[b] = trial.extra["bracket"]
+
+    policy.tell = logged_tell
+    started_first = {b for b, rung in policy.expected if rung == 0}
+    asked, _ = drive(policy)
+    assert started_first == set(range(step))
+    # each later bracket started at the very tell that ended the one it repeats
+    assert started_by == {b: b - step for b in range(step, 7)}
+    per_bracket = {}
+    for trial in asked:
+        b = trial.extra["bracket"]
+        per_bracket[b] = per_bracket.get(b, 0) + 1
+    assert per_bracket == {
+        b.index: sum(r.n_candidates for r in b.rungs) for b in policy.brackets
+    }
+
+
+@pytest.mark.parametrize("sampler", ["random", "model"])
+def test_hyperband_rounds_stop_when_a_finite_space_runs_out(sampler):
+    small = check_space({"kind": Categorical(["a", "b", "c"])})
+    policy = HyperbandPolicy(
+        hyperband_brackets(1, 9, 3, n_brackets=3000),
+        CandidateSampler(small, sampler),
+        seed=0,
+        continues=True,
+    )
+    asked, _ = drive(policy)
+    # the first bracket takes the three points; nothing is drawn twice
+    assert len(policy.sampler.candidates) == 3
+    assert {t.extra["bracket"] for t in asked} == {0}
 
 
 def test_model_sampler_learns_from_every_rung():

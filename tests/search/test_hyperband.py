@@ -284,6 +284,21 @@ def test_same_results_for_any_n_jobs(asynchronous):
     _same_results(one, two)
 
 
+def test_rounds_of_brackets_run_their_plan_the_same_for_any_n_jobs():
+    # three brackets a round (max_resources 9): two rounds and one bracket
+    search = _epoch_search(n_brackets=7, refit=False)
+    plan = search.plan()
+    assert plan["bracket"].unique().tolist() == list(range(7))
+    assert plan["n_candidates"].tolist() == [9, 3, 1, 5, 1, 3] * 2 + [9, 3, 1]
+    one = search.fit(X_IRIS, Y_IRIS)
+    assert one.budget_["units"].tolist() == one.budget_["units_planned"].tolist()
+    results = pd.DataFrame(one.cv_results_)
+    assert results["candidate"].nunique() == 2 * (9 + 5 + 3) + 9  # all new
+    assert len(EpochClassifier.calls) == plan["units"].sum() * 3
+    two = _epoch_search(n_brackets=7, refit=False, n_jobs=2).fit(X_IRIS, Y_IRIS)
+    _same_results(one.cv_results_, two.cv_results_)
+
+
 def test_same_results_with_threads_and_real_models():
     X, y = load_digits(return_X_y=True)
     search = HyperbandSearchCV(
