@@ -342,14 +342,10 @@ class HyperbandPolicy(_Brackets):
         self.expected: dict[tuple[int, int], int] = {}
         self.drawn: dict[int, list[int]] = {}  # drawn, not yet started
         self.n_drawn = 0  # brackets 0 .. n_drawn - 1 have drawn
-        if sampler.kind == "random":
-            # a round ends before the first bracket that repeats the first's s
-            self.step = next(
-                (b for b, br in enumerate(brackets) if b and br.s == brackets[0].s),
-                len(brackets),
-            )
-        else:
-            self.step = 1
+        # a random round's s_max + 1 brackets (bracket 0 has s = s_max) run
+        # side by side; a model's brackets one by one
+        round_ = min(len(brackets), brackets[0].s + 1) if brackets else 0
+        self.step = round_ if sampler.kind == "random" else 1
         for bracket in brackets[: self.step]:
             self._start(bracket.index)
 
