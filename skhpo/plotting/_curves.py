@@ -3,9 +3,10 @@
 :func:`resource_curves` reads the rows of ``cv_results_`` as curves, a pure
 function of the results; :class:`ResourceCurveDisplay` draws them. Hyperband
 (synchronous or asynchronous) and scikit-learn's halving searches give one
-curve per candidate across the rungs it reached, one panel per bracket;
-population-based training gives one curve per stretch of training of a
-member's model, an exploit starting a new one from the model it copied.
+curve per candidate across the rungs it reached, one panel per bracket (per
+kind of bracket over several rounds); population-based training gives one
+curve per stretch of training of a member's model, an exploit starting a new
+one from the model it copied.
 """
 
 from __future__ import annotations
@@ -404,12 +405,15 @@ class ResourceCurveDisplay:
     scikit-learn's halving searches, one panel per bracket: a line per
     candidate through the rungs it reached, grey with a cross where it was
     stopped, blue when it reached the largest resource, the winner
-    (``best_index_``) in red. For :class:`~skhpo.PBTSearchCV`, one line per
-    stretch of training of a member's model (one colour per member): an
-    exploit is a dashed segment from the copied member's score to the copy's,
-    the replaced model's line ends in a cross, and the winner's lineage is
-    red. Create it with :meth:`from_search`; the constructor only stores the
-    data.
+    (``best_index_``) in red. A search that ran several rounds of its
+    brackets (``n_brackets`` beyond one round) gets one panel per kind of
+    bracket, the brackets whose candidates start at the same resource
+    together (titled "brackets 0, 5, ..., 95"). For
+    :class:`~skhpo.PBTSearchCV`, one line per stretch of training of a
+    member's model (one colour per member): an exploit is a dashed segment
+    from the copied member's score to the copy's, the replaced model's line
+    ends in a cross, and the winner's lineage is red. Create it with
+    :meth:`from_search`; the constructor only stores the data.
 
     Parameters
     ----------
@@ -495,6 +499,8 @@ class ResourceCurveDisplay:
     def plot(self, ax=None, *, n_cols=None):
         """Draw one panel per bracket (a single one for other searches).
 
+        Over several rounds of brackets, one panel per kind of bracket.
+
         Parameters
         ----------
         ax : matplotlib Axes or array of Axes, default=None
@@ -514,7 +520,11 @@ class ResourceCurveDisplay:
         check_frame(curves, _COLUMNS, "resource_curves", who)
         kind = curves.attrs.get("kind", "hyperband")
         population = kind == "pbt"
-        ids = np.unique(curves["panel"])
+        levels = np.asarray(curves["n_resources"], dtype=float)
+        panel_of, names = curves["panel"].to_numpy(), {}
+        if kind == "hyperband":
+            panel_of, names = _bracket_panels(panel_of, levels)
+        ids = np.unique(panel_of)
         if n_cols is None:
             n_cols = len(ids) if len(ids) <= 4 else -(-len(ids) // 2)
         size = (3.3, 3.3) if len(ids) > 1 else (6.0, 3.8)
@@ -523,13 +533,11 @@ class ResourceCurveDisplay:
             for other in axes[1:]:
                 other.sharex(axes[0])
                 other.sharey(axes[0])
-        levels = np.asarray(curves["n_resources"], dtype=float)
         top = levels.max()
         colour_of = _colouring(curves, population, levels, top)
         self.lines_, self.stops_, self.exploits_ = {}, [], None
         self.best_line_ = None
         best = curves.attrs.get("best", -1)
-        panel_of = curves["panel"].to_numpy()
         for panel_ax, panel in zip(axes, ids):
             lines, exploits, stops = draw_curves(
                 panel_ax,
@@ -545,7 +553,8 @@ class ResourceCurveDisplay:
                 self.exploits_ = exploits
             if best >= 0 and panel_of[best] == panel:
                 self.best_line_ = draw_best(panel_ax, curves, "n_resources", "score")
-            panel_ax.set_title(_panel_title(curves, kind, panel, len(lines)))
+            name = names.get(panel, f"bracket {panel}")
+            panel_ax.set_title(_panel_title(curves, kind, name, len(lines)))
             panel_ax.set_xlabel(curves.attrs.get("resource", "n_resources"))
             _resource_axis(panel_ax, levels, population)
         axes[0].set_ylabel(curves.attrs.get("metric", "score"))
@@ -565,13 +574,34 @@ def _colouring(curves, population, levels, top):
     return lambda row: "C0" if reached[curve[row]] else "0.6"
 
 
-def _panel_title(curves, kind, panel, n):
+def _bracket_panels(bracket, levels):
+    """The panel of each row and the panels' names: one panel per bracket,
+    or, when a search ran several rounds of its brackets (``n_brackets``
+    beyond one round), one per kind of bracket: those whose candidates start
+    at the same resource, named by the first of them."""
+    ids = np.unique(bracket)
+    first = np.array([levels[bracket == b].min() for b in ids])
+    if len(np.unique(first)) == len(ids):
+        return bracket, {}
+    panel_of, names = bracket.copy(), {}
+    for start in np.unique(first):
+        same = ids[first == start]
+        panel_of[np.isin(bracket, same)] = same[0]
+        if len(same) > 3:
+            shown = f"{same[0]}, {same[1]}, ..., {same[-1]}"
+        else:
+            shown = ", ".join(map(str, same))
+        names[same[0]] = f"bracket{'s' * (len(same) > 1)} {shown}"
+    return panel_of, names
+
+
+def _panel_title(curves, kind, name, n):
     if kind == "pbt":
         members = curves["member"].nunique()
         n_exploits = int(curves["exploit"].sum())
         return f"{members} members, {n_exploits} exploit{'s' * (n_exploits != 1)}"
     candidates = f"{n} candidate{'s' * (n != 1)}"
-    return f"bracket {panel}: {candidates}" if kind == "hyperband" else candidates
+    return f"{name}: {candidates}" if kind == "hyperband" else candidates
 
 
 def _resource_axis(ax, levels, population):

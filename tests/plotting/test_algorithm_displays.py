@@ -255,6 +255,35 @@ def test_resource_curve_display_draws_the_results(hyperband_searches, kind):
     assert _inside(disp.figure_)
 
 
+def test_resource_curve_display_of_several_rounds_of_brackets(iris):
+    """Beyond one round of brackets, the brackets whose candidates start at
+    the same resource share a panel: one panel per kind of bracket."""
+    search = HyperbandSearchCV(
+        SVC(),
+        {"C": loguniform(1e-2, 1e3), "gamma": loguniform(1e-4, 1e1)},
+        max_resources=90,
+        min_resources=10,
+        n_brackets=11,  # s_max + 1 = 3 brackets a round: 0, 3, 6, 9 start at 10
+        random_state=0,
+    ).fit(*iris)
+    r = search.cv_results_
+    disp = ResourceCurveDisplay.from_search(search)
+    kinds = [[0, 3, 6, 9], [1, 4, 7, 10], [2, 5, 8]]
+    names = ["brackets 0, 3, ..., 9", "brackets 1, 4, ..., 10", "brackets 2, 5, 8"]
+    assert len(disp.axes_) == len(kinds)
+    for ax, brackets, name, start in zip(disp.axes_, kinds, names, [10, 30, 90]):
+        rows = np.isin(r["bracket"], brackets)
+        assert min(r["n_resources"][rows]) == start
+        candidates = np.unique(r["candidate"][rows])
+        assert ax.get_title() == f"{name}: {len(candidates)} candidates"
+        assert all(disp.lines_[c].axes is ax for c in candidates)
+    assert len(disp.lines_) == len(np.unique(r["candidate"]))
+    assert disp.best_line_.get_ydata()[-1] == search.best_score_
+    # the data keep each row's bracket
+    curves = resource_curves(search)
+    np.testing.assert_array_equal(curves["panel"], r["bracket"])
+
+
 def test_resource_curves_of_a_halving_search(iris):
     """scikit-learn's halving search has no candidate column: the candidates
     are recognised by their parameters, the growing resource left aside."""
