@@ -15,7 +15,13 @@ Three tasks, each a resource that a search can stop early and continue:
 Every seed searches the same objective (the data and the folds are those of
 ``PROBLEM_SEED``); a seed varies the searches only. For each seed,
 ``RandomizedSearchCV`` trains as many candidates at full fidelity as one
-round of Hyperband's brackets draws; the bar of a task is
+round of Hyperband's brackets draws, each trained as every other method
+trains it: on the two ``partial_fit`` tasks by as many ``partial_fit`` calls
+as the full fidelity has epochs (:class:`Epochs`; one ``fit`` with
+``max_iter`` epochs draws a new sample order each epoch where ``partial_fit``
+repeats one, another sequence of orders that scores differently: 0.005
+higher on the SGD task's best region, a bar that no method trained by
+``partial_fit`` could reach); the bar of a task is
 the median over seeds of its best cross-validated score. Each other method
 gets, per seed, random search's wall time on that seed as its budget, and
 searches until it reaches the bar or spends the budget:
@@ -26,8 +32,9 @@ searches until it reaches the bar or spends the budget:
 - ``hyperband-model``: ``HyperbandSearchCV(asynchronous=True,
   sampler="model")`` (the model-based sampler), the same way: each round
   learns from every one before it;
-- ``halving``: ``HalvingRandomSearchCV`` over the same rungs (it refits from
-  nothing at every rung; ``resource`` is the estimator's ``max_iter``), as
+- ``halving``: ``HalvingRandomSearchCV`` over the same rungs (it trains from
+  nothing at every rung; ``resource`` is :class:`Epochs`' ``epochs`` on the
+  ``partial_fit`` tasks, the model's ``max_iter`` on boosting), as
   many first-rung candidates as Hyperband's most aggressive bracket, run
   again with a new seed until it reaches the bar or spends the budget;
 - ``optuna``: an Optuna study (TPE) with its successive-halving pruner over
@@ -64,6 +71,7 @@ import _common
 import numpy as np
 from bench_hyperband import _clock, _first_reach, _timed_fit, _warm_up
 from scipy.stats import loguniform, randint
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from skhpo import HyperbandSearchCV
 
@@ -80,6 +88,36 @@ PROBLEM_SEED = 0
 #: Halving draws its candidates as random search does (``ParameterSampler``):
 #: its seeds start here, away from random search's 0, 1, ...
 HALVING_SEEDS = 10_000
+
+
+class Epochs(ClassifierMixin, BaseEstimator):
+    """``estimator`` trained by ``epochs`` calls of ``partial_fit`` on the whole
+    training set, as the multi-fidelity methods train it: a Pipeline's steps
+    before the last are fitted once, then its last step is trained one call
+    per epoch (for random search and halving on the ``partial_fit`` tasks)."""
+
+    def __init__(self, estimator=None, epochs=1):
+        self.estimator = estimator
+        self.epochs = epochs
+
+    def fit(self, X, y):
+        from sklearn.base import clone
+        from sklearn.pipeline import Pipeline
+
+        model = clone(self.estimator)
+        if isinstance(model, Pipeline):
+            head, final = model[:-1], model[-1]  # the steps themselves
+            X = head.fit_transform(X, y)
+        else:
+            final = model
+        self.classes_ = np.unique(y)
+        for _ in range(self.epochs):
+            final.partial_fit(X, y, classes=self.classes_)
+        self.model_ = model
+        return self
+
+    def predict(self, X):
+        return self.model_.predict(X)
 
 
 class Task:
@@ -171,9 +209,17 @@ class Task:
         final = self.final(resources)
         return final if self.name == "hgb" else make_pipeline(StandardScaler(), final)
 
+    def full(self):
+        """Estimator, space and resource parameter for random search and
+        halving: trained at full fidelity as skhpo and Optuna train it."""
+        if not self.partial_fit:
+            return self.estimator(self.max_r), self.space(), self.max_iter
+        space = {f"estimator__{k}": v for k, v in self.space().items()}
+        return Epochs(self.estimator(), self.max_r), space, "epochs"
+
     @property
     def resource(self):
-        """skhpo's resource; ``max_iter`` of the model for halving."""
+        """skhpo's resource."""
         return "partial_fit" if self.partial_fit else "max_iter"
 
     @property
@@ -243,12 +289,13 @@ def run_halving(task, seed, X, y, bar, budget, max_runs=20):
 
     spent, runs, best = 0.0, 0, -np.inf
     while spent < budget and runs < max_runs:
+        estimator, space, resource = task.full()
         search = HalvingRandomSearchCV(
             # no early stopping: exactly the rung's epochs, as random search
-            task.estimator(task.max_r),
-            task.space(),
+            estimator,
+            space,
             n_candidates=task.max_r // task.min_r,
-            resource=task.max_iter,
+            resource=resource,
             min_resources=task.min_r,
             max_resources=task.max_r,
             factor=FACTOR,
@@ -363,10 +410,11 @@ def run_task(task, seeds, methods):
     )
     X, y = task.data()
     random = {}
+    estimator, space, _ = task.full()
     for seed in seeds:
         search = RandomizedSearchCV(
-            task.estimator(task.max_r),
-            task.space(),
+            estimator,
+            space,
             n_iter=n_candidates,
             cv=task.cv(),
             n_jobs=N_JOBS,
