@@ -27,14 +27,26 @@ import warnings
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import TransformerMixin, clone, is_classifier
+from sklearn.base import (
+    BaseEstimator,
+    MetaEstimatorMixin,
+    TransformerMixin,
+    clone,
+    is_classifier,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
+from sklearn.utils import get_tags
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    process_routing,
+)
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from ._engine import Job, Refit
 from ._mutable import apply_update
-from .utils._sklearn_compat import Interval
+from .utils._sklearn_compat import Interval, routing_enabled
 from .utils._warnings import user_stacklevel
 
 __all__ = [
@@ -543,6 +555,40 @@ class PartialFitEpochs:
                 final.partial_fit(X, **params)
             else:
                 final.partial_fit(X, y, **params)
+
+
+class EpochsEstimator(MetaEstimatorMixin, BaseEstimator):
+    """``estimator`` whose ``fit`` trains ``epochs`` ``partial_fit`` calls, as
+    ``resource="partial_fit"`` trains a candidate (see :class:`PartialFitEpochs`),
+    for scikit-learn's tools that call ``fit`` (``cross_validate`` in
+    :func:`skhpo.reevaluate`). The trained model is ``estimator_``: score it,
+    not this wrapper. ``classes`` (for a classifier): all the classes, as the
+    search passes them; None: those of ``y``."""
+
+    def __init__(self, estimator, epochs, classes=None):
+        self.estimator = estimator
+        self.epochs = epochs
+        self.classes = classes
+
+    def fit(self, X, y=None, **fit_params):
+        if routing_enabled():
+            fit_params = process_routing(self, "fit", **fit_params).estimator.fit
+        model = clone(self.estimator)
+        classes = self.classes
+        if classes is None and is_classifier(model) and y is not None:
+            classes = np.unique(y)
+        PartialFitEpochs(0, int(self.epochs), classes).train(model, X, y, fit_params)
+        self.estimator_ = model
+        return self
+
+    def get_metadata_routing(self):
+        return MetadataRouter(owner=type(self).__name__).add(
+            estimator=self.estimator,
+            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+        )
+
+    def __sklearn_tags__(self):
+        return get_tags(self.estimator)
 
 
 def sibling(name, param):

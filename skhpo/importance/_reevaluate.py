@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import warnings
 
 import numpy as np
 import pandas as pd
 from sklearn.base import clone, is_classifier
+from sklearn.metrics import check_scoring
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv, cross_validate
 from sklearn.utils import check_random_state
 
+from .._fidelity import EpochsEstimator
 from ..utils._warnings import user_stacklevel
 from ._compare import _paired_tests
 from ._inputs import check_int, read_cv_results, read_finished
@@ -40,7 +43,11 @@ def reevaluate(
     each time with a new seed of every ``random_state`` of the estimator
     (Pipeline steps included) and new splits, the same for every candidate
     (so that their scores pair up), and compared with the best of them by the
-    corrected resampled t-test (Nadeau and Bengio, 2003).
+    corrected resampled t-test (Nadeau and Bengio, 2003). The candidates of
+    a :class:`~skhpo.HyperbandSearchCV` with ``resource="partial_fit"`` are
+    trained as the search trained them: by as many ``partial_fit`` calls as
+    their row's ``n_resources`` (the steps of a Pipeline before the last
+    fitted once), not by ``fit``.
 
     Parameters
     ----------
@@ -53,8 +60,10 @@ def reevaluate(
     y : array-like of shape (n_samples,), default=None
         Target; None for unsupervised learning.
     top : int, default=5
-        How many of the best candidates (by ``rank_test_<metric>``, at the
-        largest resource of a multi-fidelity search) to re-evaluate.
+        How many of the best candidates (by ``rank_test_<metric>``) to
+        re-evaluate; of a multi-fidelity search, those at the largest
+        resource with at least ``max(5, 2 * n_hyperparameters)`` finished
+        candidates (else at the resource with the most).
     seeds : int, default=3
         Repetitions, each with new estimator seeds and new splits.
     cv : int or cross-validation generator, default=None
@@ -73,7 +82,7 @@ def reevaluate(
         Workers for each ``cross_validate``.
     refit : bool, default=False
         Also fit the best re-evaluated candidate on all the data
-        (``report.attrs["best_estimator"]``).
+        (``report.attrs["best_estimator"]``), trained as the candidates were.
     **params : dict
         Passed to the estimator's ``fit`` (through ``cross_validate``).
 
@@ -134,6 +143,7 @@ def reevaluate(
     rows = [int(finished.rows[i]) for i in order]
     candidates = [dict(finished.params[i]) for i in order]
     estimator = fitted.estimator
+    epochs = _epochs(fitted, results, rows)
     varied = [
         name
         for name, value in estimator.get_params(deep=True).items()
@@ -153,12 +163,17 @@ def reevaluate(
     rng = check_random_state(random_state)
     drawn = [int(v) for v in rng.randint(np.iinfo(np.int32).max, size=seeds)]
     n_splits = getattr(fitted, "n_splits_", 5)
+    if epochs is not None:
+        scoring = _OnTrainedModel(check_scoring(estimator, scoring=scoring))
+        classes = np.unique(y) if is_classifier(estimator) and y is not None else None
     scores = []
-    for candidate in candidates:
+    for i, candidate in enumerate(candidates):
         per_seed = []
         for seed in drawn:
             model = clone(estimator).set_params(**clone(candidate, safe=False))
             model.set_params(**dict.fromkeys(varied, seed))
+            if epochs is not None:  # trained as the search trained it
+                model = EpochsEstimator(model, epochs[i], classes)
             splits = _splits(cv, n_splits, seed, estimator, X, y)
             out = cross_validate(
                 model,
@@ -175,6 +190,11 @@ def reevaluate(
     scores = np.asarray(scores, dtype=float)  # (candidates, seeds, splits)
     ratio = _test_train_ratio(splits, X, y)
     flat = scores.reshape(len(candidates), -1)
+    if np.isnan(flat).all():
+        raise ValueError(
+            f"{who}: every fit failed or scored NaN (the warnings above say "
+            "why); nothing to compare."
+        )
     means = np.nanmean(flat, axis=1)
     best = int(np.nanargmax(means))
     table = []
@@ -206,12 +226,35 @@ def reevaluate(
     )
     if refit:
         model = clone(estimator).set_params(**clone(candidates[best], safe=False))
+        if epochs is not None:
+            model = EpochsEstimator(model, epochs[best], classes)
         if y is None:
             model.fit(X, **params)
         else:
             model.fit(X, y, **params)
-        report.attrs["best_estimator"] = model
+        report.attrs["best_estimator"] = model if epochs is None else model.estimator_
     return report
+
+
+class _OnTrainedModel:
+    """A scorer of the model that an :class:`EpochsEstimator` trained, so
+    that the scorer sees what it sees in the search."""
+
+    def __init__(self, scorer):
+        self.scorer = scorer
+
+    def __call__(self, estimator, X, y=None, **kwargs):
+        return self.scorer(estimator.estimator_, X, y, **kwargs)
+
+
+def _epochs(fitted, results, rows):
+    """The epochs each row was trained for, when a Hyperband search trains
+    by ``partial_fit`` (its rows' ``n_resources``); None otherwise."""
+    from ..search.hyperband import HyperbandSearchCV
+
+    if not isinstance(fitted, HyperbandSearchCV) or fitted.resource != "partial_fit":
+        return None
+    return [int(results["n_resources"][row]) for row in rows]
 
 
 def _splits(cv, n_splits, seed, estimator, X, y):
@@ -224,10 +267,10 @@ def _splits(cv, n_splits, seed, estimator, X, y):
         splitter = kind(cv, shuffle=True, random_state=seed)
     else:
         splitter = check_cv(cv, y, classifier=is_classifier(estimator))
-        if "random_state" in splitter.get_params() and getattr(
-            splitter, "shuffle", True
-        ):
-            splitter = clone(splitter).set_params(random_state=seed)
+        # scikit-learn's splitters have no set_params: a reseeded copy
+        if hasattr(splitter, "random_state") and getattr(splitter, "shuffle", True):
+            splitter = copy.deepcopy(splitter)
+            splitter.random_state = seed
     return list(splitter.split(X, y))
 
 

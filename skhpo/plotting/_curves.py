@@ -423,7 +423,8 @@ class ResourceCurveDisplay:
     Attributes
     ----------
     axes_ : ndarray of matplotlib Axes
-        One per panel (bracket), in the order of the panels.
+        One per panel (bracket, or kind of bracket), in the order of the
+        panels.
     figure_ : matplotlib Figure
         The figure of the panels.
     lines_ : dict of int to matplotlib Line2D
@@ -484,7 +485,7 @@ class ResourceCurveDisplay:
             Panels per row of a new figure; by default all in one row up to
             four, else two rows.
         ax : matplotlib Axes or array of Axes, default=None
-            Where to draw, one per bracket; a new figure by default.
+            Where to draw, one per panel; a new figure by default.
 
         Returns
         -------

@@ -2,14 +2,16 @@
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import load_iris
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.model_selection import StratifiedKFold, cross_validate
+from sklearn.linear_model import SGDClassifier
+from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skhpo import BayesSearchCV, reevaluate
+from skhpo import BayesSearchCV, HyperbandSearchCV, reevaluate
 from skhpo.space import Integer, Real
 
 X, Y = load_iris(return_X_y=True)
@@ -79,6 +81,121 @@ def test_a_pipelines_seeds_are_varied():
     ).fit(X, Y)
     report = reevaluate(search, X, Y, top=2, seeds=2)
     assert report.attrs["varied"] == ["randomforestclassifier__random_state"]
+
+
+def _sgd_by_epochs(params, seed, epochs, X, y):
+    """A pipeline's SGD trained by ``epochs`` partial_fit calls, by hand."""
+    scaler = StandardScaler().fit(X)
+    model = SGDClassifier(learning_rate="constant", random_state=seed)
+    model.set_params(**{k.split("__")[-1]: v for k, v in params.items()})
+    for _ in range(epochs):
+        model.partial_fit(scaler.transform(X), y, classes=np.unique(Y))
+    return scaler, model
+
+
+def _sgd_search(n_brackets=None, **sgd):
+    pipe = make_pipeline(
+        StandardScaler(),
+        SGDClassifier(learning_rate="constant", random_state=0, **sgd),
+    )
+    space = {
+        "sgdclassifier__eta0": Real(1e-4, 1e-1, prior="log-uniform"),
+        "sgdclassifier__alpha": Real(1e-6, 1e-1, prior="log-uniform"),
+    }
+    return HyperbandSearchCV(
+        pipe,
+        space,
+        resource="partial_fit",
+        max_resources=9,
+        n_brackets=n_brackets,
+        cv=3,
+        random_state=0,
+    ).fit(X, Y)
+
+
+@pytest.mark.parametrize("n_brackets, level", [(None, 9), (1, 1)])
+def test_a_partial_fit_search_is_retrained_by_its_epochs(n_brackets, level):
+    """The finalists of HyperbandSearchCV(resource="partial_fit") are trained
+    again by as many partial_fit calls as their rows, not by fit; with one
+    bracket, only its first rung (1 epoch) has the 5 rows that are needed."""
+    search = _sgd_search(n_brackets)
+    report = reevaluate(search, X, Y, top=2, seeds=2, random_state=1, refit=True)
+    seeds, scores = report.attrs["seeds"], report.attrs["scores"]
+    r = search.cv_results_
+    at = np.flatnonzero(r["n_resources"] == level)
+    rows = at[np.argsort(-r["mean_test_score"][at], kind="stable")[:2]]
+    assert sorted(report.index) == sorted(rows)
+    by_fit = []
+    for i, row in enumerate(rows):  # attrs["scores"] in the search's order
+        params = r["params"][row]
+        for s, seed in enumerate(seeds):
+            cv = StratifiedKFold(3, shuffle=True, random_state=seed)
+            by_hand = []
+            for train, test in cv.split(X, Y):
+                scaler, model = _sgd_by_epochs(params, seed, level, X[train], Y[train])
+                by_hand.append(model.score(scaler.transform(X[test]), Y[test]))
+            np.testing.assert_array_equal(scores[i, s], by_hand)
+            fitted = clone(search.estimator).set_params(
+                **params, sgdclassifier__random_state=seed
+            )
+            by_fit.append(cross_validate(fitted, X, Y, cv=cv)["test_score"])
+    assert not np.array_equal(scores.reshape(len(by_fit), -1), by_fit)
+    # the refit model: the best re-evaluated candidate, trained on all data
+    best = report.attrs["best_estimator"]
+    params = report.attrs["best_params"]
+    scaler, model = _sgd_by_epochs(params, 0, level, X, Y)
+    np.testing.assert_array_equal(best[-1].coef_, model.coef_)
+    np.testing.assert_array_equal(best.predict(X), model.predict(scaler.transform(X)))
+
+
+def test_a_partial_fit_search_keeps_every_class_and_its_scorer_sees_the_model():
+    """A training part without the third class: the models still know the
+    three classes, as in the search, so that log-loss on a test part with
+    all three is finite; a scorer gets the trained Pipeline itself."""
+    search = _sgd_search(loss="log_loss")
+    rows = np.arange(len(Y))
+    test = np.concatenate([rows[Y == k][:10] for k in (0, 1, 2)])
+    train = np.setdiff1d(rows[Y != 2], test)
+    report = reevaluate(
+        search, X, Y, top=1, seeds=2, cv=[(train, test)], scoring="neg_log_loss"
+    )
+    assert np.isfinite(report.attrs["scores"]).all()
+
+    def coef_norm(estimator, X_, y_):
+        return float(np.abs(estimator[-1].coef_).sum())  # the Pipeline's step
+
+    report = reevaluate(search, X, Y, top=1, seeds=1, scoring=coef_norm)
+    scores = report.attrs["scores"]
+    assert np.isfinite(scores).all() and (scores > 0).all()
+
+
+def test_a_splitter_with_a_seed_is_reseeded_and_one_without_is_kept(forest_search):
+    shuffled = StratifiedKFold(3, shuffle=True, random_state=0)
+    report = reevaluate(forest_search, X, Y, top=1, seeds=2, cv=shuffled)
+    (row,) = report.index
+    params = forest_search.cv_results_["params"][row]
+    for s, seed in enumerate(report.attrs["seeds"]):
+        model = RandomForestClassifier(n_estimators=8, random_state=seed)
+        cv = StratifiedKFold(3, shuffle=True, random_state=seed)
+        by_hand = cross_validate(model.set_params(**params), X, Y, cv=cv)
+        np.testing.assert_array_equal(
+            report.attrs["scores"][0, s], by_hand["test_score"]
+        )
+    assert shuffled.random_state == 0  # the given splitter is left as it was
+    report = reevaluate(forest_search, X, Y, top=1, seeds=1, cv=KFold(3))
+    model = RandomForestClassifier(
+        n_estimators=8, random_state=report.attrs["seeds"][0]
+    )
+    by_hand = cross_validate(model.set_params(**params), X, Y, cv=KFold(3))
+    np.testing.assert_array_equal(report.attrs["scores"][0, 0], by_hand["test_score"])
+
+
+def test_scores_that_all_fail_give_a_clear_error(forest_search):
+    def broken(estimator, X_, y_):
+        raise RuntimeError("no score")
+
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match="every fit"):
+        reevaluate(forest_search, X, Y, top=2, seeds=1, scoring=broken)
 
 
 def test_bad_input_is_refused(forest_search):
