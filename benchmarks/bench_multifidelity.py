@@ -288,8 +288,8 @@ def run_halving(task, seed, X, y, bar, budget, max_runs=20):
     from sklearn.model_selection import HalvingRandomSearchCV
 
     spent, runs, best = 0.0, 0, -np.inf
+    estimator, space, resource = task.full()
     while spent < budget and runs < max_runs:
-        estimator, space, resource = task.full()
         search = HalvingRandomSearchCV(
             # no early stopping: exactly the rung's epochs, as random search
             estimator,
