@@ -75,7 +75,10 @@ def test_fit_timeout_scores_a_hanging_fit_error_score(n_jobs):
     started = time.monotonic()
     with pytest.warns(UserWarning, match=r"\{'a': 0.95\} on fold 0 .*fit_timeout=1"):
         search.fit(X, Y)
-    assert time.monotonic() - started < 1 + 5
+    # it did not wait for the hanging fit (1,000 s); the margin covers starting
+    # the workers and replacing the stopped one on a loaded machine (6.4 s
+    # seen beside another test process)
+    assert time.monotonic() - started < 60
     scores = dict(
         zip(
             (p["a"] for p in search.cv_results_["params"]),
