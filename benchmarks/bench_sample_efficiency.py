@@ -653,13 +653,35 @@ def _per_eval(runs, key, n_evals):
     return float(np.mean(vals)) if vals else math.nan
 
 
+def _reached_at(curves, target):
+    """Each run's first count of candidates at or below target (inf: never)."""
+    return np.array(
+        [
+            int(np.argmax(row <= target)) + 1 if (row <= target).any() else math.inf
+            for row in curves
+        ]
+    )
+
+
 def _evals_to(curves, target):
     """Median over runs of the first count of candidates at or below target."""
-    reached = [
-        int(np.argmax(row <= target)) + 1 if (row <= target).any() else math.inf
-        for row in curves
-    ]
-    return float(np.median(reached))
+    return float(np.median(_reached_at(curves, target)))
+
+
+def _reach_interval(report, method, n_resamples=2000, levels=(5, 95)):
+    """Percentiles of the median problem's candidates-to-reach when the seeds
+    are drawn again with replacement (the same draw for every problem, as a
+    seed is one run of every problem): how far seed noise moves the figure."""
+    runs = [e["methods"][method]["reached_by_seed"] for e in report.values()]
+    runs = [r for r in runs if r]
+    seeds = sorted(set.intersection(*(set(r) for r in runs))) if runs else []
+    if not seeds:
+        return None
+    table = np.array([[r[s] for s in seeds] for r in runs])  # problems x seeds
+    rng = np.random.default_rng(0)
+    draws = rng.integers(0, len(seeds), size=(n_resamples, len(seeds)))
+    medians = np.median(np.median(table[:, draws], axis=2), axis=0)
+    return np.percentile(medians, levels), float(np.mean(medians <= TARGET_EVALS))
 
 
 def analyse(results):
@@ -714,6 +736,9 @@ def analyse(results):
                 "normed": (c - opt) / span if not degenerate else np.zeros_like(c),
                 "evals_to_rand": _evals_to(c, rand),
                 "evals_to_ref": _evals_to(c, rand_ref),
+                "reached_by_seed": dict(
+                    zip(by_method[m], _reached_at(c, rand_ref).tolist())
+                ),
                 "n_runs": len(c),
                 "seconds": float(np.mean([r["seconds"] for r in runs])),
                 "overhead": _per_eval(runs, None, n_evals),
@@ -895,6 +920,15 @@ def print_report(results, file=sys.stdout):
         f"candidates on the median problem: {_fmt_evals(to_ref['skhpo'], n_evals)}: "
         f"{verdict(to_ref['skhpo'] <= TARGET_EVALS)}"
     )
+    interval = _reach_interval(report, "skhpo")
+    if interval is not None:
+        (low, high), share = interval
+        say(
+            f"    seed noise: with the seeds drawn again (bootstrap, the same "
+            f"seeds for every problem) it lies in [{low:.3g}, {high:.3g}] (5th to "
+            f"95th percentile), within "
+            f"{TARGET_EVALS} in {share:.0%} of the draws"
+        )
     if "optuna" in methods and np.isfinite(overhead["skhpo"]):
         ratio = overhead["skhpo"] / overhead["optuna"]
         say(
@@ -903,6 +937,65 @@ def print_report(results, file=sys.stdout):
             f"{1e3 * overhead['optuna']:.1f} ms, ratio {ratio:.2f}: "
             f"{verdict(ratio <= TARGET_OVERHEAD_RATIO)}"
         )
+
+
+def merge_results(files):
+    """Several result files of the same settings and other seeds, as one.
+
+    The traces of a (problem, method, seed) do not depend on the run they
+    come from (every method is seeded), so runs of more seeds can be added to
+    an earlier file, as long as the code of every method is the same (the
+    header notes where the files' versions differ); timings come from each
+    run's own machine state.
+    """
+    if len(files) == 1:
+        return files[0]
+    keys = ("n_evals", "n_folds")
+    first = files[0]["settings"]
+    for other in files[1:]:
+        if any(other["settings"][k] != first[k] for k in keys):
+            raise SystemExit(
+                "--analyse: the files differ in "
+                + ", ".join(k for k in keys if other["settings"][k] != first[k])
+            )
+    header = "\n\n".join(f["header"] for f in files)
+    for key in ("versions:", "skhpo:"):
+        lines = {
+            line
+            for f in files
+            for line in f["header"].splitlines()
+            if line.startswith(key)
+        }
+        if len(lines) > 1:
+            header += (
+                f"\nnote: the files differ in their '{key}' lines: read them as one "
+                "only if the methods' proposals are the same in both (rerun a seed "
+                "of one file to check)"
+            )
+    merged = {
+        "header": header,
+        "settings": {**first, "seeds": [], "methods": []},
+        "problems": {},
+    }
+    for f in files:
+        settings = merged["settings"]
+        settings["seeds"] += [
+            s for s in f["settings"]["seeds"] if s not in settings["seeds"]
+        ]
+        settings["methods"] += [
+            m for m in f["settings"]["methods"] if m not in settings["methods"]
+        ]
+        for pname, by_method in f["problems"].items():
+            into = merged["problems"].setdefault(pname, {})
+            for m, runs in by_method.items():
+                for seed, run in runs.items():
+                    if seed in into.setdefault(m, {}):
+                        raise SystemExit(
+                            f"--analyse: {m} on {pname}, seed {seed} is in two files"
+                        )
+                    into[m][seed] = run
+    merged["settings"]["seeds"].sort()
+    return merged
 
 
 # ---------------------------------------------------------------------- main
@@ -932,7 +1025,14 @@ def main(argv=None):
         help="methods to run (default: all; "
         f"{', '.join(OPTIONAL_METHODS)} skipped with the reason if missing)",
     )
-    parser.add_argument("--seeds", type=int, default=10, help="seeds 0 .. N-1")
+    parser.add_argument("--seeds", type=int, default=10, help="N seeds")
+    parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=0,
+        help="seeds FIRST .. FIRST + N - 1 (default 0), to add seeds to an "
+        "earlier run: --analyse reads several result files as one",
+    )
     parser.add_argument(
         "--n-evals",
         type=int,
@@ -947,7 +1047,11 @@ def main(argv=None):
         "--out", default=os.path.join(_common.RESULTS_DIR, "sample_efficiency.json")
     )
     parser.add_argument(
-        "--analyse", metavar="FILE", help="print the report of a saved JSON and exit"
+        "--analyse",
+        metavar="FILE",
+        nargs="+",
+        help="print the report of saved JSON files (runs of other seeds of the "
+        "same settings, read as one) and exit",
     )
     parser.add_argument("--list", action="store_true", help="list problems and exit")
     args = parser.parse_args(argv)
@@ -967,11 +1071,16 @@ def main(argv=None):
             )
         return
     if args.analyse:
-        with open(args.analyse) as f:
-            results = json.load(f)
+        files = []
+        for path in args.analyse:
+            with open(path) as f:
+                files.append(json.load(f))
+        results = merge_results(files)
         print(results["header"])
         print_report(results)
         return
+    if args.seeds < 1 or args.first_seed < 0:
+        parser.error("--seeds must be at least 1 and --first-seed at least 0")
     if "random" not in args.methods:
         parser.error("--methods must include random (the normalisation needs it)")
 
@@ -987,7 +1096,7 @@ def main(argv=None):
         "settings": {
             "n_evals": args.n_evals,
             "n_folds": args.n_folds,
-            "seeds": list(range(args.seeds)),
+            "seeds": list(range(args.first_seed, args.first_seed + args.seeds)),
             "methods": methods,
             "skipped_methods": skipped,
             "n_procs": args.n_procs,
@@ -995,7 +1104,7 @@ def main(argv=None):
         "problems": {p: {m: {} for m in methods} for p in args.problems},
     }
     # costliest problems first, so the two processes finish together
-    tasks = [(p, s) for p in args.problems for s in range(args.seeds)]
+    tasks = [(p, s) for p in args.problems for s in results["settings"]["seeds"]]
     order = {
         "HGB-breast-nll": 0,
         "MLP-adam-iris-nll": 1,
