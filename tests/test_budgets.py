@@ -53,8 +53,10 @@ def test_max_time_ends_the_search_as_a_fitted_one(n_jobs):
     # wrapper of fit or skhpo
     ended = [w for w in caught if "ended the search" in str(w.message)]
     assert [w.filename for w in ended] == [__file__]
-    # the budget, one round of fits, the refit, and starting the workers
-    assert elapsed < 2 + 0.5 + 0.5 + 3
+    # the budget, one round of fits, the refit, and starting the workers, with
+    # a margin for a loaded machine: far below the 50 s or more that every
+    # candidate would take
+    assert elapsed < 20
     n = len(search.cv_results_["params"])
     assert 1 <= n < 100
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
