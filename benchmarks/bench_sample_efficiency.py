@@ -1008,6 +1008,14 @@ def merge_results(files):
                 "--analyse: the files differ in "
                 + ", ".join(k for k in keys if other["settings"][k] != first[k])
             )
+    problems = [set(f["problems"]) for f in files]
+    if any(other != problems[0] for other in problems[1:]):
+        raise SystemExit(
+            "--analyse: the files cover other problems ("
+            + ", ".join(sorted(set.union(*problems) - set.intersection(*problems)))
+            + " not in every file); a problem with fewer seeds would skew the "
+            "median problem"
+        )
     header = "\n\n".join(f["header"] for f in files)
     for key in ("versions:", "skhpo:"):
         lines = {
@@ -1024,7 +1032,7 @@ def merge_results(files):
             )
     merged = {
         "header": header,
-        "settings": {**first, "seeds": [], "methods": []},
+        "settings": {**first, "seeds": [], "methods": [], "skipped_methods": {}},
         "problems": {},
     }
     for f in files:
@@ -1035,6 +1043,8 @@ def merge_results(files):
         settings["methods"] += [
             m for m in f["settings"]["methods"] if m not in settings["methods"]
         ]
+        for m, reason in f["settings"].get("skipped_methods", {}).items():
+            settings["skipped_methods"].setdefault(m, reason)
         for pname, by_method in f["problems"].items():
             into = merged["problems"].setdefault(pname, {})
             for m, runs in by_method.items():
@@ -1045,6 +1055,8 @@ def merge_results(files):
                         )
                     into[m][seed] = run
     merged["settings"]["seeds"].sort()
+    for m in merged["settings"]["methods"]:  # run in one file, skipped in another
+        merged["settings"]["skipped_methods"].pop(m, None)
     return merged
 
 
