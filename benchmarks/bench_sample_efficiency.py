@@ -1055,8 +1055,20 @@ def merge_results(files):
                         )
                     into[m][seed] = run
     merged["settings"]["seeds"].sort()
-    for m in merged["settings"]["methods"]:  # run in one file, skipped in another
-        merged["settings"]["skipped_methods"].pop(m, None)
+    seeds = {str(s) for s in merged["settings"]["seeds"]}
+    short = [
+        f"{m} on {pname}"
+        for pname, by_method in merged["problems"].items()
+        for m in merged["settings"]["methods"]
+        if set(by_method.get(m, {})) != seeds
+    ]
+    if short:  # a skipped method, an interrupted run, fewer --methods
+        raise SystemExit(
+            "--analyse: not every seed of the files was run by "
+            + ", ".join(short[:5])
+            + (f" and {len(short) - 5} more" if len(short) > 5 else "")
+            + "; its figures would cover fewer seeds than the others'"
+        )
     return merged
 
 
