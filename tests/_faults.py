@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 
@@ -289,4 +290,8 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    # Ctrl-C raises KeyboardInterrupt, as in a terminal's foreground process,
+    # even when the tests run in the background (a shell without job control
+    # starts background processes, and so this one, with SIGINT ignored)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     main(sys.argv[1:])
