@@ -157,11 +157,13 @@ def propose(
     info: dict = {"theta": gp_theta0, "gp": None, "acq_values": [], "fit_time": 0.0}
     with single_blas_thread():
         start = time.perf_counter()
-        X_obs, X_pending, X_exclude = (
-            space.transform(list(c)) if len(c) else np.empty((0, space.n_features))
-            for c in (X_obs_cands, pending, exclude)
-        )
-        excluded = set(_row_keys(np.vstack([X_obs, X_pending, X_exclude])))
+        # one call: encoding costs mostly per call, not per candidate
+        every = [*X_obs_cands, *pending, *exclude]
+        X_every = space.transform(every) if every else np.empty((0, space.n_features))
+        X_obs, X_pending = np.split(
+            X_every, np.cumsum([len(X_obs_cands), len(pending)])
+        )[:2]
+        excluded = set(_row_keys(X_every))
         if len(y_obs) == 0:
             proposals = _random_proposals(space, n_proposals, rng, excluded)
             info["acq_time"] = time.perf_counter() - start
@@ -241,8 +243,9 @@ def propose(
             proposals.append(cand)
             mean, std = gp.predict(x[None, :])
             info["acq_values"].append(float(evaluate(acq, mean, std, best)[0]))
-            gp = gp.condition_on(x[None, :], mean)
-            best = max(best, float(mean[0]))
+            if len(proposals) < n_proposals:  # the next pick sees this one
+                gp = gp.condition_on(x[None, :], mean)
+                best = max(best, float(mean[0]))
         info["acq_time"] = time.perf_counter() - start
     return proposals, info
 

@@ -25,7 +25,8 @@ def diagnose(search, *, alpha=0.05, metric=None, print_summary=True):
     and what to do:
 
     - ``edge``: the best value of a numeric hyperparameter lies at the edge of
-      its searched range (the optimum may lie outside it);
+      its searched range (the optimum may lie outside it); when candidates
+      tie for the best score, only if all of them lie at that edge;
     - ``untried_categories``: categories of the space never evaluated;
     - ``failures``: half the candidates or more failed (the most frequent
       errors quoted);
@@ -118,12 +119,10 @@ def _row(flagged, detail, advice=""):
 
 def _edge(finished):
     best = finished.params[finished.best]
-    edges = []
-    if np.ptp(finished.scores) > 0:
-        for axis in finished.axes:
-            side = axis.edge_of(best[axis.name])
-            if side is not None:
-                edges.append(f"{axis.name}={_short(best[axis.name])} ({side} edge)")
+    edges = [
+        f"{name}={_short(best[name])} ({side} edge)"
+        for name, side in finished.edges_of_best().items()
+    ]
     return _row(
         edges,
         "; ".join(edges) if edges else "no best value at the edge of its range",

@@ -48,8 +48,9 @@ class SearchRangeEdgeWarning(UserWarning):
     The optimum may lie outside the searched range: widen it and search again.
     Warned by :func:`importance_report` and :func:`compare_candidates` (at
     most 5 % from the edge in the measure the hyperparameter was sampled in,
-    or the first or last value of a list); :func:`skhpo.diagnose` reports it as
-    its ``edge`` check instead.
+    or the first or last value of a list; when candidates tie for the best
+    score, only if all of them lie at that edge); :func:`skhpo.diagnose`
+    reports it as its ``edge`` check instead.
 
     See Also
     --------
@@ -175,6 +176,26 @@ class Finished:
     def best(self) -> int:
         """Position (in the used rows) of the best score."""
         return int(np.argmax(self.scores))
+
+    def edges_of_best(self, best: int | None = None) -> dict[str, str]:
+        """The axes whose best value lies at an edge of the range, and the
+        edge (``"lower"`` or ``"upper"``).
+
+        When several rows tie with the best score, an axis is at an edge
+        only if every one of them lies at that edge: which of the tied rows
+        ranks first says nothing about where the optimum lies. Nothing is
+        at an edge when every score is the same.
+        """
+        if np.ptp(self.scores) == 0:
+            return {}
+        best = self.best if best is None else best
+        tied = np.flatnonzero(self.scores == self.scores[best])
+        edges = {}
+        for axis in self.axes:
+            sides = {axis.edge_of(self.params[i][axis.name]) for i in tied}
+            if len(sides) == 1 and None not in sides:
+                edges[axis.name] = sides.pop()
+        return edges
 
     def split_scores(self) -> np.ndarray:
         """Per-split test scores of the used rows, shape (n_rows, n_splits)."""
@@ -422,15 +443,12 @@ def warn_at_edges(
     finished: Finished, who: str, best: int | None = None
 ) -> dict[str, str]:
     """Warn when the best candidate's numeric values sit at their range's edge."""
+    edges = finished.edges_of_best(best)
     best = finished.params[finished.best if best is None else best]
-    edges: dict[str, str] = {}
-    if np.ptp(finished.scores) == 0:
-        return edges  # no candidate is better than another
     for axis in finished.axes:
-        side = axis.edge_of(best[axis.name])
+        side = edges.get(axis.name)
         if side is None:
             continue
-        edges[axis.name] = side
         low, high = axis.bounds
         warnings.warn(
             f"{who}: the best candidate's {axis.name}={_short(best[axis.name])} "

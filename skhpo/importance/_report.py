@@ -93,7 +93,8 @@ def importance_report(
           its cdf, so that each quantile weighs the same);
         - ``best_value``: its value in the best finished candidate;
         - ``at_edge``: ``"lower"`` or ``"upper"`` when that value lies at
-          the edge of the searched range, else empty.
+          the edge of the searched range (when candidates tie for the best
+          score, when all of them do), else empty.
 
         ``report.attrs`` holds the rest, as plain Python values (so that
         reports can be concatenated and compared):

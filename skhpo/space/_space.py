@@ -366,10 +366,10 @@ class Space:
             return columns
         m = len(movable)
         chosen = rng.random((size, m)) < 1.0 / m
-        idle = np.flatnonzero(~chosen.any(axis=1))
+        idle = np.nonzero(~chosen.any(axis=1))[0]
         chosen[idle, rng.integers(m, size=idle.size)] = True
         for column, j in enumerate(movable):
-            rows = np.flatnonzero(chosen[:, column])
+            rows = np.nonzero(chosen[:, column])[0]
             if not rows.size:
                 continue
             dim = self._dimensions[j]

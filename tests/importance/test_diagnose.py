@@ -7,12 +7,17 @@ from sklearn.base import ClassifierMixin
 from sklearn.datasets import load_digits, load_iris
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold, RandomizedSearchCV
+from sklearn.model_selection import GridSearchCV, KFold, RandomizedSearchCV
 from sklearn.svm import SVC
 
 from skhpo import BayesSearchCV, HyperbandSearchCV, PBTSearchCV, diagnose
 from skhpo.space import Real
-from skhpo.utils._testing import EpochClassifier, FailingClassifier, _FitRecorder
+from skhpo.utils._testing import (
+    AnalyticRegressor,
+    EpochClassifier,
+    FailingClassifier,
+    _FitRecorder,
+)
 
 X, Y = load_iris(return_X_y=True)
 
@@ -45,10 +50,34 @@ def test_a_healthy_search_has_no_red_flag(capsys):
     assert capsys.readouterr().out.startswith("No red flags among")
 
 
-def test_a_best_value_at_the_edge_of_its_range():
-    search = BayesSearchCV(
-        SVC(), {"C": Real(1e-3, 1e-1, prior="log-uniform")}, n_iter=6, random_state=0
+def _plateau_from_2(x1, x2):
+    return max(0.0, 2.0 - x1)
+
+
+def _plateau_from_4(x1, x2):
+    return max(0.0, 4.0 - x1)
+
+
+@pytest.mark.parametrize(
+    "function, flagged", [(_plateau_from_2, False), (_plateau_from_4, True)]
+)
+def test_ties_for_the_best_are_at_the_edge_only_if_all_of_them_are(function, flagged):
+    # x1 = 4, at the upper edge of the values tried, ranks first among the
+    # ties (the first row); with 2 and 3 tied with it, the optimum is not
+    # at the edge
+    search = GridSearchCV(
+        AnalyticRegressor(function=function), {"x1": [4.0, 3.0, 2.0, 1.0, 0.0]}, cv=2
     ).fit(X, Y)
+    assert search.cv_results_["params"][search.best_index_] == {"x1": 4.0}
+    report = diagnose(search, print_summary=False)
+    assert report.loc["edge", "flagged"] == flagged
+    if flagged:
+        assert report.loc["edge", "detail"] == "x1=4 (upper edge)"
+
+
+def test_a_best_value_at_the_edge_of_its_range():
+    # the accuracy grows with C up to 0.1 (0.32, 0.32, 0.90 on iris)
+    search = GridSearchCV(SVC(), {"C": [0.001, 0.01, 0.1]}, cv=3).fit(X, Y)
     flagged, report = _flags(search)
     assert "edge" in flagged
     assert "upper edge" in report.loc["edge", "detail"]
