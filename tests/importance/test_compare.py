@@ -19,6 +19,7 @@ from sklearn.model_selection import (
 from sklearn.svm import SVC
 
 from skhpo.importance import SearchRangeEdgeWarning, compare_candidates
+from skhpo.utils._testing import AnalyticRegressor
 
 # Grids whose best value is their last one warn, on purpose; see the test below.
 pytestmark = pytest.mark.filterwarnings(
@@ -189,6 +190,33 @@ def test_constant_differences_and_runner_up_count(moons_search):
     # A constant lead: infinitely significant.
     assert table.loc[1, "t_corrected"] == np.inf and table.loc[1, "p_corrected"] == 0.0
     assert len(compare_candidates(moons_search, n_runners_up=1)) == 1
+
+
+def _plateau_from_2(x1, x2):
+    return max(0.0, 2.0 - x1)
+
+
+def _plateau_from_4(x1, x2):
+    return max(0.0, 4.0 - x1)
+
+
+@pytest.mark.parametrize(
+    "function, warned", [(_plateau_from_2, False), (_plateau_from_4, True)]
+)
+def test_no_edge_warning_when_the_tied_best_reach_inside(function, warned):
+    # x1 = 4, the upper edge, is the best row; tied with 3 and 2, it says
+    # nothing about the optimum lying beyond the range
+    X, y = load_iris(return_X_y=True)
+    search = GridSearchCV(
+        AnalyticRegressor(function=function), {"x1": [4.0, 3.0, 2.0, 1.0, 0.0]}, cv=3
+    ).fit(X, y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SearchRangeEdgeWarning)
+        compare_candidates(search)
+    edge = [w for w in caught if w.category is SearchRangeEdgeWarning]
+    assert len(edge) == warned
+    if warned:
+        assert "x1=4 lies at the upper edge" in str(edge[0].message)
 
 
 def test_warns_when_the_best_value_is_at_the_edge():
