@@ -20,6 +20,7 @@ from sklearn.svm import SVC
 
 from skhpo.importance import SearchRangeEdgeWarning, compare_candidates
 from skhpo.utils._testing import AnalyticRegressor
+from tests.importance.test_diagnose import _plateau_from_2, _plateau_from_4
 
 # Grids whose best value is their last one warn, on purpose; see the test below.
 pytestmark = pytest.mark.filterwarnings(
@@ -190,14 +191,6 @@ def test_constant_differences_and_runner_up_count(moons_search):
     # A constant lead: infinitely significant.
     assert table.loc[1, "t_corrected"] == np.inf and table.loc[1, "p_corrected"] == 0.0
     assert len(compare_candidates(moons_search, n_runners_up=1)) == 1
-
-
-def _plateau_from_2(x1, x2):
-    return max(0.0, 2.0 - x1)
-
-
-def _plateau_from_4(x1, x2):
-    return max(0.0, 4.0 - x1)
 
 
 @pytest.mark.parametrize(
