@@ -224,16 +224,15 @@ class Real(_Numeric):
 
     def _unit_of(self, x: np.ndarray) -> np.ndarray:
         """:meth:`to_unit` of values already checked (floats within the bounds)."""
-        if self._plain_unit:
-            # exact at the bounds: x - low is 0 at low, and (high - low) /
-            # (high - low) is 1; monotone rounding keeps the rest in [0, 1]
-            u = (x - self.low) / (self.high - self.low)
-            u += 0.0  # -0.0 (from x = -0.0 at low = 0) becomes 0.0
-            return u
         if self.prior == "log-uniform":
             u = (np.log(x) - self._log_low) / self._log_span
         else:
             u = (x - self.low) / (self.high - self.low)
+        if self._plain_unit:
+            # exact at the bounds: x - low is 0 at low, and (high - low) /
+            # (high - low) is 1; monotone rounding keeps the rest in [0, 1]
+            u += 0.0  # -0.0 (from x = -0.0 at low = 0) becomes 0.0
+            return u
         u = clip(u, 0.0, 1.0)
         # the bounds exactly, however the logarithm rounds (numpy's differs
         # from math.log by an ulp on some releases and processors)
