@@ -13,6 +13,7 @@ from sklearn.model_selection import KFold, StratifiedKFold, check_cv, cross_vali
 from sklearn.utils import check_random_state
 
 from .._fidelity import EpochsEstimator
+from ..space._utils import to_python
 from ..utils._warnings import user_stacklevel
 from ._compare import _paired_tests
 from ._inputs import check_int, read_cv_results, read_finished
@@ -43,11 +44,23 @@ def reevaluate(
     each time with a new seed of every ``random_state`` of the estimator
     (Pipeline steps included) and new splits, the same for every candidate
     (so that their scores pair up), and compared with the best of them by the
-    corrected resampled t-test (Nadeau and Bengio, 2003). The candidates of
-    a :class:`~skhpo.HyperbandSearchCV` with ``resource="partial_fit"`` are
-    trained as the search trained them: by as many ``partial_fit`` calls as
-    their row's ``n_resources`` (the steps of a Pipeline before the last
-    fitted once), not by ``fit``.
+    corrected resampled t-test (Nadeau and Bengio, 2003).
+
+    The finalists of a multi-fidelity search are ranked as it chooses its
+    best (``best_index_``): by the largest resource each candidate reached,
+    then by its score there; a candidate that failed at the largest resource
+    it reached is not one of them. They are all trained at the largest
+    resource among them, as the best was, so that a runner-up that
+    successive halving stopped early is compared on equal terms (and costs
+    a full training): an estimator parameter as the resource is set to it,
+    and with ``resource="partial_fit"`` the candidates of a
+    :class:`~skhpo.HyperbandSearchCV` or :class:`~skhpo.PBTSearchCV` are
+    trained by as many ``partial_fit`` calls (the steps of a Pipeline
+    before the last fitted once), not by ``fit``. With
+    ``resource="n_samples"`` they train on the whole training part of each
+    split, as ``refit`` does. A PBT member is trained with the
+    hyperparameters of its last step throughout: its schedule is not
+    replayed.
 
     Parameters
     ----------
@@ -60,10 +73,9 @@ def reevaluate(
     y : array-like of shape (n_samples,), default=None
         Target; None for unsupervised learning.
     top : int, default=5
-        How many of the best candidates (by ``rank_test_<metric>``) to
-        re-evaluate; of a multi-fidelity search, those at the largest
-        resource with at least ``max(5, 2 * n_hyperparameters)`` finished
-        candidates (else at the resource with the most).
+        How many of the best candidates (by their mean test score) to
+        re-evaluate; of a multi-fidelity search, by the largest resource
+        each reached first, then by its score there (as above).
     seeds : int, default=3
         Repetitions, each with new estimator seeds and new splits.
     cv : int or cross-validation generator, default=None
@@ -90,7 +102,11 @@ def reevaluate(
     -------
     report : pandas.DataFrame
         One row per candidate, indexed by its row in ``cv_results_``, best
-        first: ``params``, ``search_score`` (its mean in the search),
+        first: ``params`` (as trained again: with an estimator parameter as
+        the resource, its value is the largest resource), ``search_score``
+        (its mean in the search), ``n_resources`` (of a multi-fidelity
+        search: the resource of that row, the largest the candidate
+        finished at),
         ``mean``, ``std`` (over every split of every repetition),
         ``seed_means`` (one mean per repetition), ``diff`` (its mean minus
         the best's), ``t_corrected`` and ``p_corrected`` against the best
@@ -99,7 +115,10 @@ def reevaluate(
         array of shape ``(n_candidates, seeds, n_splits)``), ``seeds``,
         ``varied`` (the estimator's seeded parameters),
         ``test_train_ratio`` (the t-test's correction: mean test over train
-        size), and ``best_estimator`` with ``refit``.
+        size), ``n_resources`` (the resource every candidate was trained at
+        again: epochs or the estimator parameter's value; None for a search
+        of one fidelity or by ``n_samples``), and ``best_estimator`` with
+        ``refit``.
 
     Warns
     -----
@@ -138,12 +157,14 @@ def reevaluate(
         raise TypeError(
             f"{who} needs the fitted search (its estimator), not its cv_results_."
         )
-    finished = read_finished(search, who=who, need_for=None)
-    order = np.argsort(-finished.scores, kind="stable")[:top]
-    rows = [int(finished.rows[i]) for i in order]
-    candidates = [dict(finished.params[i]) for i in order]
+    finished = read_finished(search, who=who, need_for=None)  # its metric
+    rows, level = _finalists(results, fitted, finished.metric, top, who)
+    parameter, epochs = _training(fitted, level)
+    candidates = [dict(results["params"][row]) for row in rows]
+    if parameter is not None:  # every finalist trained as the best was
+        candidates = [{**c, parameter: level} for c in candidates]
+    trained_at = level if parameter is not None or epochs is not None else None
     estimator = fitted.estimator
-    epochs = _epochs(fitted, results, rows)
     varied = [
         name
         for name, value in estimator.get_params(deep=True).items()
@@ -167,13 +188,13 @@ def reevaluate(
         scoring = _OnTrainedModel(check_scoring(estimator, scoring=scoring))
         classes = np.unique(y) if is_classifier(estimator) and y is not None else None
     scores = []
-    for i, candidate in enumerate(candidates):
+    for candidate in candidates:
         per_seed = []
         for seed in drawn:
             model = clone(estimator).set_params(**clone(candidate, safe=False))
             model.set_params(**dict.fromkeys(varied, seed))
             if epochs is not None:  # trained as the search trained it
-                model = EpochsEstimator(model, epochs[i], classes)
+                model = EpochsEstimator(model, epochs, classes)
             splits = _splits(cv, n_splits, seed, estimator, X, y)
             out = cross_validate(
                 model,
@@ -198,13 +219,16 @@ def reevaluate(
     means = np.nanmean(flat, axis=1)
     best = int(np.nanargmax(means))
     table = []
+    search_scores = np.asarray(results[f"mean_test_{finished.metric}"], dtype=float)
     for i, candidate in enumerate(candidates):
         diff = flat[best] - flat[i]
         _, _, t, p, _, _ = _paired_tests(diff, ratio, "greater")
+        resource = {} if level is None else {"n_resources": _level_of(results, rows[i])}
         table.append(
             {
                 "params": candidate,
-                "search_score": float(finished.scores[order[i]]),
+                "search_score": float(search_scores[rows[i]]),
+                **resource,
                 "mean": float(means[i]),
                 "std": float(np.nanstd(flat[i])),
                 "seed_means": [float(v) for v in np.nanmean(scores[i], axis=1)],
@@ -223,11 +247,12 @@ def reevaluate(
         seeds=drawn,
         varied=varied,
         test_train_ratio=ratio,
+        n_resources=trained_at,
     )
     if refit:
         model = clone(estimator).set_params(**clone(candidates[best], safe=False))
         if epochs is not None:
-            model = EpochsEstimator(model, epochs[best], classes)
+            model = EpochsEstimator(model, epochs, classes)
         if y is None:
             model.fit(X, **params)
         else:
@@ -247,14 +272,77 @@ class _OnTrainedModel:
         return self.scorer(estimator.estimator_, X, y, **kwargs)
 
 
-def _epochs(fitted, results, rows):
-    """The epochs each row was trained for, when a Hyperband search trains
-    by ``partial_fit`` (its rows' ``n_resources``); None otherwise."""
-    from ..search.hyperband import HyperbandSearchCV
+def _finalists(results, fitted, metric, top, who):
+    """The rows of the ``top`` best candidates, and the largest resource
+    among them (None for a search of one fidelity).
 
-    if not isinstance(fitted, HyperbandSearchCV) or fitted.resource != "partial_fit":
-        return None
-    return [int(results["n_resources"][row]) for row in rows]
+    The candidates of a multi-fidelity search are ranked as the search
+    chooses its best: by the largest resource first (then, in scikit-learn's
+    halving, the last iteration), then by score. A candidate counts once, by
+    its row at the largest resource it reached (its ``candidate`` or PBT's
+    ``member``, else its parameters without the resource's); one that
+    failed there is not a finalist.
+    """
+    means = np.asarray(results[f"mean_test_{metric}"], dtype=float)
+    finite = np.isfinite(means)
+    if "n_resources" not in results:
+        order = np.flatnonzero(finite)
+        order = order[np.argsort(-means[order], kind="stable")]
+        return [int(row) for row in order[:top]], None
+    keys, by_params = _candidate_keys(results, getattr(fitted, "resource", None))
+    stages = [-np.asarray(results["n_resources"], dtype=float)]
+    if by_params and "iter" in results:  # iterations may share a resource
+        stages.append(-np.asarray(results["iter"], dtype=float))
+    order = np.lexsort((-means, *reversed(stages)))  # NaN last within a stage
+    rows, seen = [], set()
+    for row in order:
+        if keys[row] in seen:
+            continue
+        seen.add(keys[row])
+        if finite[row]:
+            rows.append(int(row))
+            if len(rows) == top:
+                break
+    if not rows:
+        raise ValueError(
+            f"{who}: every candidate failed at the largest resource it reached; "
+            "there is nothing to re-evaluate"
+        )
+    return rows, _level_of(results, rows[0])
+
+
+def _level_of(results, row):
+    return to_python(np.asarray(results["n_resources"])[row])
+
+
+def _candidate_keys(results, resource):
+    """One key per row, the same for the rows of one candidate, and whether
+    the keys are the parameters (no column numbers the candidates)."""
+    for column in ("candidate", "member"):
+        if column in results:
+            return [to_python(v) for v in np.asarray(results[column])], False
+    keys = [
+        tuple(sorted((name, repr(v)) for name, v in p.items() if name != resource))
+        for p in results["params"]
+    ]
+    return keys, True
+
+
+def _training(fitted, level):
+    """How the finalists are trained at ``level``: ``(parameter, epochs)``,
+    the estimator parameter that is the resource (or None) and the number
+    of ``partial_fit`` epochs (or None, to train by ``fit``)."""
+    from ..search.hyperband import HyperbandSearchCV
+    from ..search.pbt import PBTSearchCV
+
+    resource = getattr(fitted, "resource", None)
+    if level is None or not isinstance(resource, str) or resource == "n_samples":
+        return None, None
+    if resource == "partial_fit":
+        if isinstance(fitted, (HyperbandSearchCV, PBTSearchCV)):
+            return None, int(level)
+        return None, None
+    return resource, None
 
 
 def _splits(cv, n_splits, seed, estimator, X, y):

@@ -5,13 +5,21 @@ import pytest
 from sklearn.base import clone
 from sklearn.datasets import load_iris
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.experimental import enable_halving_search_cv  # noqa: F401
 from sklearn.linear_model import SGDClassifier
-from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
+from sklearn.model_selection import (
+    HalvingGridSearchCV,
+    KFold,
+    StratifiedKFold,
+    cross_validate,
+)
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
 
-from skhpo import BayesSearchCV, HyperbandSearchCV, reevaluate
+from skhpo import BayesSearchCV, HyperbandSearchCV, PBTSearchCV, reevaluate
+from skhpo.importance._reevaluate import _finalists
 from skhpo.space import Integer, Real
 
 X, Y = load_iris(return_X_y=True)
@@ -93,17 +101,20 @@ def _sgd_by_epochs(params, seed, epochs, X, y):
     return scaler, model
 
 
-def _sgd_search(n_brackets=None, **sgd):
-    pipe = make_pipeline(
+def _sgd_pipe(**sgd):
+    return make_pipeline(
         StandardScaler(),
         SGDClassifier(learning_rate="constant", random_state=0, **sgd),
     )
+
+
+def _sgd_search(n_brackets=None, **sgd):
     space = {
         "sgdclassifier__eta0": Real(1e-4, 1e-1, prior="log-uniform"),
         "sgdclassifier__alpha": Real(1e-6, 1e-1, prior="log-uniform"),
     }
     return HyperbandSearchCV(
-        pipe,
+        _sgd_pipe(**sgd),
         space,
         resource="partial_fit",
         max_resources=9,
@@ -113,18 +124,34 @@ def _sgd_search(n_brackets=None, **sgd):
     ).fit(X, Y)
 
 
-@pytest.mark.parametrize("n_brackets, level", [(None, 9), (1, 1)])
-def test_a_partial_fit_search_is_retrained_by_its_epochs(n_brackets, level):
-    """The finalists of HyperbandSearchCV(resource="partial_fit") are trained
-    again by as many partial_fit calls as their rows, not by fit; with one
-    bracket, only its first rung (1 epoch) has the 5 rows that are needed."""
+def _first_ranked(results, top, key):
+    """The rows of the ``top`` candidates first in ``rank_test_score``, one
+    row per candidate (``key`` names it)."""
+    rows, seen = [], set()
+    for row in np.argsort(results["rank_test_score"], kind="stable"):
+        if key(row) not in seen and len(rows) < top:
+            seen.add(key(row))
+            rows.append(row)
+    return rows
+
+
+@pytest.mark.parametrize("n_brackets, at_9", [(None, 2), (1, 1)])
+def test_a_partial_fit_search_is_retrained_by_its_epochs(n_brackets, at_9):
+    """The finalists of HyperbandSearchCV(resource="partial_fit") are those
+    it ranks first (the largest resource first), trained again by as many
+    partial_fit calls as the best's row (9), not by fit. With one bracket,
+    one candidate reached 9 epochs: the runner-up, stopped at 3, is trained
+    for 9 as well."""
     search = _sgd_search(n_brackets)
     report = reevaluate(search, X, Y, top=2, seeds=2, random_state=1, refit=True)
     seeds, scores = report.attrs["seeds"], report.attrs["scores"]
     r = search.cv_results_
-    at = np.flatnonzero(r["n_resources"] == level)
-    rows = at[np.argsort(-r["mean_test_score"][at], kind="stable")[:2]]
+    rows = _first_ranked(r, 2, key=lambda row: r["candidate"][row])
     assert sorted(report.index) == sorted(rows)
+    level = report.attrs["n_resources"]
+    assert level == 9
+    assert sorted(report["n_resources"]) == sorted(r["n_resources"][rows])
+    assert (report["n_resources"] == 9).sum() == at_9
     by_fit = []
     for i, row in enumerate(rows):  # attrs["scores"] in the search's order
         params = r["params"][row]
@@ -167,6 +194,132 @@ def test_a_partial_fit_search_keeps_every_class_and_its_scorer_sees_the_model():
     report = reevaluate(search, X, Y, top=1, seeds=1, scoring=coef_norm)
     scores = report.attrs["scores"]
     assert np.isfinite(scores).all() and (scores > 0).all()
+
+
+def test_a_halving_searchs_runners_up_are_trained_at_its_largest_resource():
+    """scikit-learn's halving with an estimator parameter as the resource:
+    its rows carry no candidate number (a candidate is its parameters but
+    the resource). Nine candidates, three of them given 3 trees and one 9:
+    the finalists stopped at 1 and 3 trees are trained with 9, as the
+    winner was, and compared with it."""
+    search = HalvingGridSearchCV(
+        RandomForestClassifier(random_state=0),
+        {"max_depth": list(range(1, 10))},
+        resource="n_estimators",
+        min_resources=1,
+        max_resources=9,
+        factor=3,
+        cv=3,
+    ).fit(X, Y)
+    r = search.cv_results_
+    assert sorted(set(r["n_resources"])) == [1, 3, 9]
+    report = reevaluate(search, X, Y, top=4, seeds=2, random_state=2, refit=True)
+    rows = _first_ranked_by_halving(r, 4)
+    assert sorted(report.index) == sorted(rows)
+    assert sorted(report["n_resources"]) == [1, 3, 3, 9]
+    assert report.attrs["n_resources"] == 9
+    for i, row in enumerate(rows):
+        depth = r["params"][row]["max_depth"]
+        assert report.loc[row, "params"] == {"max_depth": depth, "n_estimators": 9}
+        by_hand = []
+        for seed in report.attrs["seeds"]:
+            model = RandomForestClassifier(9, max_depth=depth, random_state=seed)
+            cv = StratifiedKFold(3, shuffle=True, random_state=seed)
+            by_hand.append(cross_validate(model, X, Y, cv=cv)["test_score"])
+        np.testing.assert_array_equal(report.attrs["scores"][i], by_hand)
+    assert report.attrs["best_estimator"].n_estimators == 9
+
+
+def _first_ranked_by_halving(results, top):
+    """The candidates of the last iteration by score, then those of the
+    iterations before, one row each (a candidate is its max_depth)."""
+    depth = [p["max_depth"] for p in results["params"]]
+    order = sorted(
+        range(len(depth)),
+        key=lambda row: (-results["iter"][row], -results["mean_test_score"][row]),
+    )
+    rows, seen = [], set()
+    for row in order:
+        if depth[row] not in seen and len(rows) < top:
+            seen.add(depth[row])
+            rows.append(row)
+    return rows
+
+
+def test_iterations_at_one_resource_rank_the_last_first():
+    """scikit-learn's aggressive elimination runs its three iterations on the
+    same 150 samples: its best is the last iteration's, and so is the
+    first finalist; candidates the search dropped come after the ones it
+    kept. With n_samples, nothing is trained at a smaller resource."""
+    search = HalvingGridSearchCV(
+        DecisionTreeClassifier(random_state=0),
+        {"max_depth": list(range(1, 10))},
+        min_resources=150,
+        aggressive_elimination=True,
+        factor=3,
+        cv=3,
+        random_state=0,
+    ).fit(X, Y)
+    r = search.cv_results_
+    assert set(r["n_resources"]) == {150} and max(r["iter"]) == 2
+    report = reevaluate(search, X, Y, top=4, seeds=1, random_state=3)
+    rows, _ = _finalists(r, search, "score", 4, "t")
+    assert rows[0] == search.best_index_
+    assert [r["iter"][row] for row in rows] == [2, 1, 1, 0]
+    assert sorted(report.index) == sorted(rows)
+    assert report.attrs["n_resources"] is None
+    for i, row in enumerate(rows):
+        model = DecisionTreeClassifier(random_state=report.attrs["seeds"][0])
+        cv = StratifiedKFold(3, shuffle=True, random_state=report.attrs["seeds"][0])
+        model.set_params(**r["params"][row])
+        by_hand = cross_validate(model, X, Y, cv=cv)["test_score"]
+        np.testing.assert_array_equal(report.attrs["scores"][i, 0], by_hand)
+
+
+def test_a_candidate_that_failed_where_it_stopped_is_not_a_finalist():
+    """Candidate 0 reached 9 and failed there: its score at 3 does not bring
+    it back; nor does a failed row count as a finalist."""
+    results = {
+        "params": [{"a": a} for a in (0, 1, 2, 0, 1, 2, 0)],
+        "candidate": np.array([0, 1, 2, 0, 1, 2, 0]),
+        "n_resources": np.array([1, 1, 1, 3, 3, 3, 9]),
+        "mean_test_score": np.array([0.5, 0.6, 0.7, 0.95, 0.9, 0.8, np.nan]),
+    }
+    rows, level = _finalists(results, None, "score", 5, "t")
+    assert rows == [4, 5] and level == 3
+    results["mean_test_score"][[4, 5]] = np.nan
+    with pytest.raises(ValueError, match="every candidate failed at the largest"):
+        _finalists(results, None, "score", 5, "t")
+
+
+def test_pbt_members_are_trained_by_their_epochs():
+    """PBT with partial_fit: each member trained again by n_steps x
+    step_resource partial_fit calls with its last hyperparameters."""
+    search = PBTSearchCV(
+        _sgd_pipe(),
+        {"sgdclassifier__eta0": Real(1e-4, 1e-1, prior="log-uniform")},
+        population_size=4,
+        n_steps=3,
+        step_resource=2,
+        cv=3,
+        random_state=0,
+    ).fit(X, Y)
+    r = search.cv_results_
+    report = reevaluate(search, X, Y, top=2, seeds=1, random_state=4)
+    assert report.attrs["n_resources"] == 6
+    last = np.flatnonzero(r["step"] == max(r["step"]))
+    rows = last[np.argsort(-r["mean_test_score"][last], kind="stable")[:2]]
+    assert sorted(report.index) == sorted(rows)
+    seed = report.attrs["seeds"][0]
+    cv = StratifiedKFold(3, shuffle=True, random_state=seed)
+    for i, row in enumerate(rows):
+        by_hand = []
+        for train, test in cv.split(X, Y):
+            scaler, model = _sgd_by_epochs(
+                r["params"][row], seed, 6, X[train], Y[train]
+            )
+            by_hand.append(model.score(scaler.transform(X[test]), Y[test]))
+        np.testing.assert_array_equal(report.attrs["scores"][i, 0], by_hand)
 
 
 def test_a_splitter_with_a_seed_is_reseeded_and_one_without_is_kept(forest_search):
