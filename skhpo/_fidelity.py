@@ -51,11 +51,14 @@ from .utils._warnings import user_stacklevel
 
 __all__ = [
     "Continue",
+    "EpochsEstimator",
     "Fidelity",
     "PartialFitEpochs",
+    "ScheduleEstimator",
     "WarmStart",
     "bind_search",
     "check_fidelity",
+    "replay_schedule",
     "sibling",
 ]
 
@@ -557,18 +560,13 @@ class PartialFitEpochs:
                 final.partial_fit(X, y, **params)
 
 
-class EpochsEstimator(MetaEstimatorMixin, BaseEstimator):
-    """``estimator`` whose ``fit`` trains ``epochs`` ``partial_fit`` calls, as
-    ``resource="partial_fit"`` trains a candidate (see :class:`PartialFitEpochs`),
-    for scikit-learn's tools that call ``fit`` (``cross_validate`` in
-    :func:`skhpo.reevaluate`). The trained model is ``estimator_``: score it,
-    not this wrapper. ``classes`` (for a classifier): all the classes, as the
-    search passes them; None: those of ``y``."""
-
-    def __init__(self, estimator, epochs, classes=None):
-        self.estimator = estimator
-        self.epochs = epochs
-        self.classes = classes
+class _TrainsInSteps(MetaEstimatorMixin, BaseEstimator):
+    """Base of the wrappers whose ``fit`` trains ``estimator`` as a search
+    trains a candidate in steps, for scikit-learn's tools that call ``fit``
+    (``cross_validate`` in :func:`skhpo.reevaluate`). The trained model is
+    ``estimator_``: score it, not the wrapper. ``classes`` (for a
+    classifier trained by ``partial_fit``): all the classes, as the search
+    passes them; None: those of ``y``."""
 
     def fit(self, X, y=None, **fit_params):
         if routing_enabled():
@@ -577,8 +575,7 @@ class EpochsEstimator(MetaEstimatorMixin, BaseEstimator):
         classes = self.classes
         if classes is None and is_classifier(model) and y is not None:
             classes = np.unique(y)
-        PartialFitEpochs(0, int(self.epochs), classes).train(model, X, y, fit_params)
-        self.estimator_ = model
+        self.estimator_ = self._train(model, classes, X, y, fit_params)
         return self
 
     def get_metadata_routing(self):
@@ -589,6 +586,79 @@ class EpochsEstimator(MetaEstimatorMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         return get_tags(self.estimator)
+
+
+class EpochsEstimator(_TrainsInSteps):
+    """``estimator`` whose ``fit`` trains ``epochs`` ``partial_fit`` calls, as
+    ``resource="partial_fit"`` trains a candidate (see :class:`PartialFitEpochs`
+    and :class:`_TrainsInSteps`)."""
+
+    def __init__(self, estimator, epochs, classes=None):
+        self.estimator = estimator
+        self.epochs = epochs
+        self.classes = classes
+
+    def _train(self, model, classes, X, y, fit_params):
+        PartialFitEpochs(0, int(self.epochs), classes).train(model, X, y, fit_params)
+        return model
+
+
+class ScheduleEstimator(_TrainsInSteps):
+    """``estimator`` whose ``fit`` trains through a PBT ``schedule``, as
+    :class:`~skhpo.PBTSearchCV` trains a member (see :func:`replay_schedule`
+    and :class:`_TrainsInSteps`): ``resource`` and ``step_resource`` as the
+    search's."""
+
+    def __init__(self, estimator, schedule, resource, step_resource, classes=None):
+        self.estimator = estimator
+        self.schedule = schedule
+        self.resource = resource
+        self.step_resource = step_resource
+        self.classes = classes
+
+    def _train(self, model, classes, X, y, fit_params):
+        fidelity = check_fidelity(self.estimator, self.resource, ())
+        fidelity.classes = classes if fidelity.classes_needed else None
+        schedule, step = self.schedule, self.step_resource
+        return replay_schedule(model, schedule, step, fidelity, X, y, fit_params)
+
+
+def replay_schedule(
+    model, schedule, step_resource, fidelity, X, y, fit_params, mutable=None
+):
+    """Train ``model`` (unfitted) through a PBT ``schedule`` on ``X, y``: the
+    hyperparameters of ``schedule[k]`` in force during step ``k``, of
+    ``step_resource`` units of ``fidelity`` (whose ``classes`` the caller
+    sets), changed between steps as a continued model is changed. ``mutable``:
+    the names that may change (default: all of them). With a warm-start
+    parameter, it ends at the resource trained in all and ``warm_start`` as
+    it was given."""
+    from .schedulers._pbt import changes
+
+    names = list(schedule[0]) if mutable is None else mutable
+    warm_start = (
+        sibling(fidelity.name, "warm_start") if fidelity.kind == "param" else None
+    )
+    given = model.get_params()[warm_start] if warm_start else None
+    previous = None
+    for step, params in enumerate(schedule):
+        start = step * step_resource
+        stop = start + step_resource
+        if step == 0:
+            # clone the values too: estimators may be searched over
+            job = fidelity.job_for(params, 0, stop)
+            model.set_params(**clone(job.params, safe=False))
+        else:
+            update = changes(params, previous, names)
+            apply_update(model, clone(update, safe=False))
+            job = fidelity.job_for(params, start, stop, states=[model])
+        job.trainer.train(model, X, y, fit_params)
+        previous = params
+    if warm_start:
+        model.set_params(
+            **{fidelity.name: len(schedule) * step_resource, warm_start: given}
+        )
+    return model
 
 
 def sibling(name, param):

@@ -12,7 +12,7 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv, cross_validate
 from sklearn.utils import check_random_state
 
-from .._fidelity import EpochsEstimator
+from .._fidelity import EpochsEstimator, ScheduleEstimator
 from ..space._utils import to_python
 from ..utils._warnings import user_stacklevel
 from ._compare import _paired_tests
@@ -54,13 +54,13 @@ def reevaluate(
     successive halving stopped early is compared on equal terms (and costs
     a full training): an estimator parameter as the resource is set to it,
     and with ``resource="partial_fit"`` the candidates of a
-    :class:`~skhpo.HyperbandSearchCV` or :class:`~skhpo.PBTSearchCV` are
-    trained by as many ``partial_fit`` calls (the steps of a Pipeline
-    before the last fitted once), not by ``fit``. With
-    ``resource="n_samples"`` they train on the whole training part of each
-    split, as ``refit`` does. A PBT member is trained with the
-    hyperparameters of its last step throughout: its schedule is not
-    replayed.
+    :class:`~skhpo.HyperbandSearchCV` are trained by as many ``partial_fit``
+    calls (the steps of a Pipeline before the last fitted once), not by
+    ``fit``. With ``resource="n_samples"`` they train on the whole training
+    part of each split, as ``refit`` does. The members of a
+    :class:`~skhpo.PBTSearchCV` at its last step are trained by replaying
+    their schedules (read from ``cv_results_``; the best's is
+    ``best_schedule_``), step by step as the search trained them.
 
     Parameters
     ----------
@@ -159,11 +159,12 @@ def reevaluate(
         )
     finished = read_finished(search, who=who, need_for=None)  # its metric
     rows, level = _finalists(results, fitted, finished.metric, top, who)
-    parameter, epochs = _training(fitted, level)
+    parameter, epochs, schedules = _training(fitted, results, rows, level)
     candidates = [dict(results["params"][row]) for row in rows]
     if parameter is not None:  # every finalist trained as the best was
         candidates = [{**c, parameter: level} for c in candidates]
-    trained_at = level if parameter is not None or epochs is not None else None
+    wrapped = epochs is not None or schedules is not None
+    trained_at = level if parameter is not None or wrapped else None
     estimator = fitted.estimator
     varied = [
         name
@@ -184,17 +185,25 @@ def reevaluate(
     rng = check_random_state(random_state)
     drawn = [int(v) for v in rng.randint(np.iinfo(np.int32).max, size=seeds)]
     n_splits = getattr(fitted, "n_splits_", 5)
-    if epochs is not None:
+    if wrapped:
         scoring = _OnTrainedModel(check_scoring(estimator, scoring=scoring))
         classes = np.unique(y) if is_classifier(estimator) and y is not None else None
+
+    def trained_as_in_the_search(i, model):
+        if schedules is not None:
+            resource, step = fitted.resource, fitted.step_resource
+            return ScheduleEstimator(model, schedules[i], resource, step, classes)
+        if epochs is not None:
+            return EpochsEstimator(model, epochs, classes)
+        return model
+
     scores = []
-    for candidate in candidates:
+    for i, candidate in enumerate(candidates):
         per_seed = []
         for seed in drawn:
             model = clone(estimator).set_params(**clone(candidate, safe=False))
             model.set_params(**dict.fromkeys(varied, seed))
-            if epochs is not None:  # trained as the search trained it
-                model = EpochsEstimator(model, epochs, classes)
+            model = trained_as_in_the_search(i, model)
             splits = _splits(cv, n_splits, seed, estimator, X, y)
             out = cross_validate(
                 model,
@@ -251,13 +260,12 @@ def reevaluate(
     )
     if refit:
         model = clone(estimator).set_params(**clone(candidates[best], safe=False))
-        if epochs is not None:
-            model = EpochsEstimator(model, epochs, classes)
+        model = trained_as_in_the_search(best, model)
         if y is None:
             model.fit(X, **params)
         else:
             model.fit(X, y, **params)
-        report.attrs["best_estimator"] = model if epochs is None else model.estimator_
+        report.attrs["best_estimator"] = model.estimator_ if wrapped else model
     return report
 
 
@@ -328,21 +336,24 @@ def _candidate_keys(results, resource):
     return keys, True
 
 
-def _training(fitted, level):
-    """How the finalists are trained at ``level``: ``(parameter, epochs)``,
-    the estimator parameter that is the resource (or None) and the number
-    of ``partial_fit`` epochs (or None, to train by ``fit``)."""
+def _training(fitted, results, rows, level):
+    """How the finalists are trained at ``level``: ``(parameter, epochs,
+    schedules)``, the estimator parameter that is the resource, the number
+    of ``partial_fit`` epochs and the PBT schedules of the rows (each None
+    where it does not apply; all None: by ``fit``)."""
     from ..search.hyperband import HyperbandSearchCV
-    from ..search.pbt import PBTSearchCV
+    from ..search.pbt import PBTSearchCV, schedule_of
 
     resource = getattr(fitted, "resource", None)
     if level is None or not isinstance(resource, str) or resource == "n_samples":
-        return None, None
+        return None, None, None
+    if isinstance(fitted, PBTSearchCV):
+        return None, None, [schedule_of(results, row)[0] for row in rows]
     if resource == "partial_fit":
-        if isinstance(fitted, (HyperbandSearchCV, PBTSearchCV)):
-            return None, int(level)
-        return None, None
-    return resource, None
+        if isinstance(fitted, HyperbandSearchCV):
+            return None, int(level), None
+        return None, None, None
+    return resource, None, None
 
 
 def _splits(cv, n_splits, seed, estimator, X, y):

@@ -6,7 +6,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 
 from .._base import (
     BaseSearch,
@@ -14,11 +13,10 @@ from .._base import (
     check_param_names,
     with_shared_docs,
 )
-from .._fidelity import _final_step, bind_search, check_fidelity, sibling
+from .._fidelity import _final_step, bind_search, check_fidelity, replay_schedule
 from .._log import best_of, params_text, plural
-from .._mutable import apply_update, check_mutable
+from .._mutable import check_mutable
 from ..schedulers import AsyncPBTPolicy, ExploitExplore, PBTPolicy
-from ..schedulers._pbt import changes
 from ..space import check_space
 from ..utils._sklearn_compat import Interval, StrOptions, num_samples
 
@@ -496,27 +494,37 @@ class PBTSearchCV(BaseSearch):
             fidelity.classes = (
                 np.unique(y) if fidelity.classes_needed and y is not None else None
             )
-        model = self.best_estimator_
-        previous = None
-        for step, params in enumerate(self._replay):
-            start = step * self.step_resource
-            stop = start + self.step_resource
-            if step == 0:
-                # clone the values too: estimators may be searched over
-                job = fidelity.job_for(params, 0, stop)
-                model.set_params(**clone(job.params, safe=False))
-            else:
-                update = changes(params, previous, self.mutable_)
-                apply_update(model, clone(update, safe=False))
-                job = fidelity.job_for(params, start, stop, states=[model])
-            job.trainer.train(model, X, y, fit_params)
-            previous = params
-        if fidelity.kind == "param":
-            # the resource as trained in all, warm_start as it was given
-            warm_start = sibling(fidelity.name, "warm_start")
-            model.set_params(
-                **{
-                    fidelity.name: self.n_steps * self.step_resource,
-                    warm_start: self.estimator.get_params()[warm_start],
-                }
-            )
+        replay_schedule(
+            self.best_estimator_,
+            self._replay,
+            self.step_resource,
+            fidelity,
+            X,
+            y,
+            fit_params,
+            mutable=self.mutable_,
+        )
+
+
+def schedule_of(cv_results, row):
+    """The schedule of the member of row ``row`` of a :class:`PBTSearchCV`'s
+    ``cv_results_``, read from the results: ``(params, carriers)``, the
+    hyperparameters in force at each step up to the row's and the member
+    whose model trained it (a ``parent`` switches to the copied member's
+    past), as ``best_schedule_`` gives them for the best row."""
+    at = {
+        (int(step), int(member)): i
+        for i, (step, member) in enumerate(
+            zip(cv_results["step"], cv_results["member"])
+        )
+    }
+    step, member = int(cv_results["step"][row]), int(cv_results["member"][row])
+    params, carriers = [], []
+    while step >= 0:
+        i = at[(step, member)]
+        params.append(dict(cv_results["params"][i]))
+        carriers.append(member)
+        parent = int(cv_results["parent"][i])
+        member = parent if parent >= 0 else member
+        step -= 1
+    return params[::-1], carriers[::-1]

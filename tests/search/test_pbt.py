@@ -11,15 +11,19 @@ from sklearn.datasets import load_digits, load_iris
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import SGDClassifier
+from sklearn.model_selection import StratifiedKFold
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.svm import SVC
 
 from skhpo import PBTSearchCV
+from skhpo._fidelity import ScheduleEstimator
 from skhpo._mutable import apply_update
+from skhpo.search.pbt import schedule_of
 from skhpo.utils._testing import EpochClassifier, ScheduleRegressor
 
+X_IRIS, Y_IRIS = load_iris(return_X_y=True)
 X0 = np.zeros((40, 1))
 Y0 = np.zeros(40)
 LR = {"lr": loguniform(1e-3, 1.0)}
@@ -367,6 +371,51 @@ def test_asynchronous_lineage_is_the_model_it_carries(selection):
             asynchronous=True, selection=selection, random_state=seed
         ).fit(X0, Y0)
         assert search.best_estimator_.score(X0) == pytest.approx(search.best_score_)
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_every_members_schedule_is_read_from_the_results(asynchronous):
+    """schedule_of reads a row's schedule from cv_results_ alone: the best
+    row's is best_schedule_, and every row's, replayed from scratch,
+    scores what the row scored (the score depends on the schedule only)."""
+    search = schedule_search(asynchronous=asynchronous, n_steps=6).fit(X0, Y0)
+    r = search.cv_results_
+    params, carriers = schedule_of(r, search.best_index_)
+    assert params == [dict(p) for p in search.best_schedule_[["lr"]].to_dict("records")]
+    assert carriers == list(search.best_schedule_["member"])
+    assert search.n_exploits_ > 0
+    for row in range(len(r["params"])):
+        params, carriers = schedule_of(r, row)
+        assert len(params) == r["step"][row] + 1 and carriers[-1] == r["member"][row]
+        model = ScheduleEstimator(ScheduleRegressor(), params, "partial_fit", 1)
+        score = model.fit(X0, Y0).estimator_.score(X0)
+        assert score == pytest.approx(r["mean_test_score"][row], abs=1e-12)
+
+
+def test_a_warm_start_schedule_replays_to_the_recorded_split_scores():
+    """A forest grown by steps, its depth changed by exploits: every row's
+    schedule, replayed on the search's folds, gives its split scores."""
+    search = PBTSearchCV(
+        RandomForestClassifier(random_state=0),
+        {"max_depth": [1, 2, 3, 4, 5, 6]},
+        resource="n_estimators",
+        population_size=4,
+        n_steps=4,
+        step_resource=3,
+        mutable=["max_depth"],
+        cv=3,
+        random_state=0,
+    ).fit(X_IRIS, Y_IRIS)
+    r = search.cv_results_
+    assert search.n_exploits_ > 0
+    for row in range(len(r["params"])):
+        schedule, _ = schedule_of(r, row)
+        model = ScheduleEstimator(search.estimator, schedule, "n_estimators", 3)
+        for k, (train, test) in enumerate(StratifiedKFold(3).split(X_IRIS, Y_IRIS)):
+            fitted = model.fit(X_IRIS[train], Y_IRIS[train]).estimator_
+            score = fitted.score(X_IRIS[test], Y_IRIS[test])
+            assert score == r[f"split{k}_test_score"][row]
+            assert fitted.n_estimators == 3 * len(schedule)
 
 
 def test_callable_refit_gets_the_schedule_of_the_row_it_picks():
