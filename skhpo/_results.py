@@ -240,3 +240,43 @@ def select_best_at_highest_resource(refit, refit_metric, results):
     if not finite.any():
         return int(top[0])
     return int(top[np.flatnonzero(finite)[np.argmax(scores[finite])]])
+
+
+def continued_rows(results) -> np.ndarray:
+    """For every row of a population-based search's ``cv_results_``, the row
+    whose models it continued (-1 at the first step).
+
+    That is the row, at the step before, of the ``continues`` member: the
+    member itself, its parent after an exploit, or, when asynchronous
+    training copied a parent that had just copied another member, that
+    other member. Results without the column (written by an earlier
+    version) follow ``parent`` instead: exact for synchronous training; a
+    parent with no row at that step is followed to its own parent.
+    """
+    member = np.asarray(results["member"], dtype=int)
+    step = np.asarray(results["step"], dtype=int)
+    at = {(m, s): i for i, (m, s) in enumerate(zip(member, step))}
+    if "continues" in results:
+        continues = np.asarray(results["continues"], dtype=int)
+        return np.array(
+            [at.get((c, s - 1), -1) for c, s in zip(continues, step)], dtype=int
+        )
+    parent = np.asarray(results["parent"], dtype=int)
+
+    def row_of(m, s):
+        for _ in range(len(member) + 1):  # each hop goes to another member
+            if (m, s) in at:
+                return at[m, s]
+            after = at.get((m, s + 1))
+            if after is None or parent[after] in (-1, m):
+                return -1
+            m = parent[after]
+        return -1
+
+    return np.array(
+        [
+            row_of(p if p >= 0 else m, s - 1) if s > 0 else -1
+            for m, s, p in zip(member, step, parent)
+        ],
+        dtype=int,
+    )

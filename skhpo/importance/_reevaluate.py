@@ -58,9 +58,10 @@ def reevaluate(
     calls (the steps of a Pipeline before the last fitted once), not by
     ``fit``. With ``resource="n_samples"`` they train on the whole training
     part of each split, as ``refit`` does. The members of a
-    :class:`~skhpo.PBTSearchCV` at its last step are trained by replaying
-    their schedules (read from ``cv_results_``; the best's is
-    ``best_schedule_``), step by step as the search trained them.
+    :class:`~skhpo.PBTSearchCV` are trained by replaying their schedules
+    (read from ``cv_results_``; the best's is ``best_schedule_``), step by
+    step as the search trained them; one that stopped before the others
+    (a search ended by ``max_time``) goes on with its last hyperparameters.
 
     Parameters
     ----------
@@ -103,7 +104,8 @@ def reevaluate(
     report : pandas.DataFrame
         One row per candidate, indexed by its row in ``cv_results_``, best
         first: ``params`` (as trained again: with an estimator parameter as
-        the resource, its value is the largest resource), ``search_score``
+        the resource of a Hyperband or halving search, its value is the
+        largest resource; a PBT member's last hyperparameters), ``search_score``
         (its mean in the search), ``n_resources`` (of a multi-fidelity
         search: the resource of that row, the largest the candidate
         finished at),
@@ -348,7 +350,10 @@ def _training(fitted, results, rows, level):
     if level is None or not isinstance(resource, str) or resource == "n_samples":
         return None, None, None
     if isinstance(fitted, PBTSearchCV):
-        return None, None, [schedule_of(results, row)[0] for row in rows]
+        # a member stopped before the last step goes on as it ended
+        n_steps = int(level) // fitted.step_resource
+        schedules = [schedule_of(results, row)[0] for row in rows]
+        return None, None, [s + s[-1:] * (n_steps - len(s)) for s in schedules]
     if resource == "partial_fit":
         if isinstance(fitted, HyperbandSearchCV):
             return None, int(level), None

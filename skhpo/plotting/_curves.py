@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._results import continued_rows
 from ..importance._inputs import _LABELS
 from ..space._utils import safe_equal
 from ._base import (
@@ -129,7 +130,8 @@ def curves_of(results, search, metric, name, who):
         member = np.asarray(results["member"], dtype=int)
         step = np.asarray(results["step"], dtype=int)
         parent = np.asarray(results["parent"], dtype=int)
-        previous, exploit = _population_links(member, step, parent)
+        previous = continued_rows(results)
+        exploit = (parent >= 0) & (parent != member)
         curve = _branches(previous, exploit, np.lexsort((member, step)))
         frame.update(panel=np.zeros(len(score), dtype=int), curve=curve)
         frame.update(member=member, step=step)
@@ -216,39 +218,6 @@ def _same_candidates(results, search):
             ids[row] = len(seen)
             seen.append(p)
     return ids
-
-
-def _population_links(member, step, parent):
-    """``(previous, exploit)`` of the rows of population-based training.
-
-    A row continues the member's own row at the previous step, or, after an
-    exploit, the row of the member it copied at the previous step. A member
-    copied just after it had itself copied one further ahead (asynchronous
-    training) has no row there: its model was then that of its own parent.
-    """
-    at = {(m, s): i for i, (m, s) in enumerate(zip(member, step))}
-
-    def row_of(m, s):
-        for _ in range(len(member) + 1):  # each hop goes to another member
-            if (m, s) in at:
-                return at[m, s]
-            after = at.get((m, s + 1))
-            if after is None or parent[after] in (-1, m):
-                return -1
-            m = parent[after]
-        return -1
-
-    exploit = (parent >= 0) & (parent != member)
-    previous = np.array(
-        [
-            row_of(parent[i] if exploit[i] else member[i], step[i] - 1)
-            if step[i] > 0
-            else -1
-            for i in range(len(member))
-        ],
-        dtype=int,
-    )
-    return previous, exploit
 
 
 def _branches(previous, exploit, order):

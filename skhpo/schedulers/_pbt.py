@@ -326,6 +326,9 @@ class _Population(Policy):
         self.schedule[m].append(dict(self.params[m]))
         self.lineage[m].append(m)
         self.history_of[(step, m)] = (list(self.schedule[m]), list(self.lineage[m]))
+        # the member whose models this step continues (after an asynchronous
+        # exploit, perhaps not the parent: one the parent had just copied)
+        continues = self.lineage[m][-2] if step > 0 else -1
         start, stop = step * self.step_resource, (step + 1) * self.step_resource
         parent = self.parent[m]
         source, self.source[m] = self.source[m], None
@@ -337,6 +340,7 @@ class _Population(Policy):
                 "step": step,
                 "n_resources": stop,
                 "parent": -1 if parent is None else parent,
+                "continues": continues,
             },
             start=start,
             stop=stop,
@@ -346,17 +350,30 @@ class _Population(Policy):
             keep=step + 1 < self.n_steps,
         )
 
-    def _take_over(self, m: int, p: int, upto: int, rng: np.random.Generator) -> None:
+    def _state(self, p: int) -> tuple:
+        """What a member copying ``p`` takes besides its models: ``p``'s
+        hyperparameters, subspace, schedule and lineage."""
+        return self.params[p], self.subspace[p], self.schedule[p], self.lineage[p]
+
+    def _take_over(
+        self,
+        m: int,
+        p: int,
+        upto: int,
+        rng: np.random.Generator,
+        state: tuple | None = None,
+    ) -> None:
         """Member ``m`` copies member ``p``'s past up to step ``upto`` and its
-        hyperparameters, then explores (its models: set by the caller)."""
-        k = self.subspace[p]
+        hyperparameters, then explores (its models: set by the caller).
+        ``state``: ``p``'s, as :meth:`_state` read it (default: now)."""
+        params, k, schedule, lineage = self._state(p) if state is None else state
         dims = self.space.subspaces[k].to_dict()
         mutable = [n for n in self.mutable if n in dims]
         self.subspace[m] = k
-        self.params[m] = self.rules.explore(self.params[p], dims, mutable, rng)
+        self.params[m] = self.rules.explore(params, dims, mutable, rng)
         self.parent[m] = p
-        self.schedule[m] = [dict(s) for s in self.schedule[p][: upto + 1]]
-        self.lineage[m] = list(self.lineage[p][: upto + 1])
+        self.schedule[m] = [dict(s) for s in schedule[: upto + 1]]
+        self.lineage[m] = list(lineage[: upto + 1])
         self.n_exploits += 1
         self.events.append(("exploit", m, p, upto))
 
@@ -391,13 +408,16 @@ class PBTPolicy(_Population):
         rng = np.random.default_rng([self.seed, 2, step])
         parents = self.rules.exploit(scores, rng)
         own = dict(self.trial_of)
+        # every parent as it was at the end of the step, even one that copies
+        ends = {p: self._state(p) for p in set(parents.values())}
         for member in scores:
             self.parent[member] = None
             self.source[member] = own[member]
         for member in sorted(parents):
             # the models as they were at the end of the step
             self.source[member] = own[parents[member]]
-            self._take_over(member, parents[member], step, rng)
+            p = parents[member]
+            self._take_over(member, p, step, rng, ends[p])
         users: dict[int, list[int]] = {}
         for member in range(self.size):
             users.setdefault(self.source[member], []).append(member)

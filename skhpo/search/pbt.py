@@ -16,6 +16,7 @@ from .._base import (
 from .._fidelity import _final_step, bind_search, check_fidelity, replay_schedule
 from .._log import best_of, params_text, plural
 from .._mutable import check_mutable
+from .._results import continued_rows
 from ..schedulers import AsyncPBTPolicy, ExploitExplore, PBTPolicy
 from ..space import check_space
 from ..utils._sklearn_compat import Interval, StrOptions, num_samples
@@ -136,9 +137,12 @@ class PBTSearchCV(BaseSearch):
     cv_results_ : dict of numpy (masked) ndarrays
         One row per member and step: the hyperparameters in force during the
         step, its scores after it, ``member``, ``step``, ``n_resources`` (units
-        trained so far) and ``parent`` (the member copied before this step,
-        -1 if none), with every standard key. Ranks are by step first, so
-        rank 1 is the best member at the last step.
+        trained so far), ``parent`` (the member copied before this step,
+        -1 if none) and ``continues`` (the member whose models this step
+        continued, -1 at the first step: the member itself, its parent,
+        or, when asynchronous training copied a parent that had just copied
+        another member, that other member), with every standard key. Ranks
+        are by step first, so rank 1 is the best member at the last step.
         %(timing_columns)s
 
     best_index_ : int
@@ -510,21 +514,18 @@ def schedule_of(cv_results, row):
     """The schedule of the member of row ``row`` of a :class:`PBTSearchCV`'s
     ``cv_results_``, read from the results: ``(params, carriers)``, the
     hyperparameters in force at each step up to the row's and the member
-    whose model trained it (a ``parent`` switches to the copied member's
-    past), as ``best_schedule_`` gives them for the best row."""
-    at = {
-        (int(step), int(member)): i
-        for i, (step, member) in enumerate(
-            zip(cv_results["step"], cv_results["member"])
-        )
-    }
-    step, member = int(cv_results["step"][row]), int(cv_results["member"][row])
+    whose model trained it (following ``continues``), as ``best_schedule_``
+    gives them for the best row."""
+    previous = continued_rows(cv_results)
     params, carriers = [], []
-    while step >= 0:
-        i = at[(step, member)]
+    i = row
+    while i >= 0:
         params.append(dict(cv_results["params"][i]))
-        carriers.append(member)
-        parent = int(cv_results["parent"][i])
-        member = parent if parent >= 0 else member
-        step -= 1
+        carriers.append(int(cv_results["member"][i]))
+        i = previous[i]
+    if len(params) != int(cv_results["step"][row]) + 1:
+        raise ValueError(
+            f"the results do not hold every step of row {row}'s lineage "
+            f"({len(params)} of {int(cv_results['step'][row]) + 1})"
+        )
     return params[::-1], carriers[::-1]

@@ -19,7 +19,9 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 from skhpo import BayesSearchCV, HyperbandSearchCV, PBTSearchCV, reevaluate
+from skhpo._fidelity import ScheduleEstimator
 from skhpo.importance._reevaluate import _finalists
+from skhpo.search.pbt import schedule_of
 from skhpo.space import Integer, Real
 
 X, Y = load_iris(return_X_y=True)
@@ -108,6 +110,10 @@ def _sgd_pipe(**sgd):
     )
 
 
+def _coef_norm(estimator, X_, y_):
+    return float(np.abs(estimator[-1].coef_).sum())  # the Pipeline's last step
+
+
 def _sgd_search(n_brackets=None, **sgd):
     space = {
         "sgdclassifier__eta0": Real(1e-4, 1e-1, prior="log-uniform"),
@@ -188,10 +194,7 @@ def test_a_partial_fit_search_keeps_every_class_and_its_scorer_sees_the_model():
     )
     assert np.isfinite(report.attrs["scores"]).all()
 
-    def coef_norm(estimator, X_, y_):
-        return float(np.abs(estimator[-1].coef_).sum())  # the Pipeline's step
-
-    report = reevaluate(search, X, Y, top=1, seeds=1, scoring=coef_norm)
+    report = reevaluate(search, X, Y, top=1, seeds=1, scoring=_coef_norm)
     scores = report.attrs["scores"]
     assert np.isfinite(scores).all() and (scores > 0).all()
 
@@ -292,22 +295,27 @@ def test_a_candidate_that_failed_where_it_stopped_is_not_a_finalist():
         _finalists(results, None, "score", 5, "t")
 
 
+def _pbt_search(**kwargs):
+    """PBT of an SGD that does not shuffle: its seed does not change its
+    training."""
+    return PBTSearchCV(
+        _sgd_pipe(shuffle=False),
+        {"sgdclassifier__eta0": Real(1e-4, 1e-1, prior="log-uniform")},
+        population_size=4,
+        step_resource=2,
+        cv=3,
+        random_state=0,
+        **kwargs,
+    ).fit(X, Y)
+
+
 @pytest.mark.parametrize("asynchronous", [False, True])
 def test_pbt_members_are_trained_by_replaying_their_schedules(asynchronous):
     """PBT with partial_fit: each member of the last step is trained again
     through its schedule. Without shuffling, the SGD's seed does not change
     its training, so on the search's own folds the replays score exactly
     what the search recorded, split by split."""
-    search = PBTSearchCV(
-        _sgd_pipe(shuffle=False),
-        {"sgdclassifier__eta0": Real(1e-4, 1e-1, prior="log-uniform")},
-        population_size=4,
-        n_steps=4,
-        step_resource=2,
-        cv=3,
-        asynchronous=asynchronous,
-        random_state=0,
-    ).fit(X, Y)
+    search = _pbt_search(n_steps=4, asynchronous=asynchronous)
     r = search.cv_results_
     assert search.n_exploits_ > 0
     report = reevaluate(search, X, Y, top=4, seeds=2, cv=StratifiedKFold(3))
@@ -319,6 +327,38 @@ def test_pbt_members_are_trained_by_replaying_their_schedules(asynchronous):
         recorded = [r[f"split{k}_test_score"][row] for k in range(3)]
         for s in range(2):
             np.testing.assert_allclose(report.attrs["scores"][i, s], recorded)
+
+
+def test_a_pbt_member_that_stopped_early_goes_on_as_it_ended():
+    """Two members' last rows removed, as a search ended by max_time leaves
+    them: their schedules go on with their last hyperparameters to the
+    others' resource (scored by the size of the trained coefficients)."""
+    search = _pbt_search(n_steps=3)
+    r = search.cv_results_
+    keep = ~((r["step"] == 2) & np.isin(r["member"], [0, 1]))
+    search.cv_results_ = {k: np.asarray(v)[keep] for k, v in r.items()}
+    search.cv_results_["params"] = list(search.cv_results_["params"])
+    r = search.cv_results_
+    cv = StratifiedKFold(3)
+    report = reevaluate(search, X, Y, top=4, seeds=1, cv=cv, scoring=_coef_norm)
+    assert report.attrs["n_resources"] == 6
+    assert sorted(report["n_resources"]) == [4, 4, 6, 6]
+    # attrs["scores"] in the finalists' order: the last step first, by score
+    rows = sorted(report.index, key=lambda i: (-r["step"][i], -r["mean_test_score"][i]))
+    seed = report.attrs["seeds"][0]
+    for row, scores in zip(rows, report.attrs["scores"][:, 0]):
+        schedule, _ = schedule_of(r, row)
+        padded = schedule + schedule[-1:] * (3 - len(schedule))
+        model = _sgd_pipe(shuffle=False).set_params(sgdclassifier__random_state=seed)
+        by_hand = {}
+        for name, steps in (("padded", padded), ("as searched", schedule)):
+            replay = ScheduleEstimator(model, steps, "partial_fit", 2, np.unique(Y))
+            by_hand[name] = [
+                _coef_norm(replay.fit(X[train], Y[train]).estimator_, None, None)
+                for train, _ in cv.split(X, Y)
+            ]
+        np.testing.assert_allclose(scores, by_hand["padded"])
+        assert np.allclose(scores, by_hand["as searched"]) == (len(schedule) == 3)
 
 
 def test_a_splitter_with_a_seed_is_reseeded_and_one_without_is_kept(forest_search):

@@ -25,6 +25,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from skhpo import HyperbandSearchCV, NestedCV, PBTSearchCV
+from skhpo._results import continued_rows
 from skhpo.plotting import (
     NestedCVDisplay,
     ResourceCurveDisplay,
@@ -32,7 +33,6 @@ from skhpo.plotting import (
     population_schedules,
     resource_curves,
 )
-from skhpo.plotting._curves import _population_links
 
 mpl = pytest.importorskip("matplotlib")
 mpl.use("Agg")
@@ -358,13 +358,34 @@ def test_resource_curves_follow_the_lineages(pbt_searches, mode):
 def test_population_links_when_the_copied_member_had_just_copied():
     """Asynchronous training: member 1 copies member 0 (two steps ahead) after
     step 1, and member 2 copies member 1 before it has trained again: both
-    continue member 0's row at step 2; member 1 has no row there."""
-    rows = [(0, 0, -1), (1, 0, -1), (2, 0, -1), (0, 1, -1), (1, 1, -1), (0, 2, -1)]
-    rows += [(2, 1, -1), (1, 3, 0), (2, 3, 1), (0, 3, -1)]
-    member, step, parent = (np.array(c) for c in zip(*rows))
-    previous, exploit = _population_links(member, step, parent)
-    np.testing.assert_array_equal(previous, [-1, -1, -1, 0, 1, 3, 2, 5, 5, 5])
-    np.testing.assert_array_equal(exploit, parent >= 0)
+    continue member 0's row at step 2; member 1 has no row there. The
+    ``continues`` column says so; results without it (an earlier version)
+    find it by following the parents."""
+    rows = [(0, 0, -1, -1), (1, 0, -1, -1), (2, 0, -1, -1), (0, 1, -1, 0)]
+    rows += [(1, 1, -1, 1), (0, 2, -1, 0), (2, 1, -1, 2), (1, 3, 0, 0)]
+    rows += [(2, 3, 1, 0), (0, 3, -1, 0)]
+    member, step, parent, continues = (np.array(c) for c in zip(*rows))
+    expected = [-1, -1, -1, 0, 1, 3, 2, 5, 5, 5]
+    results = {"member": member, "step": step, "parent": parent}
+    np.testing.assert_array_equal(continued_rows(results), expected)
+    results["continues"] = continues
+    np.testing.assert_array_equal(continued_rows(results), expected)
+
+
+def test_population_links_when_the_copied_member_had_copied_at_the_same_step():
+    """Member 1 copies member 0 after step 2, and member 2 copies member 1
+    before 1 has trained again: 2 continues member 0's row at step 2, which
+    only the ``continues`` column tells, as member 1 has a row (its own) at
+    step 2; following the parents finds that row."""
+    rows = [(s, m, -1, -1 if s == 0 else m) for s in range(3) for m in range(3)]
+    rows += [(3, 1, 0, 0), (3, 2, 1, 0), (3, 0, -1, 0)]
+    step, member, parent, continues = (np.array(c) for c in zip(*rows))
+    results = {"member": member, "step": step, "parent": parent}
+    previous = [-1, -1, -1, 0, 1, 2, 3, 4, 5]
+    results["continues"] = continues
+    np.testing.assert_array_equal(continued_rows(results), previous + [6, 6, 6])
+    del results["continues"]
+    np.testing.assert_array_equal(continued_rows(results), previous + [6, 7, 6])
 
 
 @pytest.mark.parametrize("mode", ["synchronous", "asynchronous"])

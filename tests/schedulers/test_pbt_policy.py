@@ -143,3 +143,67 @@ def test_explore_changes_only_mutable_hyperparameters():
 def test_bad_settings_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):
         ExploitExplore(**kwargs)
+
+
+def _drive(policy, seed, workers):
+    """Run ``policy`` with ``workers`` trials in flight, finishing in a
+    random order with random scores; the trials in the order they ended."""
+    rng = np.random.default_rng(seed)
+    running, done = [], []
+    while True:
+        running += policy.ask(max(0, workers - len(running)))
+        if not running:
+            return done
+        trial = running.pop(int(rng.integers(len(running))))
+        policy.tell(trial, float(rng.random()))
+        done.append(trial)
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+@pytest.mark.parametrize("selection", ["truncation", "tournament"])
+def test_every_rows_schedule_is_read_from_its_results(asynchronous, selection):
+    """Results ending in any order (several workers): the schedule that
+    schedule_of reads from the rows' columns is the one the population
+    recorded, row by row; and, synchronously, a member copying a parent
+    that copies in the same generation takes the parent's hyperparameters
+    as they were at the end of the step, with its models."""
+    from skhpo.schedulers import AsyncPBTPolicy, PBTPolicy
+    from skhpo.search.pbt import schedule_of
+    from skhpo.space import check_space
+
+    space = check_space({"lr": loguniform(1e-3, 1.0)})
+    kind = AsyncPBTPolicy if asynchronous else PBTPolicy
+    rules = ExploitExplore(0.34, selection=selection, resample_probability=0.0)
+    n_checked = n_switched = 0
+    for seed in range(30):
+        policy = kind(
+            space,
+            population_size=6,
+            n_steps=6,
+            step_resource=1,
+            mutable=["lr"],
+            rules=rules,
+            seed=seed,
+        )
+        trials = _drive(policy, seed, workers=4)
+        results = {
+            key: [t.extra[key] for t in trials]
+            for key in ("step", "member", "parent", "continues")
+        }
+        results["params"] = [dict(t.params) for t in trials]
+        for row, t in enumerate(trials):
+            recorded = policy.history_of[(t.extra["step"], t.extra["member"])]
+            assert schedule_of(results, row) == (recorded[0], recorded[1])
+            n_checked += 1
+            n_switched += t.extra["continues"] not in (-1, t.extra["member"])
+            if t.extra["parent"] >= 0 and not asynchronous:
+                # explored from the rate that trained the copied models
+                copied = recorded[0][-2]["lr"]
+                ratio = t.params["lr"] / copied
+                assert (
+                    np.isclose(ratio, 0.8)
+                    or np.isclose(ratio, 1.2)
+                    or (t.params["lr"] in (1e-3, 1.0))
+                )
+    assert n_checked == 30 * 36 or asynchronous
+    assert n_switched > 0
