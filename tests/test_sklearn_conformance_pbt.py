@@ -37,7 +37,7 @@ from ._conformance import (
     threads_per_worker,  # noqa: F401 - autouse fixture
 )
 
-EXTRA_COLUMNS = ("member", "step", "n_resources", "parent")
+EXTRA_COLUMNS = ("member", "step", "n_resources", "parent", "continues")
 
 
 class _OneFit:

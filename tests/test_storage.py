@@ -469,3 +469,36 @@ def test_a_multi_fidelity_journal_ranks_as_its_search(tmp_path):
         check=True,
     ).stdout
     assert f"best mean_test_score {search.best_score_:.4f}" in shown
+
+
+def test_a_journal_whose_trials_record_other_columns_is_named(tmp_path, stop_after):
+    """A journal written before PBT recorded ``continues``: resuming names
+    the difference in columns, not a search that does not repeat itself."""
+    path = str(tmp_path / "search.sqlite")
+    search, X, y = CONFIGS["pbt_partial_fit_jobs1"]()
+    search.set_params(storage=path)
+    stop_after(6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(_Stop):
+            search.fit(X, y)
+    stop_after(10**9)
+    with sqlite3.connect(path) as connection:
+        for scope, trial_id, text, extra in connection.execute(
+            "SELECT scope, id, trial, extra FROM trials"
+        ).fetchall():
+            trial = json.loads(text)
+            del trial["extra"]["continues"]
+            if extra is not None:
+                extra = json.loads(extra)
+                del extra["continues"]
+                extra = json.dumps(extra, sort_keys=True)
+            connection.execute(
+                "UPDATE trials SET trial = ?, extra = ? WHERE scope = ? AND id = ?",
+                (json.dumps(trial, sort_keys=True), extra, scope, trial_id),
+            )
+    resumed, X, y = CONFIGS["pbt_partial_fit_jobs1"]()
+    resumed.set_params(storage=path)
+    with pytest.raises(JournalError, match=r"record other columns \(stored: \["):
+        resumed.fit(X, y)
+    assert "continues" not in load_results(path).columns

@@ -352,8 +352,8 @@ class _Population(Policy):
 
     def _state(self, p: int) -> tuple:
         """What a member copying ``p`` takes besides its models: ``p``'s
-        hyperparameters, subspace, schedule and lineage."""
-        return self.params[p], self.subspace[p], self.schedule[p], self.lineage[p]
+        subspace, schedule and lineage."""
+        return self.subspace[p], self.schedule[p], self.lineage[p]
 
     def _take_over(
         self,
@@ -363,14 +363,16 @@ class _Population(Policy):
         rng: np.random.Generator,
         state: tuple | None = None,
     ) -> None:
-        """Member ``m`` copies member ``p``'s past up to step ``upto`` and its
-        hyperparameters, then explores (its models: set by the caller).
-        ``state``: ``p``'s, as :meth:`_state` read it (default: now)."""
-        params, k, schedule, lineage = self._state(p) if state is None else state
+        """Member ``m`` copies member ``p``'s past up to step ``upto``, and
+        explores from the hyperparameters that trained that step (those of
+        the models it takes over, set by the caller; asynchronously, ``p``
+        may have just copied them from another member). ``state``: ``p``'s,
+        as :meth:`_state` read it (default: now)."""
+        k, schedule, lineage = self._state(p) if state is None else state
         dims = self.space.subspaces[k].to_dict()
         mutable = [n for n in self.mutable if n in dims]
         self.subspace[m] = k
-        self.params[m] = self.rules.explore(params, dims, mutable, rng)
+        self.params[m] = self.rules.explore(schedule[upto], dims, mutable, rng)
         self.parent[m] = p
         self.schedule[m] = [dict(s) for s in schedule[: upto + 1]]
         self.lineage[m] = list(lineage[: upto + 1])

@@ -517,15 +517,18 @@ def schedule_of(cv_results, row):
     whose model trained it (following ``continues``), as ``best_schedule_``
     gives them for the best row."""
     previous = continued_rows(cv_results)
+    rows = list(cv_results["params"])  # by position, as ``row``
+    member = np.asarray(cv_results["member"], dtype=int)
+    n_steps = int(np.asarray(cv_results["step"])[row]) + 1
     params, carriers = [], []
     i = row
     while i >= 0:
-        params.append(dict(cv_results["params"][i]))
-        carriers.append(int(cv_results["member"][i]))
+        params.append(dict(rows[i]))
+        carriers.append(int(member[i]))
         i = previous[i]
-    if len(params) != int(cv_results["step"][row]) + 1:
+    if len(params) != n_steps:
         raise ValueError(
             f"the results do not hold every step of row {row}'s lineage "
-            f"({len(params)} of {int(cv_results['step'][row]) + 1})"
+            f"({len(params)} of {n_steps})"
         )
     return params[::-1], carriers[::-1]

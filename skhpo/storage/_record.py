@@ -8,6 +8,8 @@ categories.
 
 from __future__ import annotations
 
+import json
+
 from ._codec import decode_params, dumps, encode_mapping, encode_params
 from ._journal import JournalError
 
@@ -223,6 +225,17 @@ class Record:
         """
         stored = self._stored()[trial.id]["trial"]
         now = self.identity(trial)
+        if stored == now:
+            return
+        columns = [set(json.loads(text).get("extra", {})) for text in (stored, now)]
+        if columns[0] != columns[1]:
+            raise JournalError(
+                f"storage={self.scope.journal.path!r}: the journal was written by "
+                "a version of skhpo whose trials record other columns (stored: "
+                f"{sorted(columns[0])}; now: {sorted(columns[1])}), so it cannot "
+                "be resumed; load_results still reads it. Pass another path to "
+                "start a new search."
+            )
         if stored != now:
             raise JournalError(
                 f"storage={self.scope.journal.path!r}: the search does not "

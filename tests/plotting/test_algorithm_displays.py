@@ -407,7 +407,7 @@ def test_resource_curve_display_of_a_population(pbt_searches, mode):
     assert len(segments) == len(copies)
     for (start, end), row in zip(segments, copies):
         previous = curves["previous"].iloc[row]
-        assert r["member"][previous] == r["parent"][row]
+        assert r["member"][previous] == r["continues"][row]
         np.testing.assert_array_equal(start, [n_resources[previous], score[previous]])
         np.testing.assert_array_equal(end, [n_resources[row], score[row]])
     assert disp.best_line_.get_ydata()[-1] == search.best_score_

@@ -164,9 +164,10 @@ def _drive(policy, seed, workers):
 def test_every_rows_schedule_is_read_from_its_results(asynchronous, selection):
     """Results ending in any order (several workers): the schedule that
     schedule_of reads from the rows' columns is the one the population
-    recorded, row by row; and, synchronously, a member copying a parent
-    that copies in the same generation takes the parent's hyperparameters
-    as they were at the end of the step, with its models."""
+    recorded, row by row; and a member that exploits explores from the
+    hyperparameters that trained the models it takes over, also when its
+    parent copies in the same generation, or (asynchronously) had just
+    copied another member."""
     from skhpo.schedulers import AsyncPBTPolicy, PBTPolicy
     from skhpo.search.pbt import schedule_of
     from skhpo.space import check_space
@@ -196,7 +197,7 @@ def test_every_rows_schedule_is_read_from_its_results(asynchronous, selection):
             assert schedule_of(results, row) == (recorded[0], recorded[1])
             n_checked += 1
             n_switched += t.extra["continues"] not in (-1, t.extra["member"])
-            if t.extra["parent"] >= 0 and not asynchronous:
+            if t.extra["parent"] >= 0:
                 # explored from the rate that trained the copied models
                 copied = recorded[0][-2]["lr"]
                 ratio = t.params["lr"] / copied
