@@ -2,13 +2,13 @@
 
 Jaderberg et al., "Population Based Training of Neural Networks" (2017). After
 each training step, a member whose score ranks in the bottom fraction of the
-population *exploits*: it copies the fitted state and the hyperparameters of
-a member drawn from the top fraction (truncation selection), or of a better
-member met in a binary tournament. A member that exploited then *explores*:
-each mutable hyperparameter is perturbed (multiplied by one of two factors,
-0.8 or 1.2 by default, and kept in its range; a category moves to a
-neighbouring one) or, with a resample probability, drawn afresh from the
-space.
+population *exploits*: it copies the fitted state, and the hyperparameters
+that trained it, of a member drawn from the top fraction (truncation
+selection), or of a better member met in a binary tournament. A member that
+exploited then *explores*: each mutable hyperparameter is perturbed
+(multiplied by one of two factors, 0.8 or 1.2 by default, and kept in its
+range; a category moves to a neighbouring one) or, with a resample
+probability, drawn afresh from the space.
 
 Nothing here trains or scores: scores in, decisions out. A non-finite score
 (a failed fit) always ranks last, so a failed member is replaced by a good

@@ -32,10 +32,11 @@ class PBTSearchCV(BaseSearch):
     trains in ``n_steps`` steps of ``step_resource`` units (``partial_fit``
     epochs, or trees/iterations added by a warm start). After every step the
     members are scored on their folds' validation parts; a member in the
-    bottom ``exploit_fraction`` copies the fitted models and hyperparameters
-    of a member of the top fraction (*exploit*), then perturbs its mutable
-    hyperparameters (*explore*): numbers multiplied by 0.8 or 1.2 within
-    their range, a category moved to a neighbour, or, with
+    bottom ``exploit_fraction`` copies the fitted models of a member of the
+    top fraction and the hyperparameters that trained them (*exploit*),
+    then perturbs its mutable hyperparameters (*explore*): numbers
+    multiplied by 0.8 or 1.2 within their range, a category moved to a
+    neighbour, or, with
     ``resample_probability``, a value drawn afresh from the space (Jaderberg
     et al., 2017). The winner is a *schedule*: the hyperparameters its
     lineage trained with, step by step.
