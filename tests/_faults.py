@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import signal
 import sys
@@ -208,8 +209,23 @@ def quota_search(log, X, y):
     }
 
 
+class _Told(logging.Handler):
+    """Logs ``told`` when the search has a candidate's result (its END line)."""
+
+    def __init__(self, path):
+        super().__init__(logging.INFO)
+        self.path = path
+
+    def emit(self, record):
+        if "] END " in record.getMessage():
+            _log(self.path, "told", "first")
+
+
 def hang_one(args):
     X, y = load_iris(return_X_y=True)
+    logger = logging.getLogger("skhpo.search")
+    logger.setLevel(logging.INFO)
+    logger.addHandler(_Told(args.log))
     search = BayesSearchCV(
         HangsOnce(log=args.log, token=args.log + ".token"),
         {"a": Real(0.0, 1.0)},

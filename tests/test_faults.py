@@ -201,7 +201,11 @@ def test_a_hanging_fit_holds_back_no_other_candidate(tmp_path):
     def every_other_fit_ended():  # 2 folds per candidate, one of them hangs
         return sum(line[0] == "end" for line in _lines(log)) == 2 * n_iter - 1
 
+    def every_other_candidate_told():  # the search has their results
+        return sum(line[0] == "told" for line in _lines(log)) == n_iter - 1
+
     _wait_for(every_other_fit_ended, 180, "every other fit to end", process)
+    _wait_for(every_other_candidate_told, 60, "the search to have them", process)
     assert sum(line[0] == "hang" for line in _lines(log)) == 1
     process.send_signal(signal.SIGINT)
     report = _report(process, timeout=120)
