@@ -236,15 +236,14 @@ class Record:
                 "be resumed; load_results still reads it. Pass another path to "
                 "start a new search."
             )
-        if stored != now:
-            raise JournalError(
-                f"storage={self.scope.journal.path!r}: the search does not "
-                f"repeat its own decisions. Trial {trial.id} was {stored}, "
-                f"and is now {now}. A search resumes only when its decisions "
-                "depend on its finished results alone (a fixed random_state, "
-                "the same estimator and data); pass another path to start a "
-                "new search."
-            )
+        raise JournalError(
+            f"storage={self.scope.journal.path!r}: the search does not "
+            f"repeat its own decisions. Trial {trial.id} was {stored}, "
+            f"and is now {now}. A search resumes only when its decisions "
+            "depend on its finished results alone (a fixed random_state, "
+            "the same estimator and data); pass another path to start a "
+            "new search."
+        )
 
     def mismatch(self, trial_id, got):
         """The error for a policy that asks for another trial than the journal's next.
