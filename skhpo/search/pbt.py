@@ -469,11 +469,7 @@ class PBTSearchCV(BaseSearch):
         refit_metric = super()._store_results(results, refit_metric, warn=warn)
         population, stats = self._policy, self._stats
         if hasattr(self, "best_index_"):
-            key = (
-                int(self.cv_results_["step"][self.best_index_]),
-                int(self.cv_results_["member"][self.best_index_]),
-            )
-            schedule, carriers = population.history_of[key]
+            schedule, carriers = schedule_of(self.cv_results_, self.best_index_)
             frame = pd.DataFrame(
                 [dict(params) for params in schedule],
                 index=pd.RangeIndex(len(schedule), name="step"),
