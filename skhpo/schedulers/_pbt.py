@@ -276,9 +276,6 @@ class _Population(Policy):
     ----------
     lineage : dict of int to list of int
         For every member, whose model trained at each step so far.
-    history_of : dict of (int, int) to (list of dict, list of int)
-        For every row (step, member): the hyperparameters of each step up to
-        it and whose model trained them.
     n_exploits : int
     events : list of tuple
         ``("generation", step, scores)`` when every member has finished
@@ -317,7 +314,6 @@ class _Population(Policy):
         self.source: dict[int, int | None] = dict.fromkeys(members)
         self.schedule: dict[int, list[dict]] = {m: [] for m in members}
         self.lineage: dict[int, list[int]] = {m: [] for m in members}
-        self.history_of: dict[tuple[int, int], tuple[list, list]] = {}
         self.n_exploits = 0
 
     def _trial(self, m: int, step: int, *, take: bool) -> Trial:
@@ -325,7 +321,6 @@ class _Population(Policy):
         previous = self.schedule[m][-1] if self.schedule[m] else None
         self.schedule[m].append(dict(self.params[m]))
         self.lineage[m].append(m)
-        self.history_of[(step, m)] = (list(self.schedule[m]), list(self.lineage[m]))
         # the member whose models this step continues (after an asynchronous
         # exploit, perhaps not the parent: one the parent had just copied)
         continues = self.lineage[m][-2] if step > 0 else -1

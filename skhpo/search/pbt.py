@@ -471,12 +471,11 @@ class PBTSearchCV(BaseSearch):
         if hasattr(self, "best_index_"):
             schedule, carriers = schedule_of(self.cv_results_, self.best_index_)
             frame = pd.DataFrame(
-                [dict(params) for params in schedule],
-                index=pd.RangeIndex(len(schedule), name="step"),
+                schedule, index=pd.RangeIndex(len(schedule), name="step")
             )
             frame["member"] = carriers
             self.best_schedule_ = frame
-            self._replay = [dict(params) for params in schedule]  # exact values
+            self._replay = schedule  # exact values, where the frame may widen types
         self.lineage_ = {m: list(c) for m, c in population.lineage.items()}
         self.copy_time_ = stats["copy_time"]
         self.exploit_time_ = stats["policy_time"] + stats["copy_time"]

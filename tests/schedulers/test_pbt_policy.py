@@ -145,13 +145,22 @@ def test_bad_settings_are_named(kwargs, match):
         ExploitExplore(**kwargs)
 
 
-def _drive(policy, seed, workers):
+def _drive(policy, seed, workers, schedules=None):
     """Run ``policy`` with ``workers`` trials in flight, finishing in a
-    random order with random scores; the trials in the order they ended."""
+    random order with random scores; the trials in the order they ended.
+    ``schedules``, a dict, gets each trial's schedule and lineage as the
+    population holds them when it asks for the trial (by step and member)."""
     rng = np.random.default_rng(seed)
     running, done = [], []
     while True:
-        running += policy.ask(max(0, workers - len(running)))
+        asked = policy.ask(max(0, workers - len(running)))
+        for t in asked if schedules is not None else ():
+            m = t.extra["member"]
+            schedules[(t.extra["step"], m)] = (
+                list(policy.schedule[m]),
+                list(policy.lineage[m]),
+            )
+        running += asked
         if not running:
             return done
         trial = running.pop(int(rng.integers(len(running))))
@@ -186,14 +195,15 @@ def test_every_rows_schedule_is_read_from_its_results(asynchronous, selection):
             rules=rules,
             seed=seed,
         )
-        trials = _drive(policy, seed, workers=4)
+        recorded_at = {}
+        trials = _drive(policy, seed, workers=4, schedules=recorded_at)
         results = {
             key: [t.extra[key] for t in trials]
             for key in ("step", "member", "parent", "continues")
         }
         results["params"] = [dict(t.params) for t in trials]
         for row, t in enumerate(trials):
-            recorded = policy.history_of[(t.extra["step"], t.extra["member"])]
+            recorded = recorded_at[(t.extra["step"], t.extra["member"])]
             assert schedule_of(results, row) == (recorded[0], recorded[1])
             n_checked += 1
             n_switched += t.extra["continues"] not in (-1, t.extra["member"])
