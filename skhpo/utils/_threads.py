@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from contextlib import contextmanager
 from typing import Any
 
 from threadpoolctl import ThreadpoolController
@@ -18,8 +21,38 @@ def _blas_controller() -> ThreadpoolController:
     """
     global _controller
     if _controller is None:
-        _controller = ThreadpoolController().select(user_api="blas")
+        # the walk calls Python back from C (ctypes), where an exception is
+        # printed and dropped: a Ctrl-C then would be lost
+        with _interrupt_deferred():
+            _controller = ThreadpoolController().select(user_api="blas")
     return _controller
+
+
+@contextmanager
+def _interrupt_deferred():
+    """Hold a SIGINT back until the end of the block, then act on it.
+
+    For code that calls Python back from C through ``ctypes``, which prints
+    and drops the callback's exceptions: a ``KeyboardInterrupt`` raised in
+    the callback would be lost. The interrupt's handler is called on exit
+    instead (``KeyboardInterrupt`` for Python's default one). Only in the
+    main thread, where Python runs signal handlers; elsewhere, and when
+    SIGINT has no Python handler, the block runs as it is.
+    """
+    handler = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not callable(
+        handler
+    ):
+        yield
+        return
+    received = []
+    signal.signal(signal.SIGINT, lambda signum, frame: received.append(frame))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    if received:
+        handler(signal.SIGINT, received[0])
 
 
 def single_blas_thread() -> Any:
