@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,38 +22,45 @@ def _blas_controller() -> ThreadpoolController:
     """
     global _controller
     if _controller is None:
-        # the walk calls Python back from C (ctypes), where an exception is
-        # printed and dropped: a Ctrl-C then would be lost
+        # threadpoolctl may walk them in a ctypes callback (before 3.7 on
+        # Linux; on Unix systems other than Linux and macOS still), where an
+        # exception is printed and dropped: a Ctrl-C then would be lost
         with _interrupt_deferred():
             _controller = ThreadpoolController().select(user_api="blas")
     return _controller
 
 
 @contextmanager
-def _interrupt_deferred():
+def _interrupt_deferred() -> Iterator[None]:
     """Hold a SIGINT back until the end of the block, then act on it.
 
     For code that calls Python back from C through ``ctypes``, which prints
     and drops the callback's exceptions: a ``KeyboardInterrupt`` raised in
-    the callback would be lost. The interrupt's handler is called on exit
-    instead (``KeyboardInterrupt`` for Python's default one). Only in the
-    main thread, where Python runs signal handlers; elsewhere, and when
-    SIGINT has no Python handler, the block runs as it is.
+    the callback would be lost. The SIGINT handler in place before the block
+    is called once on exit instead, whether the block raised or not
+    (``KeyboardInterrupt`` for Python's default handler). Only in the main
+    thread, where Python runs signal handlers; elsewhere, and when SIGINT
+    has no Python handler, the block runs as it is.
     """
     handler = signal.getsignal(signal.SIGINT)
-    if threading.current_thread() is not threading.main_thread() or not callable(
+    received: list = []
+    deferred = threading.current_thread() is threading.main_thread() and callable(
         handler
-    ):
+    )
+    if deferred:
+        try:
+            signal.signal(signal.SIGINT, lambda signum, frame: received.append(frame))
+        except ValueError:  # a sub-interpreter's main thread
+            deferred = False
+    if not deferred:
         yield
         return
-    received = []
-    signal.signal(signal.SIGINT, lambda signum, frame: received.append(frame))
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, handler)
-    if received:
-        handler(signal.SIGINT, received[0])
+        if received:
+            handler(signal.SIGINT, received[0])
 
 
 def single_blas_thread() -> Any:
