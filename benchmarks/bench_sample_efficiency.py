@@ -100,6 +100,8 @@ Usage::
         --problems SVM-wine-nll kNN-digits-nll --seeds 2 --n-evals 30  # check
     python benchmarks/bench_sample_efficiency.py \
         --analyse benchmarks/results/sample_efficiency.json
+    python benchmarks/bench_sample_efficiency.py --analyse A.json B.json \
+        --only-seeds 0  # B ran costly peers on seed 0 only, with random search
 """
 
 from __future__ import annotations
@@ -989,15 +991,39 @@ def print_report(results, file=sys.stdout):
         )
 
 
-def merge_results(files):
-    """Several result files of the same settings and other seeds, as one.
+def only_seeds(results, seeds):
+    """The results of some of their seeds only."""
+    keep = {str(s) for s in seeds}
+    return {
+        **results,
+        "settings": {**results["settings"], "seeds": sorted(int(s) for s in keep)},
+        "problems": {
+            pname: {
+                m: {s: r for s, r in runs.items() if s in keep}
+                for m, runs in bym.items()
+            }
+            for pname, bym in results["problems"].items()
+        },
+    }
+
+
+def merge_results(files, seeds=None):
+    """Several result files of the same settings and other seeds, as one
+    (only the runs of ``seeds``, if given).
 
     The traces of a (problem, method, seed) do not depend on the run they
     come from (every method is seeded), so runs of more seeds can be added to
     an earlier file, as long as the code of every method is the same (the
     header notes where the files' versions differ); timings come from each
-    run's own machine state.
+    run's own machine state. For the same reason a run may be in two files
+    if its traces are the same: random search, which every run needs, beside
+    peers run apart.
     """
+    if seeds is not None:
+        missing = set(seeds).difference(*(f["settings"]["seeds"] for f in files))
+        if missing:
+            raise SystemExit(f"--only-seeds: no runs of seeds {sorted(missing)}")
+        files = [only_seeds(f, set(seeds) & set(f["settings"]["seeds"])) for f in files]
     if len(files) == 1:
         return files[0]
     keys = ("n_evals", "n_folds")
@@ -1041,11 +1067,16 @@ def merge_results(files):
             into = merged["problems"].setdefault(pname, {})
             for m, runs in by_method.items():
                 for seed, run in runs.items():
-                    if seed in into.setdefault(m, {}):
+                    known = into.setdefault(m, {}).get(seed)
+                    # a seeded method's trace is the same in every run, so
+                    # random search (needed in every file) may be in two
+                    if known is not None and known["scores"] != run["scores"]:
                         raise SystemExit(
-                            f"--analyse: {m} on {pname}, seed {seed} is in two files"
+                            f"--analyse: {m} on {pname}, seed {seed} is in two "
+                            "files with different traces"
                         )
-                    into[m][seed] = run
+                    if known is None:
+                        into[m][seed] = run
     merged["settings"]["seeds"].sort()
     seeds = {str(s) for s in merged["settings"]["seeds"]}
     short = [
@@ -1121,6 +1152,14 @@ def main(argv=None):
         help="print the report of saved JSON files (runs of other seeds of the "
         "same settings, read as one) and exit",
     )
+    parser.add_argument(
+        "--only-seeds",
+        type=int,
+        nargs="+",
+        metavar="SEED",
+        help="with --analyse: read these seeds of the files only (for instance "
+        "the seeds a costly peer was run on)",
+    )
     parser.add_argument("--list", action="store_true", help="list problems and exit")
     args = parser.parse_args(argv)
 
@@ -1143,7 +1182,7 @@ def main(argv=None):
         for path in args.analyse:
             with open(path) as f:
                 files.append(json.load(f))
-        results = merge_results(files)
+        results = merge_results(files, args.only_seeds)
         print(results["header"])
         print_report(results)
         return
