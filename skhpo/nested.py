@@ -83,6 +83,9 @@ class NestedCV(MetaEstimatorMixin, CallbackSupportMixin, BaseEstimator):
         run side by side as driver threads, each inner search with
         ``n_jobs=n_jobs`` on the same pool of processes, so that nesting never
         starts more than ``n_jobs`` workers. None runs everything in turn.
+        The results are the same for every ``n_jobs`` when the inner
+        search's are: a :class:`~skhpo.BayesSearchCV` needs its
+        ``batch_size`` set, whose default depends on the number of workers.
 
     refit : bool, default=True
         Also fit the search on all the data after the outer loop: the fitted

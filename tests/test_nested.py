@@ -133,6 +133,7 @@ def test_skhpo_searches_inside_same_results_for_any_n_jobs(n_jobs):
             {"C": Real(0.1, 100, prior="log-uniform")},
             n_iter=6,
             cv=3,
+            batch_size=2,  # its default depends on the number of workers
             random_state=0,
         ),
         HyperbandSearchCV(

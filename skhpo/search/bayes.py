@@ -112,10 +112,13 @@ class BayesSearchCV(BaseSearch):
         between are still running (the model treats them as pending), so the
         proposals never depend on which fit finished first: results are the same
         for every ``n_jobs`` and backend as long as ``batch_size`` is. None means
-        ``max(2, ceil(3 * n_workers / n_splits))``: enough candidates in flight
-        for every worker to have a fold running and two waiting (so that a slow
-        candidate, which later proposals wait for, rarely leaves a worker idle),
-        which is 2 for ``n_jobs=1``, and for ``n_jobs=2`` with 3 folds or more.
+        1 with one worker (each candidate proposed from the results of all the
+        ones before it), else ``max(2, ceil(3 * n_workers / n_splits))``:
+        enough candidates in flight for every worker to have a fold running
+        and two waiting (so that a slow candidate, which later proposals wait
+        for, rarely leaves a worker idle), which is 2 for ``n_jobs=2`` with 3
+        folds or more. Set it to compare results across worker counts: with
+        ``batch_size=2``, ``n_jobs=1`` gives the results of ``n_jobs=2``.
         A candidate that runs far longer than all others, such as a fit that
         hangs, is not waited for: after ten times the typical fold, and at
         least ten seconds, later proposals treat it as pending, and then
@@ -319,6 +322,8 @@ class BayesSearchCV(BaseSearch):
     def _batch_size(self, n_workers, n_splits):
         if self.batch_size is not None:
             return self.batch_size
+        if n_workers == 1:  # nothing to keep busy: every proposal sees every result
+            return 1
         return max(2, math.ceil(3 * n_workers / n_splits))
 
     def _run_search(self, evaluator):

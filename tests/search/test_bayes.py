@@ -139,6 +139,26 @@ def test_same_results_whatever_n_jobs(n_jobs):
     assert list(one.cv_results_["proposed_by"]).count("model") == 6
 
 
+def test_default_batch_size_is_one_with_one_worker_and_keeps_workers_busy_else():
+    space = {"x1": Real(-5, 10), "x2": Real(0, 15)}
+    kwargs = dict(n_iter=8, cv=2, n_initial_points=2, random_state=0)
+
+    def fit(**more):
+        search = BayesSearchCV(AnalyticRegressor(), space, **kwargs, **more)
+        return search.fit(X_TOY, Y_TOY).cv_results_
+
+    alone = fit()
+    # one worker: each candidate is proposed from every result before it
+    np.testing.assert_array_equal(alone["batch"], np.arange(8))
+    assert list(alone["proposed_by"]) == ["initial"] * 2 + ["model"] * 6
+    assert alone["params"] == fit(batch_size=1)["params"]
+    assert alone["params"] != fit(batch_size=2)["params"]
+    # two workers, two folds: ceil(3 * 2 / 2) = 3 candidates in flight
+    busy = fit(n_jobs=2)
+    np.testing.assert_array_equal(busy["batch"], np.arange(8) // 3)
+    assert busy["params"] == fit(batch_size=3)["params"]
+
+
 def test_same_random_state_same_results_and_different_seeds_differ():
     space = {"x1": Real(-5, 10), "x2": Real(0, 15)}
     kwargs = dict(n_iter=8, cv=2, n_initial_points=4)
@@ -572,6 +592,7 @@ def test_callable_multimetric_scoring_whose_first_fit_fails():
             n_iter=8,
             n_initial_points=3,
             cv=2,
+            batch_size=2,
             random_state=0,
         )
 
