@@ -102,6 +102,8 @@ Usage::
         --analyse benchmarks/results/sample_efficiency.json
     python benchmarks/bench_sample_efficiency.py --analyse A.json B.json \
         --only-seeds 0  # B ran costly peers on seed 0 only, with random search
+    python benchmarks/bench_sample_efficiency.py --methods random smac hebo \
+        --seeds 2 --first-seed 1 --out B.json --resume  # after a stop: the rest
 """
 
 from __future__ import annotations
@@ -1106,6 +1108,31 @@ def _save(results, path):
     os.replace(tmp, path)
 
 
+def _resume(results, path):
+    """Copy into ``results`` the finished tasks of the earlier run saved at
+    ``path`` (every method's run of a problem and seed), after checking that
+    it ran the same settings; returns how many tasks it kept."""
+    with open(path) as f:
+        earlier = json.load(f)
+    keys = ("n_evals", "n_folds", "seeds", "methods")
+    differ = [k for k in keys if earlier["settings"][k] != results["settings"][k]]
+    if differ or set(earlier["problems"]) != set(results["problems"]):
+        raise SystemExit(
+            f"--resume: {path} was run with other settings "
+            f"({', '.join(differ) or 'problems'}); choose another --out"
+        )
+    kept = 0
+    for p, by_method in earlier["problems"].items():
+        seeds = set.intersection(*(set(by_method[m]) for m in by_method))
+        for m in by_method:
+            for seed in seeds:
+                results["problems"][p][m][seed] = by_method[m][seed]
+        kept += len(seeds)
+    # the earlier run's header says which commit and machine made those tasks
+    results["header"] = earlier["header"] + "\n" + results["header"]
+    return kept
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -1160,6 +1187,12 @@ def main(argv=None):
         help="with --analyse: read these seeds of the files only (for instance "
         "the seeds a costly peer was run on)",
     )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="if --out exists (a run of the same settings stopped before its "
+        "end), keep its finished (problem, seed) tasks and run the others",
+    )
     parser.add_argument("--list", action="store_true", help="list problems and exit")
     args = parser.parse_args(argv)
 
@@ -1210,8 +1243,17 @@ def main(argv=None):
         },
         "problems": {p: {m: {} for m in methods} for p in args.problems},
     }
+    if args.resume and os.path.exists(args.out):
+        kept = _resume(results, args.out)
+        results["header"] += f"\nresumed:  {kept} finished tasks kept from {args.out}"
+        print(results["header"].splitlines()[-1], flush=True)
     # costliest problems first, so the two processes finish together
-    tasks = [(p, s) for p in args.problems for s in results["settings"]["seeds"]]
+    tasks = [
+        (p, s)
+        for p in args.problems
+        for s in results["settings"]["seeds"]
+        if not all(str(s) in results["problems"][p][m] for m in methods)
+    ]
     order = {
         "HGB-breast-nll": 0,
         "MLP-adam-iris-nll": 1,
