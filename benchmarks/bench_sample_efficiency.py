@@ -1009,9 +1009,28 @@ def only_seeds(results, seeds):
     }
 
 
-def merge_results(files, seeds=None):
+def without_method(results, method):
+    """The results without a method's runs."""
+    settings = results["settings"]
+    return {
+        **results,
+        "header": results["header"]
+        + f"\nnote: {method}'s runs of this file are not read (--rerun)",
+        "settings": {
+            **settings,
+            "methods": [m for m in settings["methods"] if m != method],
+        },
+        "problems": {
+            pname: {m: runs for m, runs in bym.items() if m != method}
+            for pname, bym in results["problems"].items()
+        },
+    }
+
+
+def merge_results(files, seeds=None, rerun=()):
     """Several result files of the same settings and other seeds, as one
-    (only the runs of ``seeds``, if given).
+    (only the runs of ``seeds``, if given; the methods of ``rerun`` only from
+    the last file that has them, the others dropping theirs).
 
     The traces of a (problem, method, seed) do not depend on the run they
     come from (every method is seeded), so runs of more seeds can be added to
@@ -1026,6 +1045,12 @@ def merge_results(files, seeds=None):
         if missing:
             raise SystemExit(f"--only-seeds: no runs of seeds {sorted(missing)}")
         files = [only_seeds(f, set(seeds) & set(f["settings"]["seeds"])) for f in files]
+    for m in rerun:
+        holders = [i for i, f in enumerate(files) if m in f["settings"]["methods"]]
+        if not holders:
+            raise SystemExit(f"--rerun: no file has runs of {m}")
+        for i in holders[:-1]:
+            files[i] = without_method(files[i], m)
     if len(files) == 1:
         return files[0]
     keys = ("n_evals", "n_folds")
@@ -1188,6 +1213,13 @@ def main(argv=None):
         "the seeds a costly peer was run on)",
     )
     parser.add_argument(
+        "--rerun",
+        nargs="+",
+        metavar="METHOD",
+        help="with --analyse: methods run again with new code, read from the "
+        "last file that has them only (the earlier files' runs of them dropped)",
+    )
+    parser.add_argument(
         "--resume",
         action="store_true",
         help="if --out exists (a run of the same settings stopped before its "
@@ -1215,7 +1247,7 @@ def main(argv=None):
         for path in args.analyse:
             with open(path) as f:
                 files.append(json.load(f))
-        results = merge_results(files, args.only_seeds)
+        results = merge_results(files, args.only_seeds, args.rerun or ())
         print(results["header"])
         print_report(results)
         return
