@@ -993,35 +993,27 @@ def print_report(results, file=sys.stdout):
         )
 
 
-def only_seeds(results, seeds):
-    """The results of some of their seeds only."""
-    keep = {str(s) for s in seeds}
+def subset(results, *, seeds=None, without=None):
+    """The results of some of their seeds only, or without one method's runs
+    (noted in the header)."""
+    settings = dict(results["settings"])
+    keep = None if seeds is None else {str(s) for s in seeds}
+    header = results["header"]
+    if keep is not None:
+        settings["seeds"] = sorted(int(s) for s in keep)
+    if without is not None:
+        settings["methods"] = [m for m in settings["methods"] if m != without]
+        header += f"\nnote: {without}'s runs of this file are not read (--rerun)"
     return {
         **results,
-        "settings": {**results["settings"], "seeds": sorted(int(s) for s in keep)},
+        "header": header,
+        "settings": settings,
         "problems": {
             pname: {
-                m: {s: r for s, r in runs.items() if s in keep}
+                m: {s: r for s, r in runs.items() if keep is None or s in keep}
                 for m, runs in bym.items()
+                if m != without
             }
-            for pname, bym in results["problems"].items()
-        },
-    }
-
-
-def without_method(results, method):
-    """The results without a method's runs."""
-    settings = results["settings"]
-    return {
-        **results,
-        "header": results["header"]
-        + f"\nnote: {method}'s runs of this file are not read (--rerun)",
-        "settings": {
-            **settings,
-            "methods": [m for m in settings["methods"] if m != method],
-        },
-        "problems": {
-            pname: {m: runs for m, runs in bym.items() if m != method}
             for pname, bym in results["problems"].items()
         },
     }
@@ -1044,13 +1036,15 @@ def merge_results(files, seeds=None, rerun=()):
         missing = set(seeds).difference(*(f["settings"]["seeds"] for f in files))
         if missing:
             raise SystemExit(f"--only-seeds: no runs of seeds {sorted(missing)}")
-        files = [only_seeds(f, set(seeds) & set(f["settings"]["seeds"])) for f in files]
+        files = [
+            subset(f, seeds=set(seeds) & set(f["settings"]["seeds"])) for f in files
+        ]
     for m in rerun:
         holders = [i for i, f in enumerate(files) if m in f["settings"]["methods"]]
         if not holders:
             raise SystemExit(f"--rerun: no file has runs of {m}")
         for i in holders[:-1]:
-            files[i] = without_method(files[i], m)
+            files[i] = subset(files[i], without=m)
     if len(files) == 1:
         return files[0]
     keys = ("n_evals", "n_folds")
