@@ -4,7 +4,8 @@ Four comparisons, each printing ratios and a verdict against its target:
 
 - ``partial-fit``: a ``StandardScaler`` + ``MLPClassifier`` pipeline on the
   digits (adam's learning rate, ``alpha``, batch size). ``RandomizedSearchCV``
-  trains every candidate for ``max_iter=81`` epochs; HyperbandSearchCV
+  trains every candidate for 81 epochs, one ``partial_fit`` call each
+  (:class:`Epochs`, the model HyperbandSearchCV trains); HyperbandSearchCV
   (``resource="partial_fit"``, ``max_resources=81``, as many candidates in all)
   continues its survivors' models epoch by epoch. Measured: the wall time
   HyperbandSearchCV needs to reach random search's best cross-validated score
@@ -53,6 +54,7 @@ import time
 import _common
 import numpy as np
 from scipy.stats import loguniform, randint, uniform
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import load_digits, make_classification
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import StratifiedKFold, train_test_split
@@ -84,6 +86,39 @@ def _timed_fit(search, X, y):
 
 
 # ---------------------------------------------------------------- partial_fit
+class Epochs(ClassifierMixin, BaseEstimator):
+    """``estimator`` trained by ``epochs`` calls of ``partial_fit`` on the whole
+    training set, as ``resource="partial_fit"`` trains it: a Pipeline's steps
+    before the last are fitted once, then its last step is trained one call
+    per epoch. Random search (and halving, in ``bench_multifidelity.py``)
+    trains its candidates with it, so that every method's full fidelity is
+    the same model: one ``fit`` with ``max_iter`` epochs draws another sample
+    order each epoch, where repeated ``partial_fit`` calls do not."""
+
+    def __init__(self, estimator=None, epochs=1):
+        self.estimator = estimator
+        self.epochs = epochs
+
+    def fit(self, X, y):
+        from sklearn.base import clone
+        from sklearn.pipeline import Pipeline
+
+        model = clone(self.estimator)
+        if isinstance(model, Pipeline):
+            head, final = model[:-1], model[-1]  # the steps themselves
+            X = head.fit_transform(X, y)
+        else:
+            final = model
+        self.classes_ = np.unique(y)
+        for _ in range(self.epochs):
+            final.partial_fit(X, y, classes=self.classes_)
+        self.model_ = model
+        return self
+
+    def predict(self, X):
+        return self.model_.predict(X)
+
+
 _MLP_SPACE = {
     "mlpclassifier__learning_rate_init": loguniform(1e-4, 1e-1),
     "mlpclassifier__alpha": loguniform(1e-6, 1e-1),
@@ -127,11 +162,10 @@ def part_partial_fit(seed, max_runs=6):
 
     X, X_test, y, y_test = _digits(seed)
     n_candidates = _n_hyperband_candidates()
-    # no early stopping: exactly EPOCHS epochs per fit
-    full = _mlp(max_iter=EPOCHS, tol=0.0, n_iter_no_change=EPOCHS + 1)
+    # EPOCHS calls of partial_fit, as HyperbandSearchCV trains a candidate
     random = RandomizedSearchCV(
-        full,
-        _MLP_SPACE,
+        Epochs(_mlp(), EPOCHS),
+        {f"estimator__{k}": v for k, v in _MLP_SPACE.items()},
         n_iter=n_candidates,
         cv=_cv(seed),
         n_jobs=N_JOBS,

@@ -69,9 +69,8 @@ import time
 
 import _common
 import numpy as np
-from bench_hyperband import _clock, _first_reach, _timed_fit, _warm_up
+from bench_hyperband import Epochs, _clock, _first_reach, _timed_fit, _warm_up
 from scipy.stats import loguniform, randint
-from sklearn.base import BaseEstimator, ClassifierMixin
 
 from skhpo import HyperbandSearchCV
 
@@ -88,36 +87,6 @@ PROBLEM_SEED = 0
 #: Halving draws its candidates as random search does (``ParameterSampler``):
 #: its seeds start here, away from random search's 0, 1, ...
 HALVING_SEEDS = 10_000
-
-
-class Epochs(ClassifierMixin, BaseEstimator):
-    """``estimator`` trained by ``epochs`` calls of ``partial_fit`` on the whole
-    training set, as the multi-fidelity methods train it: a Pipeline's steps
-    before the last are fitted once, then its last step is trained one call
-    per epoch (for random search and halving on the ``partial_fit`` tasks)."""
-
-    def __init__(self, estimator=None, epochs=1):
-        self.estimator = estimator
-        self.epochs = epochs
-
-    def fit(self, X, y):
-        from sklearn.base import clone
-        from sklearn.pipeline import Pipeline
-
-        model = clone(self.estimator)
-        if isinstance(model, Pipeline):
-            head, final = model[:-1], model[-1]  # the steps themselves
-            X = head.fit_transform(X, y)
-        else:
-            final = model
-        self.classes_ = np.unique(y)
-        for _ in range(self.epochs):
-            final.partial_fit(X, y, classes=self.classes_)
-        self.model_ = model
-        return self
-
-    def predict(self, X):
-        return self.model_.predict(X)
 
 
 class Task:
