@@ -54,12 +54,12 @@ import time
 import _common
 import numpy as np
 from scipy.stats import loguniform, randint, uniform
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_digits, make_classification
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.neural_network import MLPClassifier
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
@@ -100,9 +100,6 @@ class Epochs(ClassifierMixin, BaseEstimator):
         self.epochs = epochs
 
     def fit(self, X, y):
-        from sklearn.base import clone
-        from sklearn.pipeline import Pipeline
-
         model = clone(self.estimator)
         if isinstance(model, Pipeline):
             head, final = model[:-1], model[-1]  # the steps themselves
@@ -300,7 +297,6 @@ def _optuna_forest_study(X, y, seed, timeout):
     at a time (``n_jobs=2``), each fitting its folds in turn.
     """
     import optuna
-    from sklearn.base import clone
 
     folds = list(_cv(seed).split(X, y))
 
