@@ -23,7 +23,13 @@ import numpy as np
 from ..space import Integer, Real
 from ..surrogates import GaussianProcess
 from ..utils._threads import single_blas_thread
-from ._functions import _RANKING_FUNCTIONS, ACQUISITION_FUNCTIONS, _canonical_name
+from ._functions import (
+    _RANKING_FUNCTIONS,
+    ACQUISITION_FUNCTIONS,
+    _canonical_name,
+    _Ensemble,
+    ucb_schedule,
+)
 
 Candidate = tuple[int, dict]
 
@@ -73,12 +79,16 @@ def propose(
         Number of candidates to propose.
     pending : sequence of (int, dict), default=()
         Candidates being evaluated; added as fantasies before the first pick.
-    acq_func : {"EI", "PI", "UCB"}, default="EI"
-        Acquisition function (lower case accepted).
+    acq_func : {"EI", "PI", "UCB", "MACE"}, default="EI"
+        Acquisition function (lower case accepted). "MACE" is HEBO's ensemble
+        of the three: each pick maximises a scalarisation of them with
+        weights drawn from ``rng`` (see Notes).
     acq_kwargs : dict, optional
-        ``xi`` (EI, PI; default 0.01) and ``kappa`` (UCB; default 1.96); the
-        key that does not apply to ``acq_func`` is ignored. ``xi`` is
-        expressed in units of the standard deviation of the modelled scores.
+        ``xi`` (EI, PI, MACE; default 0.01) and ``kappa`` (UCB; default 1.96;
+        MACE: default :func:`ucb_schedule` of the number of observations and
+        ``space.n_dims``); a key that does not apply to ``acq_func`` is
+        ignored. ``xi`` is expressed in units of the standard deviation of the
+        modelled scores.
     rng : numpy.random.Generator
         Source of all randomness; the result is deterministic given its state.
     gp_theta0 : ndarray, optional
@@ -127,6 +137,14 @@ def propose(
     warping (by up to two orders of magnitude in final regret on the heavy
     tailed problem).
 
+    With "MACE", each pick draws weights from the simplex and maximises the
+    augmented Chebyshev scalarisation of log expected improvement, log
+    probability of improvement and the upper confidence bound, each rescaled
+    on the pick's random pool (see ``skhpo.acquisition._functions._Ensemble``).
+    HEBO (Cowen-Rivers et al., JAIR 2022) picks at random from the Pareto
+    front of the three; a random Chebyshev scalarisation reaches every point
+    of that front too, with the cost of one acquisition optimisation.
+
     Examples
     --------
     >>> import numpy as np
@@ -143,6 +161,11 @@ def propose(
     """
     name = _canonical_name(acq_func)
     params = check_acq_kwargs(acq_kwargs)
+    ensemble = None
+    if name == "MACE":  # its weights come first from rng
+        if "kappa" not in (acq_kwargs or {}):
+            params["kappa"] = ucb_schedule(len(y_obs), space.n_dims)
+        ensemble = _Ensemble(rng, params["kappa"])
     y_obs = np.asarray(y_obs, dtype=float).ravel()
     if len(X_obs_cands) != len(y_obs):
         raise ValueError("propose: X_obs_cands and y_obs differ in length")
@@ -190,8 +213,11 @@ def propose(
         else:
             best = float(gp.predict(X_obs[active], return_std=False).max())
         xi = params["xi"] * float(y_model.std() or 1.0)
-        acq = ACQUISITION_FUNCTIONS[name]
-        rank = _RANKING_FUNCTIONS[name]
+        if ensemble is None:
+            acq = ACQUISITION_FUNCTIONS[name]
+            rank = _RANKING_FUNCTIONS[name]
+        else:  # its value is its ranking: a scalarisation, no other scale
+            acq = rank = ensemble
         acq_params = {"kappa": params["kappa"]} if name == "UCB" else {"xi": xi}
 
         def evaluate(
@@ -246,6 +272,8 @@ def propose(
             if len(proposals) < n_proposals:  # the next pick sees this one
                 gp = gp.condition_on(x[None, :], mean)
                 best = max(best, float(mean[0]))
+                if ensemble is not None:  # and another point of the front
+                    acq = rank = ensemble = _Ensemble(rng, params["kappa"])
         info["acq_time"] = time.perf_counter() - start
     return proposals, info
 
@@ -296,7 +324,7 @@ def check_acq_kwargs(acq_kwargs: dict | None) -> dict:
         if key not in params:
             raise ValueError(
                 f"acq_func_kwargs: unknown key {key!r}; valid keys are 'xi' (EI, "
-                "PI) and 'kappa' (UCB)."
+                "PI, MACE) and 'kappa' (UCB, MACE)."
             )
         if (
             isinstance(value, bool)

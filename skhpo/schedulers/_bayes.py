@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..acquisition import initial_design, propose, random_candidates
+from ..acquisition._functions import CHEBYSHEV_RHO
 from ._base import Policy, Trial
 
 __all__ = ["BayesPolicy"]
@@ -49,7 +50,7 @@ class BayesPolicy(Policy):
     n_initial_points : int, default=None
         Size of the Latin hypercube design first evaluated; None means
         ``max(4, min(n_dims, 6))``.
-    acq_func : {"EI", "PI", "UCB"}, default="EI"
+    acq_func : {"MACE", "EI", "PI", "UCB"}, default="MACE"
     acq_kwargs : dict, default=None
         ``xi`` or ``kappa``.
     initial : list of (int, dict), default=None
@@ -84,7 +85,7 @@ class BayesPolicy(Policy):
         lag: int,
         seed: int,
         n_initial_points: int | None = None,
-        acq_func: str = "EI",
+        acq_func: str = "MACE",
         acq_kwargs: dict | None = None,
         initial: list | None = None,
         prior: list | None = None,
@@ -234,10 +235,6 @@ class BayesPolicy(Policy):
                 self.events.append(("batch", self._known // self.lag - 1))
 
 
-#: ParEGO's weight of the sum beside the weighted minimum (Knowles, 2006).
-_RHO = 0.05
-
-
 def scalarise(Y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """ParEGO's augmented Chebyshev scalarisation (Knowles, IEEE TEC 2006),
     for maximised objectives: each objective rescaled to [0, 1] over the
@@ -253,5 +250,5 @@ def scalarise(Y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     span = np.where(high > low, high - low, 1.0)
     Z = (Y - low) / span
     w = rng.dirichlet(np.ones(Y.shape[1]))
-    s = (w * Z).min(axis=1) + _RHO * (w * Z).sum(axis=1)
+    s = (w * Z).min(axis=1) + CHEBYSHEV_RHO * (w * Z).sum(axis=1)
     return np.where(finite, s, np.nan)

@@ -5,13 +5,16 @@ from threadpoolctl import threadpool_info
 
 from skhpo.acquisition import (
     ACQUISITION_FUNCTIONS,
+    ACQUISITION_NAMES,
     expected_improvement,
     get_acquisition,
     probability_of_improvement,
     propose,
+    ucb_schedule,
     upper_confidence_bound,
 )
 from skhpo.acquisition._functions import (
+    _Ensemble,
     _log_expected_improvement,
     _log_probability_of_improvement,
 )
@@ -84,8 +87,50 @@ def test_get_acquisition():
     assert get_acquisition("EI") is expected_improvement
     assert get_acquisition("ucb") is upper_confidence_bound
     assert set(ACQUISITION_FUNCTIONS) == {"EI", "PI", "UCB"}
+    assert ACQUISITION_NAMES == ("EI", "PI", "UCB", "MACE")
     with pytest.raises(ValueError, match="acq_func.*'EI', 'PI', 'UCB'.*'gp_hedge'"):
         get_acquisition("gp_hedge")
+    with pytest.raises(ValueError, match="'MACE' is an ensemble"):
+        get_acquisition("mace")
+
+
+def test_ucb_schedule_is_gp_ucb_at_half_weight():
+    # beta_t = 2 log(t^(d/2 + 2) pi^2 / (3 delta)) of Srinivas et al., with
+    # kappa^2 = beta_t / 2 and HEBO's delta of 0.01 / 3 in that formula
+    for t, d in ((1, 6), (10, 6), (100, 6), (30, 1), (50, 10)):
+        beta = 2 * np.log(t ** (d / 2 + 2) * np.pi**2 / (3 * 0.01 / 3))
+        assert ucb_schedule(t, d) == pytest.approx(np.sqrt(beta / 2))
+    assert ucb_schedule(0, 6) == ucb_schedule(1, 6)  # no observation yet
+    assert ucb_schedule(100, 6) > ucb_schedule(10, 6) > ucb_schedule(1, 6) > 2
+
+
+def test_ensemble_picks_pareto_optimal_points_of_the_three_functions():
+    rng = np.random.default_rng(0)
+    mean, std = rng.normal(size=500), rng.uniform(0.05, 1.5, size=500)
+    best, kappa = 1.0, 3.0
+    C = np.vstack(
+        [
+            _log_expected_improvement(mean, std, best, 0.0),
+            _log_probability_of_improvement(mean, std, best, 0.0),
+            upper_confidence_bound(mean, std, kappa),
+        ]
+    )
+    picks = set()
+    for seed in range(200):
+        ens = _Ensemble(np.random.default_rng(seed), kappa)
+        i = int(np.argmax(ens(mean, std, best, 0.0)))
+        # no point is at least as good on all three and better on one
+        dominated = (C >= C[:, [i]]).all(0) & (C > C[:, [i]]).any(0)
+        assert not dominated.any()
+        picks.add(i)
+    assert len(picks) >= 2  # other weights, other points of the front
+    # weights all on one function rank as it does
+    for j in range(3):
+        ens = _Ensemble(np.random.default_rng(0), kappa)
+        ens.weights = np.eye(3)[:, [j]]
+        ranked = ens(mean, std, best, 0.0)[np.argsort(C[j])]
+        assert np.all(np.diff(ranked) >= -1e-12)  # increasing with function j
+        assert np.argmax(ens(mean, std, best, 0.0)) == np.argmax(C[j])
 
 
 def test_single_blas_thread():
@@ -181,7 +226,28 @@ def test_propose_finds_the_optimum_of_a_mixed_space():
         assert 0.5 - ys.max() < 0.05
 
 
-@pytest.mark.parametrize("acq_func", ["EI", "pi", "UCB"])
+def test_mace_finds_the_optimum_of_a_mixed_space_and_takes_a_fixed_kappa():
+    space = check_space(MIXED)
+    for seed in range(2):
+        cands, ys = _run_bo(space, _mixed, 6, 19, seed, acq_func="MACE")
+        best = cands[int(np.argmax(ys))][1]
+        assert best["kind"] == "b"
+        assert 0.5 - ys.max() < 0.05
+    cands = space.rvs(8, np.random.default_rng(0))
+    ys = np.array([_mixed(p) for _, p in cands])
+
+    def one(**kwargs):
+        return propose(space, cands, ys, 1, rng=np.random.default_rng(3), **kwargs)
+
+    default = one(acq_func="mace")[0]
+    scheduled = one(
+        acq_func="MACE", acq_kwargs={"kappa": ucb_schedule(8, space.n_dims)}
+    )[0]
+    assert scheduled == default
+    assert one(acq_func="MACE", acq_kwargs={"kappa": 0.0})[0] != default
+
+
+@pytest.mark.parametrize("acq_func", ["EI", "pi", "UCB", "MACE"])
 def test_proposals_are_valid_distinct_and_deterministic(acq_func):
     space = check_space(MIXED)
     rng = np.random.default_rng(0)
