@@ -189,19 +189,18 @@ def get_acquisition(name: str) -> Callable[..., np.ndarray]:
     ValueError
         If ``name`` is not a known acquisition function.
     """
-    key = _canonical_name(name)
-    if key not in ACQUISITION_FUNCTIONS:
+    if isinstance(name, str) and name.upper() == "MACE":
         raise ValueError(
             "get_acquisition: 'MACE' is an ensemble of 'EI', 'PI' and 'UCB' "
             "drawn anew at each proposal, not one function; ask for one of those."
         )
-    return ACQUISITION_FUNCTIONS[key]
+    return ACQUISITION_FUNCTIONS[_canonical_name(name, tuple(ACQUISITION_FUNCTIONS))]
 
 
-def _canonical_name(name: str) -> str:
+def _canonical_name(name: str, names: tuple = ACQUISITION_NAMES) -> str:
     key = name.upper() if isinstance(name, str) else None
-    if key not in ACQUISITION_NAMES:
-        valid = ", ".join(repr(k) for k in ACQUISITION_NAMES)
+    if key not in names:
+        valid = ", ".join(repr(k) for k in names)
         raise ValueError(
             f"acq_func must be one of {valid} (or lower case), got {name!r}."
         )

@@ -34,7 +34,7 @@ _REFIT_GROWTH = 1.25
 
 
 class BayesPolicy(Policy):
-    """Propose candidates by expected improvement (or PI, UCB), lagged.
+    """Propose candidates by an acquisition ensemble (or EI, PI, UCB), lagged.
 
     Parameters
     ----------
