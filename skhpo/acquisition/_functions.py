@@ -244,17 +244,19 @@ class _Ensemble:
     def __call__(
         self, mean: np.ndarray, std: np.ndarray, best: float, xi: float = 0.01
     ) -> np.ndarray:
-        C = np.vstack(
-            [
-                _log_expected_improvement(mean, std, best, xi),
-                _log_probability_of_improvement(mean, std, best, xi),
-                upper_confidence_bound(mean, std, self.kappa),
-            ]
-        )
+        u, safe, positive, z = _z_score(mean, std, best, xi)
+        C = np.empty((3, len(z)))
+        if positive.all():  # the usual case: log EI and log PI below, shared z
+            np.add(_log_h(z), np.log(safe), out=C[0])
+            C[1] = log_ndtr(z)
+        else:
+            C[0] = _log_expected_improvement(mean, std, best, xi)
+            C[1] = _log_probability_of_improvement(mean, std, best, xi)
+        C[2] = upper_confidence_bound(mean, std, self.kappa)
         if self._low is None:
             self._set_scale(C)
         Z = (C - self._low) / self._span
-        Z = np.where(np.isfinite(Z), Z, -1e6)  # log EI, log PI of -inf
+        Z[~np.isfinite(Z)] = -1e6  # log EI, log PI of -inf
         w = self.weights
         return -(w * (1.0 - Z)).max(axis=0) + CHEBYSHEV_RHO * (w * Z).sum(axis=0)
 
