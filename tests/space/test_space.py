@@ -1106,6 +1106,48 @@ def test_search_space_transform_layout():
         space.transform([(3, {"n": 1})])
 
 
+def test_search_space_shares_the_blocks_of_equal_dimensions():
+    C = Real(0.1, 10, prior="log-uniform")
+    gamma = Real(1e-3, 1, prior="log-uniform")
+    space = check_space(
+        [
+            {"kernel": ["linear"], "C": C},
+            # an equal C, another object
+            {"kernel": ["rbf"], "C": Real(0.1, 10, prior="log-uniform"),
+             "gamma": gamma},
+            # C defined otherwise: a block of its own; gamma the same: shared
+            {"kernel": ["poly"], "C": Real(0.1, 1e3, prior="log-uniform"),
+             "gamma": gamma, "degree": Integer(2, 5)},
+        ]
+    )  # fmt: skip
+    # one-hot of k, C (linear, rbf), kernel (linear), gamma (rbf, poly),
+    # kernel (rbf), C (poly), degree, kernel (poly)
+    assert space.n_features == 10
+    X = space.transform(
+        [
+            (0, {"kernel": "linear", "C": 1.0}),
+            (1, {"kernel": "rbf", "C": 10.0, "gamma": 1e-3}),
+            (2, {"kernel": "poly", "C": 10.0, "gamma": 1.0, "degree": 5}),
+        ]
+    )
+    h = INACTIVE_VALUE
+    np.testing.assert_allclose(
+        X,
+        [
+            [1, 0, 0, 0.5, 0, h, h, h, h, h],
+            [0, 1, 0, 1.0, h, 0.0, 0, h, h, h],
+            [0, 0, 1, h, h, 1.0, h, 0.5, 0.875, 0],
+        ],
+    )
+    # codes encode into the same shared columns
+    for k, positions, columns in space._rvs_codes(30, rng(0)):
+        sub = space.subspaces[k]
+        cands = [(k, p) for p in sub._params_of(columns, np.arange(len(positions)))]
+        np.testing.assert_array_equal(
+            space._encode_codes(k, columns, len(positions)), space.transform(cands)
+        )
+
+
 def test_search_space_rvs_picks_subspaces_uniformly():
     space = make_search_space()
     cands = space.rvs(3000, rng(1))
@@ -1171,7 +1213,17 @@ CODES_SPACE = {
 
 
 def _codes_space():
-    return check_space([CODES_SPACE, {"kernel": ["linear"], "C": Real(0.1, 10.0)}])
+    # lr is defined as CODES_SPACE's: one block of the encoding for both
+    return check_space(
+        [
+            CODES_SPACE,
+            {
+                "kernel": ["linear"],
+                "C": Real(0.1, 10.0),
+                "lr": Real(1e-3, 1.0, prior="log-uniform"),
+            },
+        ]
+    )
 
 
 @pytest.mark.parametrize("seed", range(3))
