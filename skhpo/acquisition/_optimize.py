@@ -86,9 +86,9 @@ def propose(
     acq_kwargs : dict, optional
         ``xi`` (EI, PI, MACE; default 0.01) and ``kappa`` (UCB; default 1.96;
         MACE: default :func:`ucb_schedule` of the number of observations and
-        ``space.n_dims``); a key that does not apply to ``acq_func`` is
-        ignored. ``xi`` is expressed in units of the standard deviation of the
-        modelled scores.
+        of the searched dimensions, see Notes); a key that does not apply to
+        ``acq_func`` is ignored. ``xi`` is expressed in units of the standard
+        deviation of the modelled scores.
     rng : numpy.random.Generator
         Source of all randomness; the result is deterministic given its state.
     gp_theta0 : ndarray, optional
@@ -143,7 +143,13 @@ def propose(
     on the pick's random pool (see ``skhpo.acquisition._functions._Ensemble``).
     HEBO (Cowen-Rivers et al., JAIR 2022) picks at random from the Pareto
     front of the three; a random Chebyshev scalarisation reaches every point
-    of that front too, with the cost of one acquisition optimisation.
+    of that front too, with the cost of one acquisition optimisation. The
+    upper confidence bound's ``kappa`` counts as searched dimensions each
+    distinct block of the space's encoding whose dimension has more than one
+    value (a parameter that sub-spaces share counts once), and the choice of
+    the sub-space when there are several: 4 for an SVC's ``C`` of three
+    kernels, ``gamma`` of two and ``degree`` of one, where ``space.n_dims``
+    counts 9.
 
     Examples
     --------
@@ -164,7 +170,7 @@ def propose(
     ensemble = None
     if name == "MACE":  # its weights come first from rng
         if "kappa" not in (acq_kwargs or {}):
-            params["kappa"] = ucb_schedule(len(y_obs), space.n_dims)
+            params["kappa"] = ucb_schedule(len(y_obs), space._n_model_dims)
         ensemble = _Ensemble(rng, params["kappa"])
     y_obs = np.asarray(y_obs, dtype=float).ravel()
     if len(X_obs_cands) != len(y_obs):

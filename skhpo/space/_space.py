@@ -527,7 +527,11 @@ class SearchSpace:
                 columns.append(blocks[name, dim])
             self._columns.append(np.concatenate([np.empty(0, np.intp), *columns]))
         self._n_features = n
-        self._n_blocks = len(blocks)
+        # what a model searches: each distinct dimension that has more than
+        # one value, and the choice of the sub-space
+        self._n_model_dims = sum(dim.cardinality != 1 for _, dim in blocks) + (
+            len(subspaces) > 1
+        )
 
     @property
     def subspaces(self) -> list[Space]:

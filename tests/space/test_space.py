@@ -1123,6 +1123,10 @@ def test_search_space_shares_the_blocks_of_equal_dimensions():
     # one-hot of k, C (linear, rbf), kernel (linear), gamma (rbf, poly),
     # kernel (rbf), C (poly), degree, kernel (poly)
     assert space.n_features == 10
+    # what a model searches: the two Cs, gamma, degree and the sub-space (each
+    # kernel has one value); n_dims counts every sub-space's dimensions
+    assert (space._n_model_dims, space.n_dims) == (5, 9)
+    assert check_space({"a": [1, 2], "b": [3], "c": C})._n_model_dims == 2
     X = space.transform(
         [
             (0, {"kernel": "linear", "C": 1.0}),
