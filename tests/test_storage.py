@@ -353,18 +353,20 @@ def test_show_reads_a_search_running_in_another_process(tmp_path):
     from tests.test_faults import _kill, _n_told, _start, _wait_for
 
     storage, log = str(tmp_path / "search.sqlite"), tmp_path / "fits.log"
+    # fits long enough that the search still runs while show starts on a
+    # loaded machine (it is killed once read)
     child = _start(
-        "journal", log, "--search", "bayes", "--storage", storage, "--duration", "0.5"
+        "journal", log, "--search", "bayes", "--storage", storage, "--duration", "1.5"
     )
     try:
         _wait_for(lambda: _n_told(storage) >= 2, 60, "2 evaluations")
+        frame = load_results(storage)
         shown = subprocess.run(
             [sys.executable, "-m", "skhpo", "show", storage],
             capture_output=True,
             text=True,
             check=True,
         ).stdout
-        frame = load_results(storage)
     finally:
         _kill(child)
     assert f"run by process {child.pid}" in shown

@@ -85,7 +85,12 @@ class BayesSearchCV(BaseSearch):
 
     random_state : int, RandomState instance or None, default=None
         Seeds the initial design and the acquisition optimiser. The same value
-        gives the same ``cv_results_`` for every ``n_jobs`` (see ``batch_size``).
+        gives the same ``cv_results_`` for every ``n_jobs`` and backend (see
+        ``batch_size``) with the same versions of numpy and scipy. Across
+        versions, the default ``acq_func="MACE"`` can propose other candidates:
+        a difference in the last bits of a numpy function can change which
+        of its three criteria's trade-offs wins. ``"EI"``'s proposals were the
+        same on every supported version tested.
 
     %(error_score)s
 
