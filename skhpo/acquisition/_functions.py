@@ -20,6 +20,7 @@ _SQRT_2PI = np.sqrt(2.0 * np.pi)
 _C1 = 0.5 * np.log(2.0 * np.pi)
 _C2 = 0.5 * np.log(0.5 * np.pi)
 _INV_SQRT_EPS = 1.0 / np.sqrt(np.finfo(float).eps)
+_TINY = np.finfo(float).tiny
 
 
 def _z_score(
@@ -122,7 +123,9 @@ def _log_h(z: np.ndarray) -> np.ndarray:
     zl = z[low]
     # phi(z) * (1 - |z| * Phi(z) / phi(z)), the ratio through erfcx
     t = np.log(erfcx(-zl / np.sqrt(2.0)) * np.abs(zl)) + _C2
-    out[low] = -0.5 * zl * zl - _C1 + np.log(-np.expm1(t))
+    # near the tail, 1 - |z| Phi(z) / phi(z) (about 1 / z^2) can round to 0
+    # or below: the smallest float keeps it finite, -z^2 / 2 dominates there
+    out[low] = -0.5 * zl * zl - _C1 + np.log(np.maximum(-np.expm1(t), _TINY))
     tail = ~mid & ~low
     zt = z[tail]
     out[tail] = -0.5 * zt * zt - _C1 - 2.0 * np.log(np.abs(zt))

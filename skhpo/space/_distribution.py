@@ -386,6 +386,21 @@ class _Empirical:
         return any(safe_equal(d, value) for d in self._distinct)
 
 
+def _ctor_params(generator: Any) -> tuple | None:
+    """What a scipy distribution generator was built with (its values or
+    histogram included), without its seed, as sorted ``(key, value)`` pairs."""
+    params = getattr(generator, "_updated_ctor_param", None)
+    if params is None:
+        return None
+    params = dict(params())
+    params.pop("seed", None)
+    # NaN (scipy's default badvalue) equals itself here, after a pickle too
+    return tuple(
+        (key, "nan" if isinstance(value, float) and math.isnan(value) else value)
+        for key, value in sorted(params.items())
+    )
+
+
 class Distribution(Dimension):
     """A dimension drawn from a scipy.stats distribution or any ``rvs`` object.
 
@@ -505,6 +520,9 @@ class Distribution(Dimension):
             and type(gen_a) is type(gen_b)
             and safe_equal(tuple(a.args), tuple(b.args))
             and safe_equal(a.kwds, b.kwds)
+            # distributions built from data (rv_discrete(values=...),
+            # rv_histogram) hold it in their generators, not in args
+            and safe_equal(_ctor_params(gen_a), _ctor_params(gen_b))
         )
 
     __hash__ = Dimension.__hash__

@@ -68,6 +68,12 @@ def test_log_ei_is_log_of_ei_and_finite_far_below_the_incumbent():
     assert np.all(expected_improvement(far, np.ones(5), 0.0)[1:] == 0.0)
     log_ei = _log_expected_improvement(far, np.ones(5), 0.0)
     assert np.all(np.isfinite(log_ei)) and np.all(np.diff(log_ei) < 0)
+    # and just above the tail's branch, where 1 - |z| Phi(z) / phi(z) rounds
+    z = np.linspace(-6.7e7, -5.1e7, 400_001)
+    with np.errstate(all="raise"):
+        log_ei = _log_expected_improvement(z, np.ones_like(z), 0.0, 0.0)
+    assert np.all(np.isfinite(log_ei))
+    assert np.allclose(log_ei, -0.5 * z**2, rtol=1e-12)
     # continuity across the branches of the stable formula
     for edge in (-1.0, -1 / np.sqrt(np.finfo(float).eps)):
         z = edge * np.array([1 - 1e-9, 1 + 1e-9])
@@ -241,10 +247,35 @@ def test_mace_finds_the_optimum_of_a_mixed_space_and_takes_a_fixed_kappa():
 
     default = one(acq_func="mace")[0]
     scheduled = one(
-        acq_func="MACE", acq_kwargs={"kappa": ucb_schedule(8, space.n_dims)}
+        acq_func="MACE", acq_kwargs={"kappa": ucb_schedule(8, space._n_model_dims)}
     )[0]
     assert scheduled == default
     assert one(acq_func="MACE", acq_kwargs={"kappa": 0.0})[0] != default
+
+
+def test_mace_kappa_counts_the_dimensions_a_model_searches():
+    """A conditional space: x shared by both sub-spaces, y in one, and the
+    choice of sub-space: 3 searched dimensions where n_dims counts 5."""
+    space = check_space(
+        [
+            {"kind": ["a"], "x": Real(0.0, 1.0)},
+            {"kind": ["b"], "x": Real(0.0, 1.0), "y": Real(0.0, 1.0)},
+        ]
+    )
+    assert (space._n_model_dims, space.n_dims) == (3, 5)
+    cands = space.rvs(10, np.random.default_rng(0))
+    ys = np.array([-((p["x"] - 0.3) ** 2) - p.get("y", 0.0) for _, p in cands])
+
+    def one(seed, **kwargs):
+        rng = np.random.default_rng(seed)
+        return propose(space, cands, ys, 1, rng=rng, acq_func="MACE", **kwargs)[0]
+
+    def kappa(d):
+        return {"acq_kwargs": {"kappa": ucb_schedule(10, d)}}
+
+    seeds = range(8)
+    assert [one(s) for s in seeds] == [one(s, **kappa(3)) for s in seeds]
+    assert [one(s) for s in seeds] != [one(s, **kappa(5)) for s in seeds]
 
 
 @pytest.mark.parametrize("acq_func", ["EI", "pi", "UCB", "MACE"])

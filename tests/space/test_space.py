@@ -705,6 +705,27 @@ def test_distribution_equality():
     assert Distribution(obj) == Distribution(obj)
     assert Distribution(obj) != Distribution(LegacyUniform())
 
+    # distributions built from data keep it in their generators, not in args
+    def sample(values, probs):
+        return stats.rv_discrete(values=(values, probs))()
+
+    assert Distribution(sample([1, 2], [0.5, 0.5])) == Distribution(
+        sample([1, 2], [0.5, 0.5])
+    )
+    assert Distribution(sample([1, 2], [0.5, 0.5])) != Distribution(
+        sample([10, 20], [0.5, 0.5])
+    )
+
+    def histogram(x):
+        return stats.rv_histogram(np.histogram(x, bins=3)).freeze()
+
+    assert Distribution(histogram([1, 2, 3, 4])) == Distribution(
+        histogram([1, 2, 3, 4])
+    )
+    assert Distribution(histogram([1, 2, 3, 4])) != Distribution(
+        histogram([1, 2, 3, 9])
+    )
+
 
 # --------------------------------------------------------------------------
 # check_dimension
