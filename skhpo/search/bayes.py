@@ -111,9 +111,9 @@ class BayesSearchCV(BaseSearch):
         some explore, the upper confidence bound's ``kappa`` growing slowly
         with the number of scores (``skhpo.acquisition.ucb_schedule``).
         On the sample-efficiency benchmark it is better than expected
-        improvement alone after 10 and 30 candidates (60 seeds) and level or
-        better after 100 (10 seeds); on smooth analytic functions it explores
-        more and is worse (see ``docs/benchmarks.md``).
+        improvement alone after 10 and 30 candidates (60 seeds) and after 100
+        (10 seeds); on smooth analytic functions it explores more and is
+        worse (see ``docs/benchmarks.md``).
 
     acq_func_kwargs : dict, default=None
         Passed to the acquisition function: ``xi`` for EI, PI and MACE,
