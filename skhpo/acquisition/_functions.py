@@ -136,16 +136,28 @@ def _log_expected_improvement(
     mean: np.ndarray, std: np.ndarray, best: float, xi: float = 0.01
 ) -> np.ndarray:
     """``log(EI)``, finite wherever ``std > 0`` (same ranking as EI)."""
-    u, safe, positive, z = _z_score(mean, std, best, xi)
-    with np.errstate(divide="ignore"):
-        return np.where(positive, _log_h(z) + np.log(safe), np.log(np.maximum(u, 0.0)))
+    return _log_ei_of(*_z_score(mean, std, best, xi))
 
 
 def _log_probability_of_improvement(
     mean: np.ndarray, std: np.ndarray, best: float, xi: float = 0.01
 ) -> np.ndarray:
     """``log(PI)``, finite wherever ``std > 0`` (same ranking as PI)."""
-    u, _, positive, z = _z_score(mean, std, best, xi)
+    return _log_pi_of(*_z_score(mean, std, best, xi))
+
+
+def _log_ei_of(
+    u: np.ndarray, safe: np.ndarray, positive: np.ndarray, z: np.ndarray
+) -> np.ndarray:
+    """``log(EI)`` from :func:`_z_score`'s terms."""
+    with np.errstate(divide="ignore"):
+        return np.where(positive, _log_h(z) + np.log(safe), np.log(np.maximum(u, 0.0)))
+
+
+def _log_pi_of(
+    u: np.ndarray, safe: np.ndarray, positive: np.ndarray, z: np.ndarray
+) -> np.ndarray:
+    """``log(PI)`` from :func:`_z_score`'s terms."""
     return np.where(positive, log_ndtr(z), np.where(u > 0, 0.0, -np.inf))
 
 
@@ -247,15 +259,14 @@ class _Ensemble:
     def __call__(
         self, mean: np.ndarray, std: np.ndarray, best: float, xi: float = 0.01
     ) -> np.ndarray:
-        u, safe, positive, z = _z_score(mean, std, best, xi)
-        C = np.empty((3, len(z)))
-        if positive.all():  # the usual case: log EI and log PI below, shared z
-            np.add(_log_h(z), np.log(safe), out=C[0])
-            C[1] = log_ndtr(z)
-        else:
-            C[0] = _log_expected_improvement(mean, std, best, xi)
-            C[1] = _log_probability_of_improvement(mean, std, best, xi)
-        C[2] = upper_confidence_bound(mean, std, self.kappa)
+        terms = _z_score(mean, std, best, xi)  # shared by log EI and log PI
+        C = np.vstack(
+            [
+                _log_ei_of(*terms),
+                _log_pi_of(*terms),
+                upper_confidence_bound(mean, std, self.kappa),
+            ]
+        )
         if self._low is None:
             self._set_scale(C)
         Z = (C - self._low) / self._span
