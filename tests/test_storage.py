@@ -354,9 +354,9 @@ def test_show_reads_a_search_running_in_another_process(tmp_path):
 
     storage, log = str(tmp_path / "search.sqlite"), tmp_path / "fits.log"
     # fits long enough that the search still runs while show starts on a
-    # loaded machine (it is killed once read)
+    # loaded machine (12 fits of 3 s; it is killed once read)
     child = _start(
-        "journal", log, "--search", "bayes", "--storage", storage, "--duration", "1.5"
+        "journal", log, "--search", "bayes", "--storage", storage, "--duration", "3"
     )
     try:
         _wait_for(lambda: _n_told(storage) >= 2, 60, "2 evaluations")

@@ -675,6 +675,16 @@ class SearchSpace:
                 )
         return U
 
+    def _blank(self, ks: np.ndarray) -> np.ndarray:
+        """Encodings of rows in sub-spaces ``ks`` before their values: the
+        one-hot of ``k`` (with several sub-spaces), every block inactive."""
+        X = np.full((len(ks), self.n_features), INACTIVE_VALUE)
+        m = self.n_subspaces
+        if m > 1:
+            X[:, :m] = 0.0
+            X[np.arange(len(ks)), ks] = 1.0
+        return X
+
     def transform(
         self, candidates: Sequence[tuple[int, Mapping[str, Any]]]
     ) -> np.ndarray:
@@ -691,11 +701,7 @@ class SearchSpace:
             Values in [0, 1]; see the class Notes for the layout.
         """
         ks = self._group(candidates)
-        X = np.full((len(candidates), self.n_features), INACTIVE_VALUE)
-        m = self.n_subspaces
-        if m > 1:
-            X[:, :m] = 0.0
-            X[np.arange(len(ks)), ks] = 1.0
+        X = self._blank(ks)
         for k, sub in enumerate(self._subspaces):
             rows = np.flatnonzero(ks == k)
             if rows.size:
@@ -774,11 +780,7 @@ class SearchSpace:
 
     def _encode_codes(self, k: int, columns: list[np.ndarray], n: int) -> np.ndarray:
         """:meth:`transform` of ``n`` candidates of sub-space ``k`` given as codes."""
-        X = np.full((n, self.n_features), INACTIVE_VALUE)
-        m = self.n_subspaces
-        if m > 1:
-            X[:, :m] = 0.0
-            X[:, k] = 1.0
+        X = self._blank(np.full(n, k, dtype=np.intp))
         X[:, self._columns[k]] = self._subspaces[k]._encode_codes(columns, n)
         return X
 
