@@ -271,9 +271,14 @@ def to_hebo(space):
 
 
 def run_hebo(objective, space, n_evals, seed):
-    """HEBO's defaults (GP with input and output warping, the MACE
-    acquisition portfolio optimised by NSGA-II, ``1 + n_dims`` Sobol points
-    first), one suggestion at a time.
+    """HEBO's defaults, one suggestion at a time: ``1 + n_dims`` Sobol
+    points first, then its GPyTorch GP (a Matérn 3/2 kernel with a length
+    scale per numeric column, times a Matérn 3/2 kernel of learned
+    embeddings of the categories; hyperparameters fitted by 100 epochs of
+    preconditioned stochastic-gradient Langevin dynamics) of the losses
+    after a Box-Cox or Yeo-Johnson power transform, and the MACE portfolio
+    of acquisition functions optimised by NSGA-II. (HEBO 0.3.6 also ships an
+    input-warped GP on GPy that its model factory does not register.)
 
     HEBO draws from torch's and numpy's global generators, seeded here. Its
     GP fit prints its jitter retries and falls back to random predictions

@@ -12,8 +12,8 @@ folds, side by side in one run:
   initial points; needs torch);
 - ``smac``: SMAC3's hyperparameter-optimisation facade (random forest,
   log-EI), driven by ask/tell (see ``_peers.run_smac`` for its two settings);
-- ``hebo``: HEBO (GP with input/output warping, MACE acquisition portfolio),
-  driven by ask/tell (``_peers.run_hebo``);
+- ``hebo``: HEBO (its default GP, a power transform of the losses, MACE
+  acquisition portfolio), driven by ask/tell (``_peers.run_hebo``);
 - ``skhpo``: ``skhpo.BayesSearchCV`` (its defaults).
 
 ``smac``, ``hebo`` and ``optuna-gp`` are optional: a method whose packages do
@@ -991,6 +991,16 @@ def print_report(results, file=sys.stdout):
             f"{1e3 * overhead['optuna']:.1f} ms, ratio {ratio:.2f}: "
             f"{verdict(ratio <= TARGET_OVERHEAD_RATIO)}"
         )
+        if any(
+            "read_from" in run
+            for bym in results["problems"].values()
+            for m in ("skhpo", "optuna")
+            for run in bym.get(m, {}).values()
+        ):
+            say(
+                "    (some of these runs were read at their first candidates: "
+                "their times per candidate are those of longer runs)"
+            )
 
 
 def subset(results, *, seeds=None, without=None):
@@ -1019,20 +1029,25 @@ def subset(results, *, seeds=None, without=None):
     }
 
 
-def read_at(results, n):
+def read_at(results, n, path="the file"):
     """Runs of more than ``n`` candidates read at their first ``n``.
 
-    Random search, skhpo, Optuna's samplers and HEBO propose each candidate
-    from the ones before it whatever the budget, so the first ``n`` of a
-    longer run are the run of ``n`` (the saved runs of 100 and of 30
-    candidates agree for random search and skhpo on every problem and seed
-    they share). SMAC3's is not (its initial design is at most a quarter of
-    the budget): its runs are left out. A run's times are scaled by
-    ``n / its length``: per candidate they are the whole run's.
+    Random search, scikit-optimize, Optuna's samplers, HEBO and skhpo propose
+    each candidate from the ones before it whatever the budget, so the first
+    ``n`` of a longer run are the run of ``n`` (the saved runs of 100 and of
+    30 candidates agree for random search, both Optuna samplers and skhpo on
+    every problem and seed they share). SMAC3's is not (its initial design is
+    at most a quarter of the budget): its runs are left out. A run's times
+    are scaled by ``n / its length`` (per candidate they are the whole
+    run's, which overstates a GP's cost at ``n``) and its notes are the
+    whole run's; the run keeps its length as ``read_from``, and where the
+    same run is also in a file of ``n`` candidates that one is read.
     """
     settings = results["settings"]
     if settings["n_evals"] < n:
-        raise SystemExit(f"--read-at: runs of {settings['n_evals']} candidates")
+        raise SystemExit(
+            f"--read-at {n}: {path} has runs of {settings['n_evals']} candidates"
+        )
     if settings["n_evals"] == n:
         return results
     share = n / settings["n_evals"]
@@ -1040,17 +1055,21 @@ def read_at(results, n):
     dropped = "smac" in settings["methods"]
 
     def cut(run):
+        if run.get("scores") is None:  # a failed run
+            return run
         return {
             **run,
             "scores": run["scores"][:n],
             **{k: run[k] * share for k in timed if run.get(k) is not None},
+            "read_from": settings["n_evals"],
         }
 
     return {
         **results,
         "header": results["header"]
         + f"\nnote: runs of {settings['n_evals']} candidates read at their first "
-        f"{n} (--read-at; times per candidate those of the whole run)"
+        f"{n} (--read-at; their times per candidate and notes those of the whole "
+        "run)"
         + (
             "; smac's runs left out (its design depends on the budget)"
             if dropped
@@ -1149,7 +1168,11 @@ def merge_results(files, seeds=None, rerun=()):
                             f"--analyse: {m} on {pname}, seed {seed} is in two "
                             "files with different traces"
                         )
-                    if known is None:
+                    # a run read at its first candidates gives way to the
+                    # run of that length (its own times)
+                    if known is None or (
+                        "read_from" in known and "read_from" not in run
+                    ):
                         into[m][seed] = run
     merged["settings"]["seeds"].sort()
     seeds = {str(s) for s in merged["settings"]["seeds"]}
@@ -1296,13 +1319,17 @@ def main(argv=None):
                 + (f"\n{'':24s} note: {p.note}" if p.note else "")
             )
         return
+    if args.read_at is not None and not args.analyse:
+        parser.error("--read-at reads saved files: it needs --analyse")
+    if args.read_at is not None and args.read_at < max(CHECKPOINTS):
+        parser.error(f"--read-at must be at least {max(CHECKPOINTS)}")
     if args.analyse:
         files = []
         for path in args.analyse:
             with open(path) as f:
                 files.append(json.load(f))
         if args.read_at is not None:
-            files = [read_at(f, args.read_at) for f in files]
+            files = [read_at(f, args.read_at, p) for f, p in zip(files, args.analyse)]
         results = merge_results(files, args.only_seeds, args.rerun or ())
         print(results["header"])
         print_report(results)

@@ -354,7 +354,8 @@ def test_show_reads_a_search_running_in_another_process(tmp_path):
 
     storage, log = str(tmp_path / "search.sqlite"), tmp_path / "fits.log"
     # fits long enough that the search still runs while show starts on a
-    # loaded machine (12 fits of 3 s; it is killed once read)
+    # loaded machine (12 candidates of 2 fits of 3 s, 2 at a time: at least
+    # 36 s; it is killed once read)
     child = _start(
         "journal", log, "--search", "bayes", "--storage", storage, "--duration", "3"
     )
