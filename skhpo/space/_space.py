@@ -419,6 +419,15 @@ class Space:
         )
 
 
+def _unnamed(dim: Dimension) -> Dimension:
+    """``dim`` without its ``name``: a parameter's block is shared by equal
+    dimensions whether or not they were named (the parameter's key already
+    names the block)."""
+    if getattr(dim, "name", None) is None:
+        return dim
+    return type(dim)(**{**dim._get_args(), "name": None})
+
+
 class SearchSpace:
     """The searched space: conditional sub-spaces searched jointly by one model.
 
@@ -462,7 +471,7 @@ class SearchSpace:
     -----
     In the model encoding, a parameter that several sub-spaces define alike
     (the same name and an equal dimension, such as ``C`` of each kernel of an
-    SVC) has one block that all of them fill: what the model learns of it in
+    SVC; a dimension's own ``name`` does not count) has one block that all of them fill: what the model learns of it in
     one sub-space informs the others, as far as the one-hot of ``k`` lets
     it (a model with a length scale per feature learns how much the sub-
     spaces have in common). A name defined differently in two sub-spaces
@@ -521,10 +530,11 @@ class SearchSpace:
         for sub in subspaces:
             columns = []
             for name, dim in zip(sub.names, sub.dimensions):
-                if (name, dim) not in blocks:  # equal dimensions share a block
-                    blocks[name, dim] = np.arange(n, n + dim.n_features)
+                key = (name, _unnamed(dim))
+                if key not in blocks:  # equal dimensions share a block
+                    blocks[key] = np.arange(n, n + dim.n_features)
                     n += dim.n_features
-                columns.append(blocks[name, dim])
+                columns.append(blocks[key])
             self._columns.append(np.concatenate([np.empty(0, np.intp), *columns]))
         self._n_features = n
         # what a model searches: each distinct dimension that has more than

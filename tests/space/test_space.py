@@ -1127,26 +1127,31 @@ def test_search_space_transform_layout():
         space.transform([(3, {"n": 1})])
 
 
-def test_search_space_shares_the_blocks_of_equal_dimensions():
+def _shared_blocks_space():
     C = Real(0.1, 10, prior="log-uniform")
     gamma = Real(1e-3, 1, prior="log-uniform")
-    space = check_space(
+    return check_space(
         [
             {"kernel": ["linear"], "C": C},
-            # an equal C, another object
-            {"kernel": ["rbf"], "C": Real(0.1, 10, prior="log-uniform"),
+            # an equal C, another object, named: shared all the same
+            {"kernel": ["rbf"], "C": Real(0.1, 10, prior="log-uniform", name="C"),
              "gamma": gamma},
             # C defined otherwise: a block of its own; gamma the same: shared
             {"kernel": ["poly"], "C": Real(0.1, 1e3, prior="log-uniform"),
              "gamma": gamma, "degree": Integer(2, 5)},
         ]
     )  # fmt: skip
+
+
+def test_search_space_shares_the_blocks_of_equal_dimensions():
+    space = _shared_blocks_space()
     # one-hot of k, C (linear, rbf), kernel (linear), gamma (rbf, poly),
     # kernel (rbf), C (poly), degree, kernel (poly)
     assert space.n_features == 10
     # what a model searches: the two Cs, gamma, degree and the sub-space (each
     # kernel has one value); n_dims counts every sub-space's dimensions
     assert (space._n_model_dims, space.n_dims) == (5, 9)
+    C = Real(0.1, 10, prior="log-uniform")
     assert check_space({"a": [1, 2], "b": [3], "c": C})._n_model_dims == 2
     X = space.transform(
         [
@@ -1164,13 +1169,8 @@ def test_search_space_shares_the_blocks_of_equal_dimensions():
             [0, 0, 1, h, h, 1.0, h, 0.5, 0.875, 0],
         ],
     )
-    # codes encode into the same shared columns
-    for k, positions, columns in space._rvs_codes(30, rng(0)):
-        sub = space.subspaces[k]
-        cands = [(k, p) for p in sub._params_of(columns, np.arange(len(positions)))]
-        np.testing.assert_array_equal(
-            space._encode_codes(k, columns, len(positions)), space.transform(cands)
-        )
+    # a name given to the dimension does not leave it out of the sharing
+    assert space.subspaces[1].dimensions[0].name == "C"
 
 
 def test_search_space_rvs_picks_subspaces_uniformly():
@@ -1252,8 +1252,9 @@ def _codes_space():
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_codes_draw_and_encode_what_rvs_and_transform_give(seed):
-    space = _codes_space()
+@pytest.mark.parametrize("make", [_codes_space, _shared_blocks_space])
+def test_codes_draw_and_encode_what_rvs_and_transform_give(make, seed):
+    space = make()
     a, b = np.random.default_rng(seed), np.random.default_rng(seed)
     cands = space.rvs(40, a)
     parts = space._rvs_codes(40, b)
