@@ -430,6 +430,30 @@ def test_scores_at_lower_fidelity_guide_proposals_at_full_fidelity():
     assert abs(alone[0][1]["x"] - 0.7) > 0.1
 
 
+def test_prior_mean_is_the_lower_quartile_below_twelve_observations():
+    # the early, pessimistic prior mean of propose's Notes: fewer than 12
+    # observations without fidelities; the mean from 12 on, and always with
+    # fidelities (the multi-fidelity model sampler)
+    space = check_space(MIXED)
+    cands = space.rvs(12, np.random.default_rng(0))
+    y = np.array([_mixed(p) for _, p in cands])
+    for n, fidelity, expected in [
+        (5, None, 0.25),
+        (11, None, 0.25),
+        (12, None, None),
+        (5, np.ones(5), None),
+    ]:
+        _, info = propose(
+            space,
+            cands[:n],
+            y[:n],
+            1,
+            rng=np.random.default_rng(1),
+            fidelity=fidelity,
+        )
+        assert info["gp"].mean_quantile == expected
+
+
 def test_optimum_on_a_bound_is_proposed_exactly():
     # the score grows towards the upper bound of x; steps reflected at the
     # bounds never reach it, the move to a bound does

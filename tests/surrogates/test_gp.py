@@ -212,3 +212,40 @@ def test_input_validation():
         GaussianProcess().fit(np.zeros((3, 2)), np.zeros(2))
     with pytest.raises(ValueError, match="finite"):
         GaussianProcess().fit(np.zeros((2, 2)), np.array([0.0, np.nan]))
+
+
+def test_mean_quantile_is_the_prior_mean():
+    X, y = _data(n=12, d=2, noise=0.05)
+    gp = GaussianProcess(random_state=0, mean_quantile=0.25).fit(X, y)
+    # oracle: scikit-learn's GP with the same fixed kernel on the targets
+    # centred on their lower quartile, scaled by their standard deviation
+    q, s, theta = np.quantile(y, 0.25), y.std(), gp.theta_
+    kernel = ConstantKernel(np.exp(theta[0]), "fixed") * Matern(
+        length_scale=np.exp(theta[1:-1]), nu=2.5, length_scale_bounds="fixed"
+    )
+    ref = GaussianProcessRegressor(
+        kernel, alpha=np.exp(theta[-1]) + _gp._JITTER, optimizer=None
+    ).fit(X, (y - q) / s)
+    X_test = np.vstack([np.random.default_rng(1).random((20, 2)), [[9.0, 9.0]]])
+    mean, std = gp.predict(X_test)
+    ref_mean, ref_std = ref.predict(X_test, return_std=True)
+    assert np.allclose(mean, q + s * ref_mean, rtol=1e-6, atol=1e-8)
+    assert np.allclose(std, s * ref_std, rtol=1e-5, atol=1e-8)
+    # far from the data the posterior mean returns to the quartile, not the mean
+    assert mean[-1] == pytest.approx(q, abs=0.05 * s)
+    assert mean[-1] < y.mean() - 0.3 * s
+    # conditioning keeps the prior mean's rule (on the combined targets)
+    X_new, y_new = np.array([[0.5, 0.5]]), np.array([3.0])
+    cond = gp.condition_on(X_new, y_new)
+    fresh = GaussianProcess(optimize=False, mean_quantile=0.25).fit(
+        np.vstack([X, X_new]), np.append(y, y_new), theta0=theta
+    )
+    assert cond.mean_quantile == 0.25
+    for a, b in zip(cond.predict(X_test), fresh.predict(X_test)):
+        assert np.allclose(a, b, rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("q", [-0.1, 1.5, "low", np.nan])
+def test_mean_quantile_validation(q):
+    with pytest.raises(ValueError, match=r"mean_quantile must be in \[0, 1\]"):
+        GaussianProcess(mean_quantile=q).fit(np.zeros((2, 1)), np.zeros(2))
