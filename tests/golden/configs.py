@@ -74,14 +74,17 @@ def bayes_svc(n_jobs):
 
 
 def bayes_multimetric():
-    space = {"C": Real(1e-3, 1e2, prior="log-uniform"), "penalty": ["l2", None]}
+    # refit by the log loss: on wine, accuracy and F1 are flat over most of
+    # the space, and ties between proposals are then broken by rounding,
+    # which differs between numpy and scipy versions
+    space = {"C": Real(1e-3, 1e2, prior="log-uniform"), "fit_intercept": [True, False]}
     search = BayesSearchCV(
         LogisticRegression(max_iter=200),
         space,
         n_iter=10,
         cv=3,
-        scoring={"accuracy": "accuracy", "f1": "f1_macro"},
-        refit="f1",
+        scoring={"accuracy": "accuracy", "nll": "neg_log_loss"},
+        refit="nll",
         return_train_score=True,
         acq_func="UCB",
         random_state=1,
