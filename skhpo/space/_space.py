@@ -471,15 +471,16 @@ class SearchSpace:
     -----
     In the model encoding, a parameter that several sub-spaces define alike
     (the same name and an equal dimension, such as ``C`` of each kernel of an
-    SVC; a dimension's own ``name`` does not count) has one block that all
-    of them fill: what the model learns of it in one sub-space informs the
+    SVC; a dimension's own ``name`` does not count) has one block that all of
+    them fill: what the model learns of it in one sub-space informs the
     others, as far as the one-hot of ``k`` lets it (a model with a length
-    scale per feature learns how much the sub-spaces have in common). A name defined differently in two sub-spaces
-    has a block in each. The blocks follow the order in which they first
-    appear, sub-space by sub-space. Every block a candidate's sub-space does
-    not fill holds the constant ``INACTIVE_VALUE = 0.5``, the middle of the
-    unit interval, so that inactive features carry no information and sit at
-    the same distance from every active value on average.
+    scale per feature learns how much the sub-spaces have in common). A name
+    defined differently in two sub-spaces has a block in each. The blocks
+    follow the order in which they first appear, sub-space by sub-space. Every
+    block a candidate's sub-space does not fill holds the constant
+    ``INACTIVE_VALUE = 0.5``, the middle of the unit interval, so that
+    inactive features carry no information and sit at the same distance from
+    every active value on average.
 
     Sharing the blocks was measured on the conditional problem of the
     sample-efficiency benchmark (an SVC's ``C`` for three kernels, ``gamma``
