@@ -1014,15 +1014,32 @@ def subset(results, *, seeds=None, without=None):
     if without is not None:
         settings["methods"] = [m for m in settings["methods"] if m != without]
         header += f"\nnote: {without}'s runs of this file are not read (--rerun)"
+    return _rebuilt(
+        results,
+        header,
+        settings,
+        methods=lambda m: m != without,
+        seeds=lambda s: keep is None or s in keep,
+    )
+
+
+def _rebuilt(results, header, settings, *, methods, seeds=None, run=None):
+    """``results`` with a new header and settings, keeping the runs of the
+    methods and seeds for which the predicates hold, each passed through
+    ``run``."""
     return {
         **results,
         "header": header,
         "settings": settings,
         "problems": {
             pname: {
-                m: {s: r for s, r in runs.items() if keep is None or s in keep}
+                m: {
+                    s: r if run is None else run(r)
+                    for s, r in runs.items()
+                    if seeds is None or seeds(s)
+                }
                 for m, runs in bym.items()
-                if m != without
+                if methods(m)
             }
             for pname, bym in results["problems"].items()
         },
@@ -1064,9 +1081,9 @@ def read_at(results, n, path="the file"):
             "read_from": settings["n_evals"],
         }
 
-    return {
-        **results,
-        "header": results["header"]
+    return _rebuilt(
+        results,
+        results["header"]
         + f"\nnote: runs of {settings['n_evals']} candidates read at their first "
         f"{n} (--read-at; their times per candidate and notes those of the whole "
         "run)"
@@ -1075,20 +1092,14 @@ def read_at(results, n, path="the file"):
             if dropped
             else ""
         ),
-        "settings": {
+        {
             **settings,
             "n_evals": n,
             "methods": [m for m in settings["methods"] if m != "smac"],
         },
-        "problems": {
-            pname: {
-                m: {s: cut(r) for s, r in runs.items()}
-                for m, runs in bym.items()
-                if m != "smac"
-            }
-            for pname, bym in results["problems"].items()
-        },
-    }
+        methods=lambda m: m != "smac",
+        run=cut,
+    )
 
 
 def merge_results(files, seeds=None, rerun=()):
