@@ -126,6 +126,35 @@ def skhpo_fingerprint() -> str:
     return f"commit {state}; sources sha1 {digest.hexdigest()[:12]}"
 
 
+def process_pool(n_procs: int):
+    """A pool of ``n_procs`` spawned processes for a script's tasks, whose
+    workers exit when the script's process ends, however it ends: a
+    ``ProcessPoolExecutor``'s workers outlive a driver stopped by a signal,
+    and would keep a core busy with a task nobody reads."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    return ProcessPoolExecutor(
+        n_procs,
+        mp_context=get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Pool worker initialiser: exit once ``parent`` is no longer this
+    process's parent (a process whose parent ended is adopted by another)."""
+    import threading
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def check_single_threaded() -> None:
     """Fail loudly if a BLAS/OpenMP pool in this process has more than one thread."""
     from threadpoolctl import threadpool_info

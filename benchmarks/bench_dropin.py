@@ -29,8 +29,6 @@ from __future__ import annotations
 # `_common` must load before numpy (it caps BLAS/OpenMP threads).
 import argparse
 import time
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 
 import _common
 import numpy as np
@@ -126,7 +124,7 @@ def main():
     tasks = [(p, s) for p in args.problems for s in range(args.seeds)]
     results = {}
     start = time.perf_counter()
-    with ProcessPoolExecutor(args.n_procs, mp_context=get_context("spawn")) as pool:
+    with _common.process_pool(args.n_procs) as pool:
         futures = [pool.submit(run_one, p, s, methods) for p, s in tasks]
         for future in futures:
             name, seed, out = future.result()

@@ -117,9 +117,8 @@ import os
 import sys
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
-from multiprocessing import get_context
 
 import _common
 import _peers
@@ -1393,7 +1392,7 @@ def main(argv=None):
     tasks.sort(key=lambda t: (order.get(t[0], 9), t[1]))
     start = time.perf_counter()
     done = 0
-    with ProcessPoolExecutor(args.n_procs, mp_context=get_context("spawn")) as pool:
+    with _common.process_pool(args.n_procs) as pool:
         futures = [
             pool.submit(run_task, p, s, args.n_evals, args.n_folds, methods)
             for p, s in tasks
