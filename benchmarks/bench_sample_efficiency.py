@@ -1022,6 +1022,16 @@ def subset(results, *, seeds=None, without=None):
     )
 
 
+def only_problems(results, names):
+    """The results of the problems ``names`` only (noted in the header)."""
+    return {
+        **results,
+        "header": results["header"]
+        + f"\nnote: only {', '.join(names)} read (--problems)",
+        "problems": {p: r for p, r in results["problems"].items() if p in names},
+    }
+
+
 def _rebuilt(results, header, settings, *, methods, seeds=None, run=None):
     """``results`` with a new header and settings, keeping the runs of the
     methods and seeds for which the predicates hold, each passed through
@@ -1246,7 +1256,7 @@ def main(argv=None):
         default=PROBLEM_NAMES,
         choices=PROBLEM_NAMES,
         metavar="NAME",
-        help="problems to run (default: all; see --list)",
+        help="problems to run, or with --analyse to read (default: all; see --list)",
     )
     parser.add_argument(
         "--methods",
@@ -1340,6 +1350,8 @@ def main(argv=None):
                 files.append(json.load(f))
         if args.read_at is not None:
             files = [read_at(f, args.read_at, p) for f, p in zip(files, args.analyse)]
+        if set(args.problems) != set(PROBLEM_NAMES):
+            files = [only_problems(f, args.problems) for f in files]
         results = merge_results(files, args.only_seeds, args.rerun or ())
         print(results["header"])
         print_report(results)
