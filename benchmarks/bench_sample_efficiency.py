@@ -1024,18 +1024,20 @@ def subset(results, *, seeds=None, without=None):
 
 def only_problems(results, names):
     """The results of the problems ``names`` only (noted in the header)."""
-    return {
-        **results,
-        "header": results["header"]
-        + f"\nnote: only {', '.join(names)} read (--problems)",
-        "problems": {p: r for p, r in results["problems"].items() if p in names},
-    }
+    return _rebuilt(
+        results,
+        results["header"] + f"\nnote: only {', '.join(names)} read (--problems)",
+        results["settings"],
+        problems=lambda p: p in names,
+    )
 
 
-def _rebuilt(results, header, settings, *, methods, seeds=None, run=None):
+def _rebuilt(
+    results, header, settings, *, problems=None, methods=None, seeds=None, run=None
+):
     """``results`` with a new header and settings, keeping the runs of the
-    methods and seeds for which the predicates hold, each passed through
-    ``run``."""
+    problems, methods and seeds for which the predicates hold (all where a
+    predicate is None), each passed through ``run``."""
     return {
         **results,
         "header": header,
@@ -1048,9 +1050,10 @@ def _rebuilt(results, header, settings, *, methods, seeds=None, run=None):
                     if seeds is None or seeds(s)
                 }
                 for m, runs in bym.items()
-                if methods(m)
+                if methods is None or methods(m)
             }
             for pname, bym in results["problems"].items()
+            if problems is None or problems(pname)
         },
     }
 
