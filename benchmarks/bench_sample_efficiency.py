@@ -79,8 +79,9 @@ seeds; ">N" when the median run does not get there within the budget).
 *Overhead* per evaluation is a run's wall time minus the time its fits and
 scoring took (as each library reports them: ``cv_results_``'s fit and score
 times, OptunaSearchCV's trial attributes, ``cross_validate``'s times for the
-ask/tell peers), divided by ``n_evals``: what the search adds around the
-model, its proposals and its own bookkeeping. Where a library times its
+ask/tell peers; each fit's time includes taking its fold's rows, as
+scikit-learn counts it), divided by ``n_evals``: what the search adds around
+the model, its proposals and its own bookkeeping. Where a library times its
 proposals apart (skhpo's ``propose_time``; ask + tell for SMAC3 and HEBO)
 that time is printed too.
 

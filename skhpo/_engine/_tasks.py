@@ -181,6 +181,9 @@ def fit_and_score(
     fit_params = check_method_params(X, params=fit_params, indices=train)
     score_params_train = check_method_params(X, params=score_params, indices=train)
     score_params_test = check_method_params(X, params=score_params, indices=test)
+    result = {"n_test_samples": len(test), "state": None, "worker": worker_name()}
+    # the fit's time includes taking the fold's rows, as scikit-learn's does
+    start = result["start"] = time.time()
     X_train, y_train = safe_split(estimator, X, y, train)
     X_test, y_test = safe_split(estimator, X, y, test, train)
     metadata = (
@@ -188,8 +191,6 @@ def fit_and_score(
         if fit_params.get("sample_weight") is not None
         else None
     )
-    result = {"n_test_samples": len(test), "state": None, "worker": worker_name()}
-    start = result["start"] = time.time()
     stop = False
     try:
         if callback_ctx is not None:
