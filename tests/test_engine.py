@@ -748,6 +748,36 @@ def test_cv_results_say_when_and_where_each_fit_ran():
         assert all(b[0] >= a[1] - 1e-3 for a, b in zip(spans, spans[1:])), spans
 
 
+def test_a_fit_time_includes_taking_the_fold_as_scikit_learns_does(monkeypatch):
+    """``mean_fit_time`` means what ``GridSearchCV``'s means: the clock starts
+    before the fold's rows are taken from ``X`` and ``y``."""
+    import sklearn.model_selection._validation as validation
+    from sklearn.model_selection import GridSearchCV
+
+    import skhpo._engine._tasks as tasks
+
+    def slow(split):
+        def taking_time(*args, **kwargs):
+            time.sleep(0.05)
+            return split(*args, **kwargs)
+
+        return taking_time
+
+    monkeypatch.setattr(tasks, "safe_split", slow(tasks.safe_split))
+    monkeypatch.setattr(validation, "_safe_split", slow(validation._safe_split))
+    X, y = load_iris(return_X_y=True)
+    grid = {"alpha": [0.1, 1.0]}
+    ours = BayesSearchCV(Ridge(), grid, n_iter=2, cv=2, random_state=0).fit(X, y)
+    theirs = GridSearchCV(Ridge(), grid, cv=2).fit(X, y)
+    for results in (ours.cv_results_, theirs.cv_results_):
+        # two splits per fit (its rows and its test rows), 0.05 s each
+        assert (results["mean_fit_time"] >= 0.1).all()
+        assert (results["mean_score_time"] < 0.05).all()
+    np.testing.assert_array_equal(
+        ours.cv_results_["mean_test_score"], theirs.cv_results_["mean_test_score"]
+    )
+
+
 def test_a_failed_fold_is_marked_failed_where_it_ran():
     search = BayesSearchCV(
         FailingClassifier(),
