@@ -626,20 +626,24 @@ class BaseSearch(BaseSearchCV):
             self.best_estimator_ = clone(base_estimator).set_params(
                 **clone(self.best_params_, safe=False)
             )
-            start = time.time()
+
+            def refit():  # refit_time_ times the fit alone, as scikit-learn's
+                start = time.time()
+                self._refit(X, y, routed_params.estimator.fit)
+                self.refit_time_ = time.time() - start
+
             if root_ctx is not None:
                 refit_ctx = root_ctx.subcontext(task_name="refit-with-best-params")
                 with propagate_callbacks(refit_ctx, self.best_estimator_):
                     refit_ctx.call_on_fit_task_begin(
                         estimator=self, X=X, y=y, metadata=metadata
                     )
-                    self._refit(X, y, routed_params.estimator.fit)
+                    refit()
                 refit_ctx.call_on_fit_task_end(
                     estimator=self, X=X, y=y, metadata=metadata
                 )
             else:
-                self._refit(X, y, routed_params.estimator.fit)
-            self.refit_time_ = time.time() - start
+                refit()
             if hasattr(self.best_estimator_, "feature_names_in_"):
                 self.feature_names_in_ = self.best_estimator_.feature_names_in_
 

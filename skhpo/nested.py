@@ -667,11 +667,11 @@ def _fit_and_score_search(
     caller=None,
 ):
     """Fit ``search`` on one outer training part and score it on the test part."""
-    X_train, y_train = safe_split(search, X, y, train)
-    X_test, y_test = safe_split(search, X, y, test, train)
     fit_params = check_method_params(X, params=params, indices=train)
     out = {"inner": None, "best_params": None, "best_score": np.nan}
-    start = time.time()
+    start = time.time()  # the split counts as fit time, as in cross_validate
+    X_train, y_train = safe_split(search, X, y, train)
+    X_test, y_test = safe_split(search, X, y, test, train)
     try:
         with _task(ctx, caller, search, X_train, y_train):
             search.fit(X_train, y_train, **fit_params)

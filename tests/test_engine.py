@@ -16,12 +16,12 @@ from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.datasets import load_digits, load_iris
 from sklearn.linear_model import Ridge, SGDClassifier
 from sklearn.metrics import check_scoring
-from sklearn.model_selection import KFold
+from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import SVC
 
-from skhpo import BayesSearchCV, HyperbandSearchCV
+from skhpo import BayesSearchCV, HyperbandSearchCV, NestedCV
 from skhpo._engine import Evaluator, Packed, _data
 from skhpo.schedulers import Policy, Trial
 from skhpo.space import Real
@@ -748,34 +748,57 @@ def test_cv_results_say_when_and_where_each_fit_ran():
         assert all(b[0] >= a[1] - 1e-3 for a, b in zip(spans, spans[1:])), spans
 
 
+def _slow_splits(monkeypatch, *modules, name="safe_split"):
+    """Make ``modules``' fold split (``name``) take 0.05 s more per call."""
+    for module, attribute in modules:
+        split = getattr(module, attribute)
+
+        def taking_time(*args, _split=split, **kwargs):
+            time.sleep(0.05)
+            return _split(*args, **kwargs)
+
+        monkeypatch.setattr(module, attribute, taking_time)
+
+
 def test_a_fit_time_includes_taking_the_fold_as_scikit_learns_does(monkeypatch):
     """``mean_fit_time`` means what ``GridSearchCV``'s means: the clock starts
-    before the fold's rows are taken from ``X`` and ``y``."""
+    before the fold's rows are taken from ``X`` and ``y``; a nested score's
+    ``fit_time`` means what ``cross_validate``'s means."""
     import sklearn.model_selection._validation as validation
-    from sklearn.model_selection import GridSearchCV
 
     import skhpo._engine._tasks as tasks
+    import skhpo.nested as nested
 
-    def slow(split):
-        def taking_time(*args, **kwargs):
-            time.sleep(0.05)
-            return split(*args, **kwargs)
-
-        return taking_time
-
-    monkeypatch.setattr(tasks, "safe_split", slow(tasks.safe_split))
-    monkeypatch.setattr(validation, "_safe_split", slow(validation._safe_split))
+    _slow_splits(
+        monkeypatch,
+        (tasks, "safe_split"),
+        (nested, "safe_split"),
+        (validation, "_safe_split"),
+    )
     X, y = load_iris(return_X_y=True)
     grid = {"alpha": [0.1, 1.0]}
     ours = BayesSearchCV(Ridge(), grid, n_iter=2, cv=2, random_state=0).fit(X, y)
     theirs = GridSearchCV(Ridge(), grid, cv=2).fit(X, y)
     for results in (ours.cv_results_, theirs.cv_results_):
         # two splits per fit (its rows and its test rows), 0.05 s each
-        assert (results["mean_fit_time"] >= 0.1).all()
+        assert (results["mean_fit_time"] >= 0.095).all()
         assert (results["mean_score_time"] < 0.05).all()
-    np.testing.assert_array_equal(
-        ours.cv_results_["mean_test_score"], theirs.cv_results_["mean_test_score"]
-    )
+    score = {
+        str(p): s
+        for p, s in zip(
+            theirs.cv_results_["params"], theirs.cv_results_["mean_test_score"]
+        )
+    }
+    for p, s in zip(ours.cv_results_["params"], ours.cv_results_["mean_test_score"]):
+        assert s == score[str(p)]
+    # the outer folds of a nested score: the inner search's four fits take
+    # two splits each, the outer fit two more
+    inner = BayesSearchCV(Ridge(), grid, n_iter=2, cv=2, random_state=0)
+    outer = NestedCV(inner, cv=2).fit(X, y).cv_results_
+    plain = cross_validate(inner, X, y, cv=2)
+    assert (outer["fit_time"] >= 10 * 0.05 - 0.005).all()
+    assert (plain["fit_time"] >= 10 * 0.05 - 0.005).all()
+    np.testing.assert_allclose(outer["fit_time"], plain["fit_time"], rtol=0.5)
 
 
 def test_a_failed_fold_is_marked_failed_where_it_ran():
