@@ -748,8 +748,8 @@ def test_cv_results_say_when_and_where_each_fit_ran():
         assert all(b[0] >= a[1] - 1e-3 for a, b in zip(spans, spans[1:])), spans
 
 
-def _slow_splits(monkeypatch, *modules, name="safe_split"):
-    """Make ``modules``' fold split (``name``) take 0.05 s more per call."""
+def _slow_splits(monkeypatch, *modules):
+    """Make each ``(module, attribute)`` fold split take 0.05 s more per call."""
     for module, attribute in modules:
         split = getattr(module, attribute)
 
